@@ -125,7 +125,17 @@ export interface Finding extends Location {
 /** Something a source could not or chose not to scan. */
 export interface SkipNotice {
   path: string;
-  reason: "binary" | "too-large" | "minified" | "lockfile" | "symlink" | "submodule" | "lfs-pointer" | "unreadable" | "ignored" | "other";
+  reason:
+    | "binary"
+    | "too-large"
+    | "minified"
+    | "lockfile"
+    | "symlink"
+    | "submodule"
+    | "lfs-pointer"
+    | "unreadable"
+    | "ignored"
+    | "other";
   detail: string;
   /**
    * Fail-closed: an unintended skip (unreadable file, parse failure) makes the
@@ -162,7 +172,17 @@ export interface TraceEvent {
   ruleId: string;
   path: string;
   line?: number;
-  stage: "path" | "keyword" | "regex" | "secret-group" | "entropy" | "allowlist" | "validator" | "requires" | "overlap" | "budget";
+  stage:
+    | "path"
+    | "keyword"
+    | "regex"
+    | "secret-group"
+    | "entropy"
+    | "allowlist"
+    | "validator"
+    | "requires"
+    | "overlap"
+    | "budget";
   reason: string;
 }
 

@@ -3,7 +3,7 @@
  * authoritative description (editors autocomplete from it and the loader
  * validates with it); keep the two in step.
  */
-import type { Severity, RuleMode } from "../types.js";
+import type { RuleMode, Severity } from "../types.js";
 
 export interface RuleDocs {
   /** What it is and why a leak or this setting is dangerous. Markdown. */

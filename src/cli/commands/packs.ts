@@ -1,0 +1,179 @@
+/**
+ * `gitward packs test|lint|new`: tooling for people who maintain packs.
+ *
+ * test  runs every rule's examples (and a pack's `tests:` files) through the real engine.
+ * lint  schema, unique ids, regexes compile, keywords occur in every positive,
+ *       secret group exists, entropy sane, docs present, no catastrophic backtracking.
+ * new   scaffolds a rule with docs and examples to fill in.
+ */
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { GitwardError } from "../../errors.js";
+import { builtinPackFiles } from "../../packs/builtin-packs.js";
+import { displayPath, loadPackFile } from "../../packs/load-pack.js";
+import { exampleProblems, testPacks } from "../../packs/pack-tester.js";
+import type { LoadedPack, SecretRuleSpec } from "../../packs/pack-types.js";
+import { parseYamlSource } from "../../util/yaml-source.js";
+import type { CliIO } from "../io.js";
+
+export interface PacksArgs {
+  action: "test" | "lint" | "new";
+  packs: string[];
+  format: "text" | "json";
+  output?: string;
+  redos: boolean;
+}
+
+async function loadAll(files: string[], io: CliIO): Promise<LoadedPack[]> {
+  const paths = files.length ? files.map((f) => resolve(io.cwd, f)) : builtinPackFiles();
+  const packs: LoadedPack[] = [];
+  const errors: string[] = [];
+  for (const file of paths) {
+    try {
+      packs.push(await loadPackFile(file));
+    } catch (e) {
+      if (e instanceof GitwardError) errors.push(e.message);
+      else throw e;
+    }
+  }
+  if (errors.length) throw new GitwardError(errors.join("\n"), "pack");
+  return packs;
+}
+
+export async function packsCommand(args: PacksArgs, io: CliIO): Promise<number> {
+  if (args.action === "new") return newRule(args, io);
+  const packs = await loadAll(args.packs, io);
+  if (args.action === "test") {
+    const report = await testPacks(packs);
+    if (args.format === "json") io.stdout(`${JSON.stringify(report, null, 2)}\n`);
+    else {
+      for (const f of report.failures)
+        io.stdout(`FAIL ${displayPath(f.file)}: ${f.ruleId}: ${f.message}\n     example: ${f.example}\n`);
+      io.stdout(
+        `${report.rules} rules, ${report.examples} examples: ${report.examples - report.failures.length} passed, ${report.failures.length} failed\n`,
+      );
+    }
+    return report.failures.length ? 1 : 0;
+  }
+  const problems = await lintPacks(packs, { redos: args.redos });
+  if (args.format === "json") io.stdout(`${JSON.stringify(problems, null, 2)}\n`);
+  else {
+    for (const p of problems) io.stdout(`${p.level}: ${displayPath(p.file)}:${p.line}: ${p.ruleId}: ${p.message}\n`);
+    const errors = problems.filter((p) => p.level === "error").length;
+    io.stdout(
+      `${packs.length} packs, ${packs.reduce((n, p) => n + p.rules.length, 0)} rules: ${errors} errors, ${problems.length - errors} warnings\n`,
+    );
+  }
+  return problems.some((p) => p.level === "error") ? 1 : 0;
+}
+
+export interface LintProblem {
+  level: "error" | "warning";
+  file: string;
+  line: number;
+  ruleId: string;
+  message: string;
+}
+
+export async function lintPacks(packs: LoadedPack[], options: { redos: boolean }): Promise<LintProblem[]> {
+  const problems: LintProblem[] = [];
+  const seen = new Map<string, string>();
+  for (const pack of packs) {
+    const source = parseYamlSource(displayPath(pack.file), readFileSync(pack.file, "utf8"), "pack");
+    pack.rules.forEach((rule, i) => {
+      const line = source.lineOf(["rules", i]);
+      const add = (level: LintProblem["level"], message: string, field?: (string | number)[]) =>
+        problems.push({
+          level,
+          file: pack.file,
+          line: field ? source.lineOf(["rules", i, ...field]) : line,
+          ruleId: rule.id,
+          message,
+        });
+      const previous = seen.get(rule.id);
+      if (previous) add("error", `id: duplicate of the rule in ${displayPath(previous)}`, ["id"]);
+      seen.set(rule.id, pack.file);
+      for (const p of exampleProblems(rule)) add("error", p, [p.split(/[.:]/)[0] as string]);
+      if (rule.kind === "config") return;
+      const s = rule as SecretRuleSpec;
+      if (!s.keywords?.length)
+        add("warning", "keywords: none; the regex runs on every fragment (slow on large scans)", ["regex"]);
+      if (s.entropy !== undefined && (s.entropy < 1 || s.entropy > 6)) {
+        add("error", `entropy: ${s.entropy} is outside the useful range 1–6 bits/char`, ["entropy"]);
+      }
+      if (s.regex.startsWith(".*") || s.regex.endsWith(".*"))
+        add("warning", "regex: leading/trailing .* makes matches include unrelated text", ["regex"]);
+    });
+  }
+  if (options.redos) {
+    const { analyseRegexes } = await import("../../packs/redos-check.js");
+    const secretRules = packs.flatMap((pack) =>
+      pack.rules.filter((r) => r.kind !== "config").map((r) => ({ pack, rule: r as SecretRuleSpec })),
+    );
+    const results = await analyseRegexes(secretRules.map(({ rule }) => ({ source: rule.regex, flags: rule.flags ?? "" })));
+    results.forEach((r, i) => {
+      const entry = secretRules[i];
+      if (!entry || r.status === "safe") return;
+      const source = parseYamlSource(displayPath(entry.pack.file), readFileSync(entry.pack.file, "utf8"), "pack");
+      const idx = entry.pack.rules.indexOf(entry.rule);
+      problems.push({
+        level: r.status === "vulnerable" ? "error" : "warning",
+        file: entry.pack.file,
+        line: source.lineOf(["rules", idx, "regex"]),
+        ruleId: entry.rule.id,
+        message: `regex: ${r.message}`,
+      });
+    });
+  }
+  return problems.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line));
+}
+
+const SCAFFOLD = (id: string) => `  - id: ${id}
+    description: TODO one line naming the credential or setting
+    severity: high
+    keywords: [TODO-literal-prefix]
+    regex: 'TODO-literal-prefix([A-Za-z0-9]{32})'
+    secretGroup: 1
+    docs:
+      why: >-
+        TODO what this token grants and why a leak matters.
+      fix: >-
+        TODO how to revoke/rotate it and where to keep it instead.
+      references:
+        - TODO link to the provider's token format documentation
+    examples:
+      positive:
+        - 'TODO-literal-prefix{{fake:alnum:32}}'
+      negative:
+        - 'TODO-literal-prefix-placeholder'
+`;
+
+function newRule(args: PacksArgs, io: CliIO): number {
+  const id = args.packs[0];
+  if (!id || !/^[a-z0-9]+(-[a-z0-9]+)*$/.test(id)) {
+    throw new GitwardError(
+      `packs new: give a kebab-case rule id, provider first (e.g. acme-api-token); got "${id ?? ""}"`,
+      "usage",
+    );
+  }
+  if (!args.output) {
+    io.stdout(SCAFFOLD(id));
+    return 0;
+  }
+  const file = resolve(io.cwd, args.output);
+  if (!existsSync(file)) {
+    writeFileSync(
+      file,
+      `# yaml-language-server: $schema=https://gitward.dev/schemas/pack.schema.json\nname: ${id.split("-")[0]}-pack\nversion: 0.1.0\nrules:\n${SCAFFOLD(id)}`,
+    );
+  } else {
+    if (new RegExp(`^\\s*- id: ${id}\\s*$`, "m").test(readFileSync(file, "utf8"))) {
+      throw new GitwardError(`packs new: ${displayPath(file)} already has a rule ${id}`, "usage");
+    }
+    appendFileSync(file, SCAFFOLD(id));
+  }
+  io.stdout(
+    `added ${id} to ${displayPath(file)}; fill in the TODOs, then run: gitward packs lint ${args.output} && gitward packs test ${args.output}\n`,
+  );
+  return 0;
+}

@@ -1,0 +1,6 @@
+// Placeholder until this command lands; replaced by its implementation.
+import { GitwardError } from "../../errors.js";
+import type { CliIO } from "../io.js";
+export async function prePushCommand(_args: Record<string, unknown>, _io: CliIO): Promise<number> {
+  throw new GitwardError("pre-push: not available in this build", "usage");
+}

@@ -1,0 +1,51 @@
+/**
+ * The resolved configuration a scan runs with: `.gitward.yaml` merged over the
+ * defaults. `load-config.ts` reads and validates the file; everything
+ * downstream only sees `ResolvedConfig`.
+ */
+import type { RuleMode, Severity } from "../types.js";
+
+export interface RuleOverride {
+  severity?: Severity;
+  mode?: RuleMode;
+}
+
+export interface AllowlistConfig {
+  /** gitignore-style globs of paths never scanned. */
+  paths: string[];
+  /** Regexes over the secret (or the line, per `regexTarget`). */
+  regexes: string[];
+  regexTarget: "secret" | "match" | "line";
+  /** Case-insensitive substrings of secrets that mark placeholders. */
+  stopwords: string[];
+}
+
+export interface ResolvedConfig {
+  /** The config file used, if any. */
+  file?: string;
+  /** Pack references in layer order: "gitward:builtin", a path, or an npm package name. */
+  extends: string[];
+  /** Extra packs for this run (--pack). */
+  packs: string[];
+  rules: Record<string, RuleOverride>;
+  allowlist: AllowlistConfig;
+  /** Findings at this severity or worse block (exit 1); less severe ones warn. */
+  failOn: Severity;
+  /** Files larger than this (bytes) are skipped with a notice. */
+  maxFileSize: number;
+  /** Baseline file (relative to the repo root). */
+  baseline?: string;
+}
+
+export const DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024;
+
+export function defaultConfig(): ResolvedConfig {
+  return {
+    extends: ["gitward:builtin"],
+    packs: [],
+    rules: {},
+    allowlist: { paths: [], regexes: [], regexTarget: "secret", stopwords: [] },
+    failOn: "low",
+    maxFileSize: DEFAULT_MAX_FILE_SIZE,
+  };
+}

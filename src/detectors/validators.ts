@@ -1,0 +1,60 @@
+/**
+ * Structural checks a candidate must pass, named by a rule's `validate` field.
+ * Formats with a checksum are verified so that random look-alikes (and
+ * truncated or hand-edited tokens) are not reported.
+ */
+import { base62, crc32 } from "../packs/fake-secrets.js";
+
+export type Validator = (secret: string) => boolean;
+
+/** Tokens ending in a 6-character base62 CRC32 of the random part (GitHub, npm). */
+function crc32Suffix(prefixPattern: RegExp): Validator {
+  return (secret) => {
+    const m = prefixPattern.exec(secret);
+    if (!m) return false;
+    const body = secret.slice(m[0].length, -6);
+    const checksum = secret.slice(-6);
+    return body.length > 0 && base62(crc32(body), 6) === checksum;
+  };
+}
+
+function jsonPart(part: string | undefined): Record<string, unknown> | undefined {
+  if (!part) return undefined;
+  try {
+    const value = JSON.parse(Buffer.from(part, "base64url").toString("utf8")) as unknown;
+    return value && typeof value === "object" ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export const VALIDATORS: Record<string, Validator> = {
+  /** ghp_, gho_, ghu_, ghs_, ghr_: 30 random base62 + CRC32. */
+  "github-crc32": crc32Suffix(/^gh[pousr]_/),
+  /** npm_ + 30 random + CRC32. */
+  "npm-crc32": crc32Suffix(/^npm_/),
+  /** A JWT whose header decodes to JSON naming an algorithm. */
+  jwt: (secret) => {
+    const [header, payload] = secret.split(".");
+    const h = jsonPart(header);
+    return typeof h?.alg === "string" && jsonPart(payload) !== undefined;
+  },
+  /** Luhn checksum (card numbers). */
+  luhn: (secret) => {
+    const digits = secret.replace(/\D/g, "");
+    let sum = 0;
+    for (let i = 0; i < digits.length; i++) {
+      let d = Number(digits[digits.length - 1 - i]);
+      if (i % 2 === 1) {
+        d *= 2;
+        if (d > 9) d -= 9;
+      }
+      sum += d;
+    }
+    return digits.length >= 12 && sum % 10 === 0;
+  },
+};
+
+export function getValidator(name: string): Validator | undefined {
+  return VALIDATORS[name];
+}

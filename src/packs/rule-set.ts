@@ -1,0 +1,85 @@
+/**
+ * Turns loaded packs plus config overrides into the rules a scan runs.
+ * Packs are layered in order (built-in → org → team → repo → --pack); rule ids
+ * are global, so a later pack may not redefine an id, but later config layers
+ * may change a rule's severity or mode.
+ */
+import type { RuleOverride } from "../config/config-types.js";
+import { GitwardError } from "../errors.js";
+import type { Severity } from "../types.js";
+import { displayPath } from "./load-pack.js";
+import type { ConfigRuleSpec, LoadedPack, LoadedRule, SecretRuleSpec } from "./pack-types.js";
+
+export interface RuleSet {
+  packs: LoadedPack[];
+  /** Every rule, including those whose mode is "off" (for `gitward rules`). */
+  all: LoadedRule[];
+  byId: Map<string, LoadedRule>;
+  secretRules: LoadedRule<SecretRuleSpec>[];
+  configRules: LoadedRule<ConfigRuleSpec>[];
+}
+
+export interface LayeredOverride extends RuleOverride {
+  /** Where the override came from, e.g. ".gitward.yaml". */
+  origin: string;
+}
+
+export function buildRuleSet(
+  packs: LoadedPack[],
+  overrides: Record<string, LayeredOverride[]> = {},
+  options: { onUnknownOverride?: (ruleId: string, origin: string) => void } = {},
+): RuleSet {
+  const byId = new Map<string, LoadedRule>();
+  for (const pack of packs) {
+    for (const spec of pack.rules) {
+      const existing = byId.get(spec.id);
+      if (existing) {
+        throw new GitwardError(
+          `${displayPath(pack.file)}: ${spec.id}: id: already defined by pack ${existing.pack} (${displayPath(existing.file)}); rule ids must be unique across packs`,
+          "pack",
+        );
+      }
+      byId.set(spec.id, {
+        spec,
+        pack: pack.name,
+        packVersion: pack.version,
+        file: pack.file,
+        mode: spec.mode ?? "block",
+        severity: spec.severity,
+        overrides: [],
+      });
+    }
+  }
+  for (const [ruleId, layers] of Object.entries(overrides)) {
+    const rule = byId.get(ruleId);
+    if (!rule) {
+      for (const layer of layers) options.onUnknownOverride?.(ruleId, layer.origin);
+      continue;
+    }
+    for (const layer of layers) {
+      if (layer.severity) {
+        rule.severity = layer.severity;
+        rule.overrides.push(`${layer.origin}: severity ${layer.severity}`);
+      }
+      if (layer.mode) {
+        rule.mode = layer.mode;
+        rule.overrides.push(`${layer.origin}: mode ${layer.mode}`);
+      }
+    }
+  }
+  const all = [...byId.values()];
+  const active = all.filter((r) => r.mode !== "off");
+  return {
+    packs,
+    all,
+    byId,
+    secretRules: active.filter((r) => r.spec.kind !== "config") as LoadedRule<SecretRuleSpec>[],
+    configRules: active.filter((r) => r.spec.kind === "config") as LoadedRule<ConfigRuleSpec>[],
+  };
+}
+
+/** Does a finding of this severity block, given `failOn`? */
+export function severityBlocks(severity: Severity, failOn: Severity): boolean {
+  const order: Severity[] = ["critical", "high", "medium", "low", "info"];
+  return order.indexOf(severity) <= order.indexOf(failOn);
+}

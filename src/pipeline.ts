@@ -1,0 +1,183 @@
+/**
+ * The one data flow, in the order it runs:
+ *
+ *   source → fragments → detectors → findings → filters → result
+ *
+ * 1. The source yields fragments and reports what it skipped.
+ * 2. Detectors (the pattern engine; the config linter when config rules are
+ *    active) return raw findings with file positions.
+ * 3. Raw findings become Findings: secret hash, content fingerprint, severity
+ *    and mode from the (layered) rule.
+ * 4. Filters run in order — config allowlist → inline allow → baseline (and any
+ *    the caller adds) — marking suppressions; nothing is dropped.
+ * 5. Reporters (not here) render the result.
+ */
+import type { ResolvedConfig } from "./config/config-types.js";
+import type { Detector, RawFinding } from "./detectors/detector.js";
+import { PatternEngine } from "./detectors/pattern-engine.js";
+import { ConfigAllowlistFilter } from "./filters/config-allowlist.js";
+import type { FindingFilter } from "./filters/filter.js";
+import { InlineAllowFilter } from "./filters/inline-allow.js";
+import type { LoadedRule } from "./packs/pack-types.js";
+import { type RuleSet, severityBlocks } from "./packs/rule-set.js";
+import type { SourceContext, TextSource } from "./sources/source.js";
+import type { Finding, Fragment, ScanResult, ScanWarning, SkipNotice, Tracer } from "./types.js";
+import { fingerprint, sha256 } from "./util/hash.js";
+
+export interface PipelineOptions {
+  source: TextSource;
+  ruleSet: RuleSet;
+  config: ResolvedConfig;
+  /** Filters after the config allowlist and inline allows (e.g. the baseline). */
+  extraFilters?: FindingFilter[];
+  /** Replace the default filters entirely (tests). */
+  filters?: FindingFilter[];
+  strict?: boolean;
+  trace?: Tracer;
+  /** Called for each fragment after it is scanned (progress reporting). */
+  onFragment?: (fragment: Fragment) => void;
+}
+
+/** Detectors for a rule set; the config linter is imported only when config rules are active. */
+export async function createDetectors(ruleSet: RuleSet): Promise<Detector[]> {
+  const detectors: Detector[] = [];
+  if (ruleSet.secretRules.length > 0) detectors.push(new PatternEngine(ruleSet.secretRules));
+  if (ruleSet.configRules.length > 0) {
+    const { createConfigDetector } = await import("./detectors/config/index.js");
+    detectors.push(createConfigDetector(ruleSet.configRules));
+  }
+  return detectors;
+}
+
+export function defaultFilters(config: ResolvedConfig, strict = false): FindingFilter[] {
+  const filters: FindingFilter[] = [];
+  const a = config.allowlist;
+  if (a.paths.length || a.regexes.length || a.stopwords.length) {
+    filters.push(new ConfigAllowlistFilter(a, config.file ?? "config"));
+  }
+  filters.push(new InlineAllowFilter({ strict }));
+  return filters;
+}
+
+export function toFinding(raw: RawFinding, rule: LoadedRule, fragment: Fragment, failOn: ResolvedConfig["failOn"]): Finding {
+  const secretHash = sha256(raw.secret);
+  const kind = rule.spec.kind === "config" ? "config" : "secret";
+  const mode = rule.mode === "warn" || !severityBlocks(rule.severity, failOn) ? "warn" : "block";
+  return {
+    ruleId: raw.ruleId,
+    kind,
+    severity: rule.severity,
+    mode,
+    message: raw.message ?? rule.spec.description,
+    path: fragment.path,
+    startLine: raw.startLine,
+    startColumn: raw.startColumn,
+    endLine: raw.endLine,
+    endColumn: raw.endColumn,
+    secret: raw.secret,
+    sensitive: kind === "secret" || raw.sensitive === true,
+    secretHash,
+    fingerprint: fingerprint(raw.ruleId, fragment.path, secretHash),
+    lineText: raw.lineText,
+    provenance: { pack: rule.pack, version: rule.packVersion, file: rule.file },
+    ...(raw.entropy !== undefined ? { entropy: raw.entropy } : {}),
+    ...(fragment.commit ? { commit: fragment.commit } : {}),
+  };
+}
+
+/** The file line before `line`, from the fragment if it holds it, else from the whole document. */
+function previousLineOf(fragment: Fragment, line: number): () => Promise<string | undefined> {
+  return async () => {
+    if (line <= 1) return undefined;
+    const lines = fragment.text.split("\n");
+    if (fragment.lineNumbers) {
+      const i = fragment.lineNumbers.indexOf(line - 1);
+      if (i !== -1) return lines[i]?.replace(/\r$/, "");
+      const doc = await fragment.loadDocument?.();
+      return doc?.split("\n")[line - 2]?.replace(/\r$/, "");
+    }
+    return lines[line - 1 - fragment.startLine]?.replace(/\r$/, "");
+  };
+}
+
+export async function runPipeline(options: PipelineOptions): Promise<ScanResult> {
+  const started = performance.now();
+  const { source, ruleSet, config, trace } = options;
+  const detectors = await createDetectors(ruleSet);
+  const filters = options.filters ?? [...defaultFilters(config, options.strict), ...(options.extraFilters ?? [])];
+  const findings: Finding[] = [];
+  const skipped: SkipNotice[] = [];
+  const warnings: ScanWarning[] = [];
+  const stats = { files: 0, bytes: 0, lines: 0, fragments: 0, commits: 0, durationMs: 0 };
+  const ctx: SourceContext = {
+    skip: (n) => skipped.push(n),
+    warn: (w) => warnings.push(w),
+    countFile: (bytes, lines) => {
+      stats.files++;
+      stats.bytes += bytes;
+      stats.lines += lines;
+    },
+    countCommit: () => {
+      stats.commits++;
+    },
+  };
+
+  for await (const fragment of source.fragments(ctx)) {
+    stats.fragments++;
+    for (const detector of detectors) {
+      const out = await detector.detect(fragment, trace);
+      warnings.push(...out.warnings);
+      for (const raw of out.findings) {
+        const rule = ruleSet.byId.get(raw.ruleId);
+        if (!rule) throw new Error(`detector ${detector.name} reported unknown rule ${raw.ruleId}`);
+        const finding = toFinding(raw, rule, fragment, config.failOn);
+        const input = { finding, fragment, previousLine: previousLineOf(fragment, finding.startLine) };
+        for (const filter of filters) {
+          const suppression = await filter.check(input);
+          if (suppression) {
+            finding.suppressions = [...(finding.suppressions ?? []), suppression];
+            trace?.({
+              ruleId: finding.ruleId,
+              path: finding.path,
+              line: finding.startLine,
+              stage: "allowlist",
+              reason: `${filter.name}: ${suppression.justification}`,
+            });
+            break;
+          }
+        }
+        findings.push(finding);
+      }
+    }
+    options.onFragment?.(fragment);
+  }
+  for (const filter of filters) warnings.push(...(filter.finish?.() ?? []));
+  const { commits, ...rest } = stats;
+  return {
+    findings: sortFindings(findings),
+    stats: { ...rest, ...(commits > 0 ? { commits } : {}), durationMs: performance.now() - started },
+    skipped,
+    warnings,
+  };
+}
+
+/** Stable output order: path, line, column, rule. */
+export function sortFindings(findings: Finding[]): Finding[] {
+  return findings.sort(
+    (a, b) =>
+      (a.path < b.path ? -1 : a.path > b.path ? 1 : 0) ||
+      a.startLine - b.startLine ||
+      a.startColumn - b.startColumn ||
+      (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0),
+  );
+}
+
+/** Findings that count: not suppressed (or suppressed by an expired waiver). */
+export function activeFindings(findings: Finding[]): Finding[] {
+  return findings.filter((f) => !f.suppressions || f.suppressions.every((s) => s.expired));
+}
+
+/** Exit decision: does anything block? */
+export function hasBlocking(findings: Finding[]): boolean {
+  return activeFindings(findings).some((f) => f.mode === "block");
+}

@@ -1,0 +1,67 @@
+/**
+ * Machine output, schema version 1 (documented in README "JSON output"):
+ *
+ * { "version": 1, "tool": {name, version}, "summary": {...},
+ *   "findings": [Finding without lineText; secret redacted unless --no-redact],
+ *   "skipped": [...], "warnings": [...] }
+ *
+ * Field names only ever get added; a breaking change bumps "version".
+ */
+
+import type { RuleSet } from "../packs/rule-set.js";
+import { activeFindings } from "../pipeline.js";
+import type { Finding, ScanResult } from "../types.js";
+import { TOOL_NAME, VERSION } from "../version.js";
+import { redact } from "./redact.js";
+import type { ReportOptions } from "./report-types.js";
+
+export const JSON_SCHEMA_VERSION = 1;
+
+export function findingToJson(f: Finding, noRedact: boolean) {
+  return {
+    ruleId: f.ruleId,
+    kind: f.kind,
+    severity: f.severity,
+    mode: f.mode,
+    message: f.message,
+    path: f.path,
+    startLine: f.startLine,
+    startColumn: f.startColumn,
+    endLine: f.endLine,
+    endColumn: f.endColumn,
+    secret: f.sensitive && !noRedact ? redact(f.secret) : f.secret,
+    redacted: f.sensitive && !noRedact,
+    secretHash: f.secretHash,
+    fingerprint: f.fingerprint,
+    pack: f.provenance.pack,
+    packVersion: f.provenance.version,
+    ...(f.entropy !== undefined ? { entropy: Number(f.entropy.toFixed(3)) } : {}),
+    ...(f.commit ? { commit: f.commit } : {}),
+    ...(f.presentAtHead !== undefined ? { presentAtHead: f.presentAtHead } : {}),
+    ...(f.occurrences !== undefined ? { occurrences: f.occurrences } : {}),
+    ...(f.suppressions ? { suppressions: f.suppressions } : {}),
+    ...(f.notes ? { notes: f.notes } : {}),
+  };
+}
+
+export function renderJson(result: ScanResult, _ruleSet: RuleSet, options: ReportOptions): string {
+  const active = activeFindings(result.findings);
+  const shown = options.showSuppressed ? result.findings : active;
+  const doc = {
+    version: JSON_SCHEMA_VERSION,
+    tool: { name: TOOL_NAME, version: VERSION },
+    summary: {
+      ...result.stats,
+      durationMs: Math.round(result.stats.durationMs),
+      findings: active.length,
+      blocking: active.filter((f) => f.mode === "block").length,
+      suppressed: result.findings.length - active.length,
+      skipped: result.skipped.length,
+      notScanned: result.skipped.filter((s) => s.fatal).length,
+    },
+    findings: shown.map((f) => findingToJson(f, options.noRedact)),
+    skipped: result.skipped,
+    warnings: result.warnings,
+  };
+  return `${JSON.stringify(doc, null, 2)}\n`;
+}

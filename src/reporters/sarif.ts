@@ -1,0 +1,175 @@
+/**
+ * SARIF 2.1.0 for GitHub code scanning and other SARIF consumers.
+ *
+ * - Each pack is a tool extension (name + version); its rules live there and
+ *   results point at them with `rule.toolComponent.index`.
+ * - Rules carry fullDescription, help (markdown: why and how to fix),
+ *   `security-severity` and tags, so GitHub shows severity and guidance.
+ * - Results carry `partialFingerprints` built from content (rule, path,
+ *   secret hash), so alerts survive line moves; secrets are redacted.
+ * - Suppressed findings are results with `suppressions` (external for
+ *   baseline/config, inSource for inline allows), shown by GitHub as dismissed.
+ */
+import type * as Sarif from "sarif";
+import type { LoadedRule } from "../packs/pack-types.js";
+import type { RuleSet } from "../packs/rule-set.js";
+import type { Finding, ScanResult, Severity } from "../types.js";
+import { TOOL_NAME, TOOL_URI, VERSION } from "../version.js";
+import { redact } from "./redact.js";
+import type { ReportOptions } from "./report-types.js";
+
+const SECURITY_SEVERITY: Record<Severity, string> = {
+  critical: "9.5",
+  high: "8.0",
+  medium: "5.5",
+  low: "3.0",
+  info: "1.0",
+};
+
+const LEVEL: Record<Severity, Sarif.ReportingConfiguration.level> = {
+  critical: "error",
+  high: "error",
+  medium: "warning",
+  low: "warning",
+  info: "note",
+};
+
+function sentence(text: string): string {
+  const t = text.trim();
+  return /[.!?]$/.test(t) ? t : `${t}.`;
+}
+
+/** Relative URI of a repo path, each segment percent-encoded (spaces, #, ?, unicode). */
+export function pathToUri(path: string): string {
+  return path
+    .split("/")
+    .map((seg) => encodeURIComponent(seg))
+    .join("/");
+}
+
+function pascalName(id: string): string {
+  return id
+    .split("-")
+    .map((s) => (s[0]?.toUpperCase() ?? "") + s.slice(1))
+    .join("");
+}
+
+function ruleDescriptor(rule: LoadedRule): Sarif.ReportingDescriptor {
+  const docs = rule.spec.docs;
+  const refs = docs.references?.length ? `\n\n## References\n${docs.references.map((r) => `- ${r}`).join("\n")}` : "";
+  const benchmarks = docs.benchmarks?.length ? `\n\n## Related checks\n${docs.benchmarks.map((b) => `- ${b}`).join("\n")}` : "";
+  const markdown = `## Why this matters\n${docs.why.trim()}\n\n## How to fix\n${docs.fix.trim()}${refs}${benchmarks}\n\n## How to allow\nAdd \`gitward:allow ${rule.spec.id} -- <reason>\` in a comment on the line, or record it in the baseline with \`gitward baseline update\`.`;
+  const helpUri = docs.references?.find((r) => /^https?:\/\//.test(r));
+  return {
+    id: rule.spec.id,
+    name: pascalName(rule.spec.id),
+    shortDescription: { text: sentence(rule.spec.description) },
+    fullDescription: { text: sentence(docs.why.replace(/\s+/g, " ")) },
+    help: { text: sentence(`${docs.why.replace(/\s+/g, " ").trim()} Fix: ${docs.fix.replace(/\s+/g, " ").trim()}`), markdown },
+    ...(helpUri ? { helpUri } : {}),
+    defaultConfiguration: { level: LEVEL[rule.severity] },
+    properties: {
+      tags: ["security", rule.spec.kind === "config" ? "misconfiguration" : "secret", ...(rule.spec.tags ?? [])],
+      "security-severity": SECURITY_SEVERITY[rule.severity],
+      precision: "high",
+      "problem.severity": rule.mode === "warn" ? "warning" : "error",
+    },
+  };
+}
+
+export function renderSarif(result: ScanResult, ruleSet: RuleSet, options: ReportOptions): string {
+  // Only rules that have results are described (keeps uploads small); every pack is listed.
+  const usedRules = new Set(result.findings.map((f) => f.ruleId));
+  const extensions: Sarif.ToolComponent[] = [];
+  const ruleIndex = new Map<string, { component: number; index: number }>();
+  for (const pack of ruleSet.packs) {
+    const rules = pack.rules
+      .filter((r) => usedRules.has(r.id))
+      .map((r) => ruleSet.byId.get(r.id))
+      .filter((r): r is LoadedRule => r !== undefined);
+    const component = extensions.length;
+    for (const [index, r] of rules.entries()) ruleIndex.set(r.spec.id, { component, index });
+    extensions.push({
+      name: pack.name,
+      version: pack.version,
+      semanticVersion: pack.version,
+      ...(pack.description ? { fullDescription: { text: sentence(pack.description) } } : {}),
+      rules: rules.map(ruleDescriptor),
+    });
+  }
+
+  const results: Sarif.Result[] = result.findings.map((f) => toResult(f, ruleIndex, options));
+  const run: Sarif.Run = {
+    tool: {
+      driver: {
+        name: TOOL_NAME,
+        version: VERSION,
+        semanticVersion: VERSION,
+        informationUri: TOOL_URI,
+        rules: [],
+      },
+      extensions,
+    },
+    results,
+    columnKind: "utf16CodeUnits",
+  };
+  if (options.root) {
+    const root = options.root.endsWith("/") ? options.root : `${options.root}/`;
+    run.originalUriBaseIds = { "%SRCROOT%": { uri: `file://${root.split("/").map(encodeURIComponent).join("/")}` } };
+  }
+  const repo = options.repository;
+  if (repo?.uri && repo.revisionId) {
+    run.versionControlProvenance = [
+      { repositoryUri: repo.uri, revisionId: repo.revisionId, ...(repo.branch ? { branch: repo.branch } : {}) },
+    ];
+  }
+  const log: Sarif.Log = {
+    $schema: "https://json.schemastore.org/sarif-2.1.0.json",
+    version: "2.1.0",
+    runs: [run],
+  };
+  return `${JSON.stringify(log, null, 2)}\n`;
+}
+
+function toResult(
+  f: Finding,
+  ruleIndex: Map<string, { component: number; index: number }>,
+  options: ReportOptions,
+): Sarif.Result {
+  const where = ruleIndex.get(f.ruleId);
+  const shown = f.sensitive && !options.noRedact ? redact(f.secret) : f.secret;
+  const text = f.sensitive ? `${sentence(f.message)} Secret: ${shown}` : sentence(f.message);
+  const properties: Record<string, unknown> = { secretHash: f.secretHash, severity: f.severity, mode: f.mode };
+  if (f.commit) {
+    properties.commitSha = f.commit.sha;
+    properties.commitAuthor = f.commit.author;
+    properties.commitEmail = f.commit.email;
+    properties.commitDate = f.commit.date;
+  }
+  if (f.presentAtHead !== undefined) properties.presentAtHead = f.presentAtHead;
+  if (f.occurrences !== undefined) properties.occurrences = f.occurrences;
+  const result: Sarif.Result = {
+    ruleId: f.ruleId,
+    ...(where ? { rule: { id: f.ruleId, index: where.index, toolComponent: { index: where.component } } } : {}),
+    level: f.mode === "block" ? LEVEL[f.severity] : LEVEL[f.severity] === "error" ? "warning" : LEVEL[f.severity],
+    message: { text },
+    locations: [
+      {
+        physicalLocation: {
+          artifactLocation: { uri: pathToUri(f.path), ...(options.root ? { uriBaseId: "%SRCROOT%" } : {}) },
+          region: { startLine: f.startLine, startColumn: f.startColumn, endLine: f.endLine, endColumn: f.endColumn },
+        },
+      },
+    ],
+    partialFingerprints: { "gitward/v1": f.fingerprint },
+    properties,
+  };
+  if (f.suppressions?.length) {
+    result.suppressions = f.suppressions.map((s) => ({
+      kind: s.kind === "inline" ? "inSource" : "external",
+      status: s.expired ? "rejected" : "accepted",
+      justification: s.justification,
+    }));
+  }
+  return result;
+}

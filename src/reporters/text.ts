@@ -1,0 +1,127 @@
+/**
+ * Human output: one block per finding (where, which rule, the line with the
+ * secret masked, how to fix, how to allow), then a summary line. Colour only
+ * when the caller says so (a TTY without NO_COLOR).
+ */
+
+import type { RuleSet } from "../packs/rule-set.js";
+import { activeFindings } from "../pipeline.js";
+import type { Finding, ScanResult } from "../types.js";
+import { redact, redactSpans } from "./redact.js";
+import type { ReportOptions } from "./report-types.js";
+
+const codes = { red: 31, yellow: 33, cyan: 36, dim: 2, bold: 1, green: 32 } as const;
+
+function paint(on: boolean) {
+  return (style: keyof typeof codes, s: string) => (on ? `\u001b[${codes[style]}m${s}\u001b[0m` : s);
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} kB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+function firstSentence(markdown: string): string {
+  const flat = markdown.replace(/\s+/g, " ").trim();
+  const m = /^(.+?[.!?])(\s|$)/.exec(flat);
+  return (m?.[1] ?? flat).slice(0, 240);
+}
+
+/** The line of a finding with every sensitive span on it masked. */
+export function maskedLine(finding: Finding, sameLine: Finding[], noRedact: boolean): string {
+  const line = finding.lineText;
+  if (noRedact) return line;
+  const spans: [number, number][] = [];
+  for (const f of sameLine) {
+    if (!f.sensitive) continue;
+    const end = f.endLine === f.startLine ? f.endColumn - 1 : line.length;
+    spans.push([f.startColumn - 1, end]);
+  }
+  return redactSpans(line, spans);
+}
+
+export function renderText(result: ScanResult, ruleSet: RuleSet, options: ReportOptions): string {
+  const c = paint(options.color);
+  const shown = options.showSuppressed ? result.findings : activeFindings(result.findings);
+  const out: string[] = [];
+  const byLine = new Map<string, Finding[]>();
+  for (const f of result.findings) {
+    const key = `${f.commit?.sha ?? ""}|${f.path}|${f.startLine}`;
+    byLine.set(key, [...(byLine.get(key) ?? []), f]);
+  }
+  for (const f of shown) {
+    const rule = ruleSet.byId.get(f.ruleId);
+    const suppressed = f.suppressions && !f.suppressions.every((s) => s.expired);
+    const label = suppressed ? c("dim", "suppressed") : f.mode === "block" ? c("red", "error") : c("yellow", "warning");
+    out.push(`${label}${c("bold", `[${f.ruleId}]`)} ${f.message} ${c("dim", `(${f.severity})`)}`);
+    out.push(`  ${c("cyan", "-->")} ${f.path}:${f.startLine}:${f.startColumn}`);
+    if (f.commit) {
+      const head =
+        f.presentAtHead === undefined
+          ? ""
+          : f.presentAtHead
+            ? ", still present at HEAD"
+            : ", removed since (still leaked: rotate it)";
+      out.push(
+        `      introduced in ${f.commit.sha.slice(0, 12)} by ${f.commit.author} on ${f.commit.date.slice(0, 10)}${head}${f.occurrences && f.occurrences > 1 ? `, in ${f.occurrences} commits` : ""}`,
+      );
+    }
+    const lineNo = String(f.startLine);
+    const shownLine = maskedLine(f, byLine.get(`${f.commit?.sha ?? ""}|${f.path}|${f.startLine}`) ?? [f], options.noRedact);
+    out.push(`  ${c("dim", `${lineNo} |`)} ${shownLine.length > 300 ? `${shownLine.slice(0, 300)}…` : shownLine}`);
+    if (f.sensitive) {
+      out.push(
+        `  ${c("dim", "secret:")} ${options.noRedact ? f.secret : redact(f.secret)} ${c("dim", `(sha256 ${f.secretHash.slice(0, 12)})`)}`,
+      );
+    }
+    for (const note of f.notes ?? []) out.push(`  ${c("dim", "note:")} ${note}`);
+    for (const s of f.suppressions ?? [])
+      out.push(`  ${c("dim", `suppressed (${s.kind}${s.expired ? ", expired" : ""}):`)} ${s.justification}`);
+    if (rule && !suppressed) {
+      out.push(`  ${c("green", "fix:")} ${firstSentence(rule.spec.docs.fix)} ${c("dim", `(gitward explain ${f.ruleId})`)}`);
+      out.push(
+        `  ${c("dim", "allow:")} add "gitward:allow ${f.ruleId} -- <reason>" in a comment on the line, or record it with "gitward baseline update"`,
+      );
+    }
+    out.push("");
+  }
+  out.push(...summaryLines(result, options));
+  return `${out.join("\n")}\n`;
+}
+
+export function summaryLines(result: ScanResult, options: ReportOptions): string[] {
+  const c = paint(options.color);
+  const lines: string[] = [];
+  const active = activeFindings(result.findings);
+  const blocking = active.filter((f) => f.mode === "block").length;
+  const warnings = active.length - blocking;
+  const suppressed = result.findings.length - active.length;
+  const fatal = result.skipped.filter((s) => s.fatal);
+  const intended = result.skipped.filter((s) => !s.fatal);
+  if (intended.length > 0) {
+    const byReason = new Map<string, number>();
+    for (const s of intended) byReason.set(s.reason, (byReason.get(s.reason) ?? 0) + 1);
+    lines.push(
+      c(
+        "dim",
+        `skipped ${intended.length} file${intended.length === 1 ? "" : "s"}: ${[...byReason].map(([r, n]) => `${n} ${r}`).join(", ")}${options.verbose ? "" : " (--verbose lists them)"}`,
+      ),
+    );
+    if (options.verbose) for (const s of intended) lines.push(c("dim", `  skipped ${s.path}: ${s.detail}`));
+  }
+  for (const s of fatal) lines.push(c("red", `not scanned: ${s.path}: ${s.detail}`));
+  for (const w of result.warnings) lines.push(c("yellow", `warning: ${w.message}`));
+  const s = result.stats;
+  const what =
+    s.commits !== undefined
+      ? `${s.commits} commit${s.commits === 1 ? "" : "s"}, ${s.files} file versions`
+      : `${s.files} ${options.sourceDescription === "files" ? (s.files === 1 ? "file" : "files") : options.sourceDescription}`;
+  const counts = [`${active.length} finding${active.length === 1 ? "" : "s"}`];
+  if (active.length > 0) counts.push(`${blocking} blocking, ${warnings} warning${warnings === 1 ? "" : "s"}`);
+  if (suppressed > 0) counts.push(`${suppressed} suppressed`);
+  lines.push(
+    `scanned ${what} (${formatBytes(s.bytes)}, ${s.lines} lines) in ${Math.round(s.durationMs)} ms, ${counts.join(", ")}`,
+  );
+  return lines;
+}
