@@ -49,13 +49,19 @@ export async function createDetectors(ruleSet: RuleSet): Promise<Detector[]> {
   return detectors;
 }
 
-export function defaultFilters(config: ResolvedConfig, strict = false): FindingFilter[] {
+export function defaultFilters(config: ResolvedConfig, strict = false, ruleSet?: RuleSet): FindingFilter[] {
   const filters: FindingFilter[] = [];
   const a = config.allowlist;
   if (a.paths.length || a.regexes.length || a.stopwords.length) {
     filters.push(new ConfigAllowlistFilter(a, config.file ?? "config"));
   }
-  filters.push(new InlineAllowFilter({ strict }));
+  filters.push(
+    new InlineAllowFilter({
+      strict,
+      reportUnused: config.reportUnusedAllows === true,
+      ...(ruleSet ? { knownRules: ruleSet.byId } : {}),
+    }),
+  );
   return filters;
 }
 
@@ -104,7 +110,7 @@ export async function runPipeline(options: PipelineOptions): Promise<ScanResult>
   const started = performance.now();
   const { source, ruleSet, config, trace } = options;
   const detectors = await createDetectors(ruleSet);
-  const filters = options.filters ?? [...defaultFilters(config, options.strict), ...(options.extraFilters ?? [])];
+  const filters = options.filters ?? [...defaultFilters(config, options.strict, ruleSet), ...(options.extraFilters ?? [])];
   const findings: Finding[] = [];
   const skipped: SkipNotice[] = [];
   const warnings: ScanWarning[] = [];
@@ -124,6 +130,7 @@ export async function runPipeline(options: PipelineOptions): Promise<ScanResult>
 
   for await (const fragment of source.fragments(ctx)) {
     stats.fragments++;
+    for (const filter of filters) filter.observe?.(fragment);
     for (const detector of detectors) {
       const out = await detector.detect(fragment, trace);
       warnings.push(...out.warnings);

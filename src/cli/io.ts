@@ -1,8 +1,15 @@
+/**
+ * yargs-parser drops a lone "-" argument, but "-" is the conventional name for
+ * stdin (`gitward scan -`), so run() swaps it for this marker before parsing.
+ */
+export const STDIN_ARG = "\u0000stdin";
+
 /** What the CLI touches of the outside world, so tests can run it in-process. */
 export interface CliIO {
   stdout(text: string): void;
   stderr(text: string): void;
-  readStdin(): Promise<Buffer>;
+  /** Bytes of standard input (Uint8Array so the public types need no @types/node). */
+  readStdin(): Promise<Uint8Array>;
   cwd: string;
   env: Record<string, string | undefined>;
   stdoutIsTTY: boolean;

@@ -11,7 +11,7 @@ import type { Argv } from "yargs";
 import yargs from "yargs";
 import { ExitCode, GitwardError } from "../errors.js";
 import { VERSION } from "../version.js";
-import type { CliIO } from "./io.js";
+import { type CliIO, STDIN_ARG } from "./io.js";
 import { withScanOptions } from "./scan-options.js";
 
 // Commands take their own argument types; yargs has validated them, so the table is typed loosely.
@@ -179,10 +179,14 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   let output = "";
   let parseError: Error | undefined;
   try {
-    await parser.parseAsync(argv, {}, (err, _argv, out) => {
-      if (err) parseError = err;
-      output = out;
-    });
+    await parser.parseAsync(
+      argv.map((a) => (a === "-" ? STDIN_ARG : a)),
+      {},
+      (err, _argv, out) => {
+        if (err) parseError = err;
+        output = out;
+      },
+    );
   } catch (e) {
     parseError ??= e as Error;
   }

@@ -33,8 +33,10 @@ export interface ResolvedConfig {
   failOn: Severity;
   /** Files larger than this (bytes) are skipped with a notice. */
   maxFileSize: number;
-  /** Baseline file (relative to the repo root). */
+  /** Baseline file (absolute; written relative to the config file). */
   baseline?: string;
+  /** Report inline allows that matched nothing (`--report-unused-allows`, or `reportUnusedAllows: true`). */
+  reportUnusedAllows?: boolean;
 }
 
 export const DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024;

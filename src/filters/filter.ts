@@ -14,6 +14,8 @@ export interface FilterInput {
 
 export interface FindingFilter {
   readonly name: string;
+  /** Sees every scanned fragment, with or without findings (e.g. to collect inline allows). */
+  observe?(fragment: Fragment): void;
   check(input: FilterInput): Suppression | undefined | Promise<Suppression | undefined>;
   /** After the scan: warnings such as unused allows or expired baseline entries. */
   finish?(): ScanWarning[];

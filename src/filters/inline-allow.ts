@@ -5,12 +5,15 @@
  *   // gitward:allow-next-line generic-password -- documented example
  *   <!-- gitward:allow jenkins-security-disabled -- local dev only -->
  *
- * An allow names one or more rule ids (comma-separated) and a reason after
- * "--". An allow with no rule id allows every rule on the line; `--strict`
- * reports it as imprecise. Allows that never matched a finding can be listed
- * with `--report-unused-allows`.
+ * An allow names one or more rule ids (comma- or space-separated) and a reason
+ * after "--". An allow with no rule id allows every rule on the line; `--strict`
+ * reports it as imprecise (and an allow without a reason). An allow naming a
+ * rule that is not loaded is always a warning (a typo would otherwise silently
+ * allow nothing). With `--report-unused-allows`, allows in the scanned text
+ * that suppressed nothing are listed: the filter observes every fragment, not
+ * only lines with findings.
  */
-import type { ScanWarning, Suppression } from "../types.js";
+import type { Fragment, ScanWarning, Suppression } from "../types.js";
 import type { FilterInput, FindingFilter } from "./filter.js";
 
 export interface InlineAllow {
@@ -20,37 +23,125 @@ export interface InlineAllow {
   reason: string;
 }
 
-const ALLOW = /gitward:allow(-next-line)?(?=$|[\s,:])((?:\s*,?\s*[a-z0-9]+(?:-[a-z0-9]+)*)*)\s*(?:--\s*(.*?))?\s*(?:-->|\*\/|$)/;
+const MARK = "gitward:allow";
+const NEXT = "-next-line";
+/** Comment terminators stripped from the end of an allow (HTML, C, Jinja/Twig, ERB, Handlebars, OCaml, Haskell). */
+const TERMINATORS = ["-->", "*/", "--}}", "#}", "%>", "*)", "-}"];
 
+/**
+ * Parses the allow on a line, if any. Hand-written rather than one regex: it
+ * runs on every line that mentions gitward:allow, and must stay linear.
+ */
 export function parseInlineAllow(line: string): InlineAllow | undefined {
-  const at = line.indexOf("gitward:allow");
+  const at = line.indexOf(MARK);
   if (at === -1) return undefined;
-  const m = ALLOW.exec(line.slice(at));
-  if (!m) return undefined;
-  const rules = (m[2] ?? "")
-    .split(/[\s,]+/)
-    .map((s) => s.trim())
-    .filter(Boolean);
-  return { nextLine: m[1] !== undefined, rules, reason: (m[3] ?? "").trim() };
+  const before = at > 0 ? line[at - 1] : undefined;
+  if (before !== undefined && /[A-Za-z0-9_"'`-]/.test(before)) return undefined;
+  let rest = line.slice(at + MARK.length);
+  let nextLine = false;
+  if (rest.startsWith(NEXT)) {
+    nextLine = true;
+    rest = rest.slice(NEXT.length);
+  }
+  // "gitward:allowed", "gitward:allow\")": not an allow.
+  if (rest !== "" && rest !== "\r" && !/^[\s,:]/.test(rest) && !TERMINATORS.some((t) => rest.startsWith(t))) {
+    return undefined;
+  }
+  rest = rest.replace(/^:/, "").trim();
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const t of TERMINATORS) {
+      if (rest.endsWith(t)) {
+        rest = rest.slice(0, -t.length).trimEnd();
+        changed = true;
+      }
+    }
+  }
+  const dash = /(?:^|\s)--(?:\s|$)/.exec(rest);
+  const rulePart = dash ? rest.slice(0, dash.index) : rest;
+  const reason = dash ? rest.slice(dash.index + dash[0].length).trim() : "";
+  // Documentation such as "gitward:allow <rule-id> -- <reason>" is not an allow.
+  if (/[<>{}[\]]/.test(rulePart)) return undefined;
+  const rules = rulePart.split(/[\s,]+/).filter(Boolean);
+  return { nextLine, rules, reason };
+}
+
+interface SeenAllow {
+  path: string;
+  line: number;
+  commit?: string;
+  allow: InlineAllow;
+  /** Rule ids this allow suppressed. */
+  suppressed: Set<string>;
+}
+
+export interface InlineAllowOptions {
+  /** Report allows without a rule id (or a reason) as imprecise. */
+  strict?: boolean;
+  /** Report allows that suppressed nothing. */
+  reportUnused?: boolean;
+  /** Rule ids that exist (loaded, whatever their mode); allows naming others are warned about. */
+  knownRules?: { has(ruleId: string): boolean };
+}
+
+function where(path: string, line: number, commit: string | undefined): string {
+  return `${path}:${line}${commit ? ` (commit ${commit.slice(0, 12)})` : ""}`;
 }
 
 export class InlineAllowFilter implements FindingFilter {
   readonly name = "inline-allow";
-  /** "path:line" of allows that suppressed something. */
-  private readonly used = new Set<string>();
+  /** Every allow seen, keyed "commit|path|line". */
+  private readonly seen = new Map<string, SeenAllow>();
+  private readonly unknownWarned = new Set<string>();
   private readonly warnings: ScanWarning[] = [];
 
-  constructor(private readonly options: { strict?: boolean } = {}) {}
+  constructor(private readonly options: InlineAllowOptions = {}) {}
 
-  async check({ finding, previousLine }: FilterInput): Promise<Suppression | undefined> {
+  observe(fragment: Fragment): void {
+    if (!fragment.text.includes(MARK)) return;
+    const lines = fragment.text.split("\n");
+    for (const [i, text] of lines.entries()) {
+      if (!text.includes(MARK)) continue;
+      const allow = parseInlineAllow(text);
+      if (!allow) continue;
+      const line = fragment.lineNumbers?.[i] ?? fragment.startLine + i;
+      this.record(fragment.path, line, fragment.commit?.sha, allow);
+    }
+  }
+
+  private record(path: string, line: number, commit: string | undefined, allow: InlineAllow): SeenAllow {
+    const key = `${commit ?? ""}|${path}|${line}`;
+    let seen = this.seen.get(key);
+    if (!seen) {
+      seen = { path, line, allow, suppressed: new Set(), ...(commit ? { commit } : {}) };
+      this.seen.set(key, seen);
+      const known = this.options.knownRules;
+      for (const ruleId of allow.rules) {
+        const warnKey = `${path}|${line}|${ruleId}`;
+        if (known && !known.has(ruleId) && !this.unknownWarned.has(warnKey)) {
+          this.unknownWarned.add(warnKey);
+          this.warnings.push({
+            path,
+            ruleId,
+            message: `${where(path, line, commit)}: gitward:allow names unknown rule "${ruleId}" (see gitward rules)`,
+          });
+        }
+      }
+    }
+    return seen;
+  }
+
+  async check({ finding, fragment, previousLine }: FilterInput): Promise<Suppression | undefined> {
+    const commit = fragment.commit?.sha;
     const same = parseInlineAllow(finding.lineText);
-    if (same && !same.nextLine && this.applies(same, finding.ruleId))
-      return this.suppress(same, finding.path, finding.startLine, finding.ruleId);
-    if (!finding.lineText.includes("gitward:") || same?.nextLine) {
+    if (same && !same.nextLine && this.applies(same, finding.ruleId)) {
+      return this.suppress(this.record(finding.path, finding.startLine, commit, same), finding.ruleId);
+    }
+    if (finding.startLine > 1) {
       const prev = await previousLine();
       const above = prev === undefined ? undefined : parseInlineAllow(prev);
       if (above?.nextLine && this.applies(above, finding.ruleId)) {
-        return this.suppress(above, finding.path, finding.startLine - 1, finding.ruleId);
+        return this.suppress(this.record(finding.path, finding.startLine - 1, commit, above), finding.ruleId);
       }
     }
     return undefined;
@@ -60,22 +151,53 @@ export class InlineAllowFilter implements FindingFilter {
     return allow.rules.length === 0 || allow.rules.includes(ruleId);
   }
 
-  private suppress(allow: InlineAllow, path: string, line: number, ruleId: string): Suppression {
-    this.used.add(`${path}:${line}`);
-    if (allow.rules.length === 0 && this.options.strict) {
-      this.warnings.push({
-        path,
-        message: `${path}:${line}: imprecise gitward:allow without a rule id (it allows ${ruleId}); name the rule`,
-      });
-    }
+  private suppress(seen: SeenAllow, ruleId: string): Suppression {
+    seen.suppressed.add(ruleId);
+    const { allow } = seen;
     return { kind: "inline", justification: allow.reason || `gitward:allow ${allow.rules.join(",") || "(all rules)"}` };
   }
 
-  wasUsed(path: string, line: number): boolean {
-    return this.used.has(`${path}:${line}`);
+  /** Did an allow at this line suppress something? */
+  wasUsed(path: string, line: number, commit?: string): boolean {
+    return (this.seen.get(`${commit ?? ""}|${path}|${line}`)?.suppressed.size ?? 0) > 0;
+  }
+
+  /** Allows (or rule ids within an allow) that suppressed nothing. */
+  unusedAllows(): { path: string; line: number; commit?: string; rules: string[] }[] {
+    const out: { path: string; line: number; commit?: string; rules: string[] }[] = [];
+    for (const s of this.seen.values()) {
+      const rules = s.allow.rules.length === 0 ? [] : s.allow.rules.filter((r) => !s.suppressed.has(r));
+      if (s.suppressed.size === 0 || rules.length > 0) {
+        out.push({ path: s.path, line: s.line, rules, ...(s.commit ? { commit: s.commit } : {}) });
+      }
+    }
+    return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.line - b.line));
   }
 
   finish(): ScanWarning[] {
-    return this.warnings;
+    const out = [...this.warnings];
+    const sorted = [...this.seen.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.line - b.line));
+    if (this.options.strict) {
+      for (const s of sorted) {
+        const at = where(s.path, s.line, s.commit);
+        if (s.allow.rules.length === 0) {
+          const which = s.suppressed.size ? ` (it allows ${[...s.suppressed].sort().join(", ")})` : "";
+          out.push({ path: s.path, message: `${at}: imprecise gitward:allow without a rule id${which}; name the rule` });
+        }
+        if (!s.allow.reason) {
+          out.push({ path: s.path, message: `${at}: gitward:allow without a reason; add "-- <reason>"` });
+        }
+      }
+    }
+    if (this.options.reportUnused) {
+      for (const u of this.unusedAllows()) {
+        const what = u.rules.length ? `gitward:allow ${u.rules.join(", ")}` : "gitward:allow";
+        out.push({
+          path: u.path,
+          message: `${where(u.path, u.line, u.commit)}: unused ${what}: matches no finding (remove it)`,
+        });
+      }
+    }
+    return out;
   }
 }

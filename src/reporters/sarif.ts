@@ -1,8 +1,8 @@
 /**
  * SARIF 2.1.0 for GitHub code scanning and other SARIF consumers.
  *
- * - Each pack is a tool extension (name + version); its rules live there and
- *   results point at them with `rule.toolComponent.index`.
+ * - Each pack is listed as a tool extension (name + version); rules are on the
+ *   driver, each naming its pack, and results point at them by ruleId/ruleIndex.
  * - Rules carry fullDescription, help (markdown: why and how to fix),
  *   `security-severity` and tags, so GitHub shows severity and guidance.
  * - Results carry `partialFingerprints` built from content (rule, path,
@@ -69,6 +69,8 @@ function ruleDescriptor(rule: LoadedRule): Sarif.ReportingDescriptor {
     ...(helpUri ? { helpUri } : {}),
     defaultConfiguration: { level: LEVEL[rule.severity] },
     properties: {
+      pack: rule.pack,
+      packVersion: rule.packVersion,
       tags: ["security", rule.spec.kind === "config" ? "misconfiguration" : "secret", ...(rule.spec.tags ?? [])],
       "security-severity": SECURITY_SEVERITY[rule.severity],
       precision: "high",
@@ -78,25 +80,26 @@ function ruleDescriptor(rule: LoadedRule): Sarif.ReportingDescriptor {
 }
 
 export function renderSarif(result: ScanResult, ruleSet: RuleSet, options: ReportOptions): string {
-  // Only rules that have results are described (keeps uploads small); every pack is listed.
+  // Rules live on the driver (ruleId + ruleIndex is what every SARIF consumer, GitHub included,
+  // resolves); each rule names its pack, and every pack is listed as a tool extension with its
+  // version. Only rules that have results are described, which keeps uploads small.
   const usedRules = new Set(result.findings.map((f) => f.ruleId));
-  const extensions: Sarif.ToolComponent[] = [];
-  const ruleIndex = new Map<string, { component: number; index: number }>();
+  const rules: LoadedRule[] = [];
+  const ruleIndex = new Map<string, number>();
   for (const pack of ruleSet.packs) {
-    const rules = pack.rules
-      .filter((r) => usedRules.has(r.id))
-      .map((r) => ruleSet.byId.get(r.id))
-      .filter((r): r is LoadedRule => r !== undefined);
-    const component = extensions.length;
-    for (const [index, r] of rules.entries()) ruleIndex.set(r.spec.id, { component, index });
-    extensions.push({
-      name: pack.name,
-      version: pack.version,
-      semanticVersion: pack.version,
-      ...(pack.description ? { fullDescription: { text: sentence(pack.description) } } : {}),
-      rules: rules.map(ruleDescriptor),
-    });
+    for (const spec of pack.rules) {
+      const rule = ruleSet.byId.get(spec.id);
+      if (!rule || !usedRules.has(spec.id)) continue;
+      ruleIndex.set(spec.id, rules.length);
+      rules.push(rule);
+    }
   }
+  const extensions: Sarif.ToolComponent[] = ruleSet.packs.map((pack) => ({
+    name: pack.name,
+    version: pack.version,
+    semanticVersion: pack.version,
+    ...(pack.description ? { fullDescription: { text: sentence(pack.description) } } : {}),
+  }));
 
   const results: Sarif.Result[] = result.findings.map((f) => toResult(f, ruleIndex, options));
   const run: Sarif.Run = {
@@ -106,7 +109,7 @@ export function renderSarif(result: ScanResult, ruleSet: RuleSet, options: Repor
         version: VERSION,
         semanticVersion: VERSION,
         informationUri: TOOL_URI,
-        rules: [],
+        rules: rules.map(ruleDescriptor),
       },
       extensions,
     },
@@ -133,7 +136,7 @@ export function renderSarif(result: ScanResult, ruleSet: RuleSet, options: Repor
 
 function toResult(
   f: Finding,
-  ruleIndex: Map<string, { component: number; index: number }>,
+  ruleIndex: Map<string, number>,
   options: ReportOptions,
 ): Sarif.Result {
   const where = ruleIndex.get(f.ruleId);
@@ -150,7 +153,7 @@ function toResult(
   if (f.occurrences !== undefined) properties.occurrences = f.occurrences;
   const result: Sarif.Result = {
     ruleId: f.ruleId,
-    ...(where ? { rule: { id: f.ruleId, index: where.index, toolComponent: { index: where.component } } } : {}),
+    ...(where !== undefined ? { ruleIndex: where } : {}),
     level: f.mode === "block" ? LEVEL[f.severity] : LEVEL[f.severity] === "error" ? "warning" : LEVEL[f.severity],
     message: { text },
     locations: [

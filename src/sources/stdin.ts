@@ -6,7 +6,7 @@ import { countLines, type SourceContext, type TextSource } from "./source.js";
 export class StdinSource implements TextSource {
   readonly description = "files";
   constructor(
-    private readonly read: () => Promise<Buffer>,
+    private readonly read: () => Promise<Uint8Array>,
     private readonly filename = "<stdin>",
   ) {}
 

@@ -31,7 +31,14 @@ export function parseYamlSource(file: string, text: string, code: "pack" | "conf
     }
     return 1;
   };
-  return { file, doc, value: doc.toJS({ maxAliasCount: 100 }), lineOf };
+  let value: unknown;
+  try {
+    // Aliases are resolved here; a dangling alias or an alias bomb is a user error, not a crash.
+    value = doc.toJS({ maxAliasCount: 100 });
+  } catch (e) {
+    throw new GitwardError(`${file}:1:1: invalid YAML: ${(e as Error).message.split("\n")[0]}`, code);
+  }
+  return { file, doc, value, lineOf };
 }
 
 /** Splits a JSON pointer ("/rules/3/regex") into path segments (numbers for array indices). */

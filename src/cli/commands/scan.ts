@@ -7,7 +7,7 @@ import type { TextSource } from "../../sources/source.js";
 import { StdinSource } from "../../sources/stdin.js";
 import { createDebugTracer } from "../debug-trace.js";
 import { extraFiltersFor } from "../filters-for-run.js";
-import type { CliIO } from "../io.js";
+import { type CliIO, STDIN_ARG } from "../io.js";
 import { emitReport } from "../report-output.js";
 import { type ScanArgs, setupOptionsFrom } from "../scan-options.js";
 
@@ -23,7 +23,7 @@ export async function scanCommand(args: ScanCommandArgs, io: CliIO): Promise<num
   for (const w of setup.warnings) io.stderr(`warning: ${w.message}\n`);
   const paths = args.paths ?? [];
   let source: TextSource;
-  if (paths.includes("-")) {
+  if (paths.includes(STDIN_ARG)) {
     if (paths.length > 1) throw new GitwardError("scan: '-' (stdin) cannot be combined with other paths", "usage");
     source = new StdinSource(() => io.readStdin(), args.stdinFilename ?? "<stdin>");
   } else {

@@ -1,6 +1,71 @@
-// Placeholder until this command lands; replaced by its implementation.
-import { GitwardError } from "../../errors.js";
+/**
+ * `gitward staged [files..]` (also `gitward scan --staged`): the pre-commit
+ * hook. Scans exactly what is staged; with files (the pre-commit framework),
+ * those files' staged changes, or their whole content when nothing is staged.
+ * Imports only what a hook needs: the pipeline, the staged source, git spawning.
+ */
+import { ExitCode, GitwardError } from "../../errors.js";
+import { runPipeline } from "../../pipeline.js";
+import { prepareScan } from "../../setup.js";
+import { StagedSource } from "../../sources/staged.js";
+import { createDebugTracer } from "../debug-trace.js";
+import { extraFiltersFor } from "../filters-for-run.js";
 import type { CliIO } from "../io.js";
-export async function stagedCommand(_args: Record<string, unknown>, _io: CliIO): Promise<number> {
-  throw new GitwardError("staged: not available in this build", "usage");
+import { emitReport } from "../report-output.js";
+import { type ScanArgs, setupOptionsFrom } from "../scan-options.js";
+
+export interface StagedArgs extends ScanArgs {
+  files?: string[];
+  /** `gitward scan --staged [paths..]` passes its paths here. */
+  paths?: string[];
+  scanAll?: boolean;
+}
+
+export const STAGED_HINT =
+  'gitward: commit blocked. Remove the secret (and rotate it if it was real), mark a false positive with "gitward:allow <rule-id> -- <reason>", or baseline it. git commit --no-verify skips this hook (the pre-push hook and CI still check).';
+
+export async function stagedCommand(args: StagedArgs, io: CliIO): Promise<number> {
+  const setup = await prepareScan(setupOptionsFrom(args, io.cwd));
+  if (!setup.repoRoot) {
+    // A bare repository or no repository at all: there is no index to scan.
+    throw new GitwardError("staged: not inside a git work tree (nothing is staged here); use gitward scan for files", "usage");
+  }
+  for (const w of setup.warnings) io.stderr(`warning: ${w.message}\n`);
+  const files = [...(args.files ?? []), ...(args.paths ?? [])];
+  const source = new StagedSource({
+    cwd: io.cwd,
+    repoRoot: setup.repoRoot,
+    maxFileSize: setup.config.maxFileSize,
+    excludePaths: setup.config.allowlist.paths,
+    scanAll: args.scanAll === true,
+    ...(files.length > 0 ? { files } : {}),
+  });
+  const debug = args.debug ? createDebugTracer(io) : undefined;
+  const result = await runPipeline({
+    source,
+    ruleSet: setup.ruleSet,
+    config: setup.config,
+    extraFilters: await extraFiltersFor(setup, args, io.cwd),
+    strict: args.strict,
+    ...(debug ? { trace: debug.tracer } : {}),
+  });
+  debug?.finish();
+  const code = await emitReport(result, setup.ruleSet, args, io, {
+    sourceDescription: result.stats.files === 1 ? "staged file" : "staged files",
+    root: setup.repoRoot,
+    hint: STAGED_HINT,
+  });
+  // Fail closed: files were given (or changes staged) but nothing at all was scanned or deliberately skipped.
+  const s = source.summary;
+  if (code === ExitCode.Clean && files.length > 0 && s.scanned === 0 && s.skipped === 0) {
+    io.stderr(
+      `gitward: nothing was scanned although ${files.length} file${files.length === 1 ? " was" : "s were"} given; failing closed\n`,
+    );
+    return ExitCode.Error;
+  }
+  if (code === ExitCode.Clean && s.candidates > 0 && s.scanned === 0 && s.skipped < s.candidates) {
+    io.stderr(`gitward: nothing was scanned although ${s.candidates} staged changes had content; failing closed\n`);
+    return ExitCode.Error;
+  }
+  return code;
 }

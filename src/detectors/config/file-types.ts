@@ -30,6 +30,7 @@ export const FILE_TYPES: FileType[] = [
   { id: "puppet-autosign", format: "lines", globs: ["**/autosign.conf"] },
   { id: "jenkins-xml", format: "xml", globs: ["**/config.xml", "**/jenkins*.xml"], content: /<(hudson|jenkins)[\s>]/ },
   { id: "jcasc", format: "yaml", globs: YAML_FILES, content: /^jenkins:\s*(#.*)?$/m },
+  { id: "jenkins-jvm", format: "lines", globs: ["**/default/jenkins", "**/sysconfig/jenkins", "**/jenkins.service", "**/jenkins.service.d/*.conf", "**/jenkins.xml", "**/jenkins.env"] },
   { id: "compose", format: "yaml", globs: ["**/*compose*.{yml,yaml}", "**/compose.{yml,yaml}"] },
   { id: "kubernetes", format: "yaml", globs: [...YAML_FILES, "**/*.json"], content: /^\s*"?apiVersion"?\s*:[\s\S]*^\s*"?kind"?\s*:|^\s*"?kind"?\s*:[\s\S]*^\s*"?apiVersion"?\s*:/m, exclude: ["**/*compose*.{yml,yaml}", "**/.github/workflows/**", "**/package.json", "**/tsconfig*.json"] },
   { id: "kubeconfig", format: "yaml", globs: ["**/kubeconfig", "**/kubeconfig*", "**/*.kubeconfig", "**/.kube/config", "**/kube/config", ...YAML_FILES], content: /^clusters:/m },

@@ -44,12 +44,16 @@ function splitKey(key: string): string[] {
 
 export function compilePath(pattern: string, ignoreCase = false): RegExp {
   // Paths are matched as "\x1fseg\x1fseg..." so that every segment carries its own separator.
-  const body = pattern
-    .split(".")
+  // Split on dots outside parentheses, so `(a.b|c)` stays one alternative segment.
+  const body = (pattern.match(/(?:\([^)]*\)|[^.])+/g) ?? [])
     .map((seg) => {
       if (seg === "**") return `(?:${SEP}[^${SEP}]*)*`;
       if (seg === "*") return `${SEP}[^${SEP}]*`;
-      if (seg.startsWith("(") && seg.endsWith(")")) return `${SEP}(?:${seg.slice(1, -1).split("|").map(escapeRe).join("|")})`;
+      if (seg.startsWith("(") && seg.endsWith(")")) return `${SEP}(?:${seg
+          .slice(1, -1)
+          .split("|")
+          .map((alt) => alt.split(".").map(escapeRe).join(SEP))
+          .join("|")})`;
       return SEP + escapeRe(seg);
     })
     .join("");

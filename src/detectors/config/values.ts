@@ -42,6 +42,8 @@ export function testValue(m: ValueMatch, value: string): { index: number; text: 
 
 /** Splits a value into items on whitespace and commas, dropping sshd's `+`/`-`/`^` list modifiers. */
 export function items(value: string): string[] {
+  // sshd `Ciphers -aes128-cbc,...` removes algorithms from the defaults: nothing is enabled by it.
+  if (/^-[a-z]/i.test(value.trim())) return [];
   return value
     .split(/[\s,]+/)
     .map((s) => s.replace(/^[+^-](?=[a-z0-9])/i, ""))

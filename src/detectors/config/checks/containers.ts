@@ -120,7 +120,7 @@ function fromDockerfile(doc: ParsedDocument): Container[] {
       for (const [name, value] of pairs) {
         if (value === undefined || !name) continue;
         const p = instructionPosition(ins, Math.max(0, ins.args.indexOf(name)));
-        out(c.env, { name, value, line: p.line, col: p.col, endCol: p.col + name.length + value.length + 1 });
+        c.env.push({ name, value, line: p.line, col: p.col, endCol: p.col + name.length + value.length + 1 });
       }
     }
     if (ins.keyword === "CMD" || ins.keyword === "ENTRYPOINT" || ins.keyword === "RUN") {
@@ -132,10 +132,6 @@ function fromDockerfile(doc: ParsedDocument): Container[] {
     }
   }
   return [...stages.values()];
-}
-
-function out<T>(list: T[], v: T): void {
-  list.push(v);
 }
 
 function jsonWords(args: string): string[] {

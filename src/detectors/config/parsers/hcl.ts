@@ -223,7 +223,7 @@ class HclParser {
       this.offset++;
       entries.push({ key, keyPos, value: this.expression() });
       this.skip(false);
-      if (this.ch === ",") this.offset++;
+      if ((this.ch as string) === ",") this.offset++;
     }
     return { type: "map", entries, pos: this.span(start, this.offset) };
   }

@@ -1,0 +1,315 @@
+/**
+ * Parses git's unified diff output (`git diff -U0 --full-index` or `git log -p
+ * -U0 --full-index`) one line at a time, so that a history of any size is read
+ * as a stream. For each file it yields the added lines with their line numbers
+ * in the new version, the modes and blob ids, and whether the file is binary.
+ *
+ * File names are taken from the unambiguous header lines (`+++ b/...`, `rename
+ * to ...`), unquoting git's C-style quoting, so names with spaces, quotes,
+ * newlines, tabs, unicode or a leading dash come out exactly. Inside a hunk the
+ * parser counts the lines announced by the `@@ -a,b +c,d @@` header, so content
+ * that looks like a header ("diff --git", "+++ x") is never mistaken for one.
+ *
+ * Requirements on the git invocation: `--src-prefix=a/ --dst-prefix=b/`,
+ * `--no-color`, `--full-index` (for blob ids), and not a combined diff (`--cc`).
+ */
+
+export type DiffStatus = "added" | "modified" | "deleted" | "renamed" | "copied";
+
+export interface DiffFile {
+  /** Path in the new version (for deletions: the deleted path). */
+  path: string;
+  /** Path in the old version, when it differs (renames and copies). */
+  oldPath?: string;
+  status: DiffStatus;
+  oldMode?: string;
+  newMode?: string;
+  /** Full blob ids (with --full-index); all zeros for "no blob". */
+  oldBlob?: string;
+  newBlob?: string;
+  binary: boolean;
+  /** Added lines, without the leading "+" (a trailing "\r" is kept). */
+  added: string[];
+  /** 1-based line number in the new file of each added line. */
+  lineNumbers: number[];
+  /** The whole new file is in `added` (a new file, or a rewrite from an empty one). */
+  wholeFile: boolean;
+  /** The new file does not end with a newline. */
+  noNewlineAtEnd: boolean;
+}
+
+const ZERO_BLOB = /^0+$/;
+
+/** Undoes git's C-style quoting (quote_c_style): `"a\"b\n\303\251"` → `a"b\né`. Unquoted input is returned as is. */
+export function unquoteCPath(s: string): string {
+  if (!s.startsWith('"') || !s.endsWith('"') || s.length < 2) return s;
+  const bytes: number[] = [];
+  const body = s.slice(1, -1);
+  const pushText = (t: string) => {
+    for (const b of Buffer.from(t, "utf8")) bytes.push(b);
+  };
+  for (let i = 0; i < body.length; i++) {
+    const ch = body[i] as string;
+    if (ch !== "\\") {
+      // Runs of plain characters (possibly non-ASCII: core.quotePath=false leaves them raw).
+      let j = i;
+      while (j < body.length && body[j] !== "\\") j++;
+      pushText(body.slice(i, j));
+      i = j - 1;
+      continue;
+    }
+    const next = body[i + 1] ?? "";
+    i++;
+    const simple: Record<string, number> = { a: 7, b: 8, t: 9, n: 10, v: 11, f: 12, r: 13, '"': 34, "\\": 92 };
+    if (next in simple) bytes.push(simple[next] as number);
+    else if (/[0-7]/.test(next)) {
+      const oct = body.slice(i, i + 3);
+      bytes.push(Number.parseInt(oct, 8) & 0xff);
+      i += 2;
+    } else pushText(next);
+  }
+  return Buffer.from(bytes).toString("utf8");
+}
+
+/** Git's C-style quoting of a path as it appears in diff headers (with core.quotePath=false). */
+export function quoteCPath(s: string): string {
+  let needs = false;
+  let out = "";
+  const names: Record<number, string> = { 7: "a", 8: "b", 9: "t", 10: "n", 11: "v", 12: "f", 13: "r", 34: '"', 92: "\\" };
+  for (const ch of s) {
+    const code = ch.codePointAt(0) as number;
+    if (code in names) {
+      needs = true;
+      out += `\\${names[code]}`;
+    } else if (code < 0x20 || code === 0x7f) {
+      needs = true;
+      out += `\\${code.toString(8).padStart(3, "0")}`;
+    } else out += ch;
+  }
+  return needs ? `"${out}"` : s;
+}
+
+/** Strips the "a/" or "b/" prefix from a (possibly quoted) path token. */
+function stripPrefix(token: string, prefix: string): string {
+  const p = unquoteCPath(token);
+  return p.startsWith(prefix) ? p.slice(prefix.length) : p;
+}
+
+/** A name from `--- x` / `+++ x`: git appends a tab when the (unquoted) name contains a space. */
+function labelPath(rest: string, prefix: string): string | undefined {
+  if (rest === "/dev/null") return undefined;
+  const token = !rest.startsWith('"') && rest.endsWith("\t") ? rest.slice(0, -1) : rest;
+  return stripPrefix(token, prefix);
+}
+
+/** Best-effort paths from `diff --git a/X b/Y` (used only when no ---/+++/rename lines say better). */
+function headerPaths(rest: string): { a: string; b: string } | undefined {
+  if (rest.startsWith('"')) {
+    const end = closingQuote(rest, 0);
+    const a = rest.slice(0, end + 1);
+    const b = rest.slice(end + 2);
+    return { a: stripPrefix(a, "a/"), b: stripPrefix(b, "b/") };
+  }
+  const q = rest.indexOf(' "');
+  if (q !== -1 && rest.endsWith('"')) return { a: stripPrefix(rest.slice(0, q), "a/"), b: stripPrefix(rest.slice(q + 1), "b/") };
+  // Unquoted "a/P b/P": without a rename both halves are equal, so split in the middle.
+  if ((rest.length - 1) % 2 === 0) {
+    const half = (rest.length - 1) / 2;
+    const a = rest.slice(0, half);
+    const b = rest.slice(half + 1);
+    if (a.startsWith("a/") && b.startsWith("b/") && a.slice(2) === b.slice(2)) return { a: a.slice(2), b: b.slice(2) };
+  }
+  return undefined;
+}
+
+function closingQuote(s: string, start: number): number {
+  for (let i = start + 1; i < s.length; i++) {
+    if (s[i] === "\\") i++;
+    else if (s[i] === '"') return i;
+  }
+  return s.length - 1;
+}
+
+const HUNK = /^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@/;
+
+interface Building {
+  file: DiffFile;
+  headerA?: string;
+  headerB?: string;
+  labelA?: string | null;
+  labelB?: string | null;
+  hunks: number;
+}
+
+/**
+ * Incremental parser: feed it lines (without their "\n"), get complete files
+ * through `onFile`. Call `end()` after the last line.
+ */
+export class DiffParser {
+  private current: Building | undefined;
+  private oldLeft = 0;
+  private newLeft = 0;
+  private nextNew = 0;
+  private lastWasAdded = false;
+
+  constructor(private readonly onFile: (file: DiffFile) => void) {}
+
+  /** True while inside a hunk: the next line is content, not a header. */
+  get inHunk(): boolean {
+    return this.oldLeft > 0 || this.newLeft > 0;
+  }
+
+  line(line: string): void {
+    const cur = this.current;
+    if (this.inHunk && cur) {
+      const c = line.charCodeAt(0);
+      if (c === 43 /* + */) {
+        cur.file.added.push(line.slice(1));
+        cur.file.lineNumbers.push(this.nextNew++);
+        this.newLeft--;
+        this.lastWasAdded = true;
+      } else if (c === 45 /* - */) {
+        this.oldLeft--;
+        this.lastWasAdded = false;
+      } else if (c === 32 /* space */) {
+        this.oldLeft--;
+        this.newLeft--;
+        this.nextNew++;
+        this.lastWasAdded = false;
+      } else if (c === 92 /* \ */) {
+        if (this.lastWasAdded) cur.file.noNewlineAtEnd = true;
+      } else {
+        // Malformed input: leave the hunk rather than swallow headers.
+        this.oldLeft = 0;
+        this.newLeft = 0;
+        this.header(line);
+      }
+      return;
+    }
+    if (line.startsWith("\\")) {
+      if (this.lastWasAdded && cur) cur.file.noNewlineAtEnd = true;
+      return;
+    }
+    this.header(line);
+  }
+
+  private header(line: string): void {
+    this.lastWasAdded = false;
+    if (line.startsWith("diff --git ")) {
+      this.flush();
+      const hp = headerPaths(line.slice(11));
+      this.current = {
+        file: { path: hp?.b ?? "", status: "modified", binary: false, added: [], lineNumbers: [], wholeFile: false, noNewlineAtEnd: false },
+        ...(hp ? { headerA: hp.a, headerB: hp.b } : {}),
+        hunks: 0,
+      };
+      return;
+    }
+    const cur = this.current;
+    if (!cur) return;
+    const f = cur.file;
+    const m = HUNK.exec(line);
+    if (m) {
+      const oldStart = Number(m[1]);
+      const oldCount = m[2] === undefined ? 1 : Number(m[2]);
+      const newStart = Number(m[3]);
+      const newCount = m[4] === undefined ? 1 : Number(m[4]);
+      this.oldLeft = oldCount;
+      this.newLeft = newCount;
+      this.nextNew = newStart;
+      cur.hunks++;
+      f.wholeFile = cur.hunks === 1 && oldStart === 0 && oldCount === 0 && newStart <= 1;
+      if (cur.hunks > 1) f.wholeFile = false;
+      return;
+    }
+    if (line.startsWith("--- ")) cur.labelA = labelPath(line.slice(4), "a/") ?? null;
+    else if (line.startsWith("+++ ")) cur.labelB = labelPath(line.slice(4), "b/") ?? null;
+    else if (line.startsWith("new file mode ")) {
+      f.status = "added";
+      f.newMode = line.slice(14);
+    } else if (line.startsWith("deleted file mode ")) {
+      f.status = "deleted";
+      f.oldMode = line.slice(18);
+    } else if (line.startsWith("old mode ")) f.oldMode = line.slice(9);
+    else if (line.startsWith("new mode ")) f.newMode = line.slice(9);
+    else if (line.startsWith("rename from ")) {
+      f.status = "renamed";
+      f.oldPath = unquoteCPath(line.slice(12));
+    } else if (line.startsWith("rename to ")) f.path = unquoteCPath(line.slice(10));
+    else if (line.startsWith("copy from ")) {
+      f.status = "copied";
+      f.oldPath = unquoteCPath(line.slice(10));
+    } else if (line.startsWith("copy to ")) f.path = unquoteCPath(line.slice(8));
+    else if (line.startsWith("index ")) {
+      const m2 = /^index ([0-9a-f]+)\.\.([0-9a-f]+)(?: (\d+))?/.exec(line);
+      if (m2) {
+        f.oldBlob = m2[1];
+        f.newBlob = m2[2];
+        if (m2[3]) {
+          f.oldMode ??= m2[3];
+          f.newMode ??= m2[3];
+        }
+      }
+    } else if (line.startsWith("Binary files ") || line === "GIT binary patch") f.binary = true;
+  }
+
+  /** Finishes the file being parsed (call after the last line, or before unrelated output such as a commit header). */
+  flush(): void {
+    const cur = this.current;
+    this.current = undefined;
+    this.oldLeft = 0;
+    this.newLeft = 0;
+    this.lastWasAdded = false;
+    if (!cur) return;
+    const f = cur.file;
+    if (cur.labelB !== undefined && cur.labelB !== null) f.path = cur.labelB;
+    else if (f.status === "deleted" || cur.labelB === null) {
+      f.status = "deleted";
+      f.path = cur.labelA ?? cur.headerA ?? f.path;
+    }
+    if (f.status !== "renamed" && f.status !== "copied") {
+      if (!f.path) f.path = cur.headerB ?? cur.labelA ?? "";
+    } else if (f.oldPath === f.path) delete f.oldPath;
+    if (f.oldBlob && ZERO_BLOB.test(f.oldBlob) && f.status === "modified") f.status = "added";
+    if (f.status === "added" && f.added.length > 0 && cur.hunks === 1) f.wholeFile = true;
+    if (!f.path) return;
+    this.onFile(f);
+  }
+
+  end(): void {
+    this.flush();
+  }
+}
+
+/**
+ * Splits a byte stream into lines at "\n" only (a "\r" before it stays part of
+ * the line, as CRLF files need) and decodes each line as UTF-8.
+ */
+export async function* readLines(stream: AsyncIterable<Buffer | string>): AsyncGenerator<string> {
+  let rest: Buffer | undefined;
+  for await (const chunk of stream) {
+    let buf = typeof chunk === "string" ? Buffer.from(chunk) : chunk;
+    if (rest) {
+      buf = Buffer.concat([rest, buf]);
+      rest = undefined;
+    }
+    let start = 0;
+    for (let i = buf.indexOf(10, start); i !== -1; i = buf.indexOf(10, start)) {
+      yield buf.toString("utf8", start, i);
+      start = i + 1;
+    }
+    if (start < buf.length) rest = buf.subarray(start);
+  }
+  if (rest && rest.length > 0) yield rest.toString("utf8");
+}
+
+/** Parses a whole diff held in memory (tests, small staged diffs). */
+export function parseDiff(text: string): DiffFile[] {
+  const files: DiffFile[] = [];
+  const parser = new DiffParser((f) => files.push(f));
+  const lines = text.split("\n");
+  if (lines[lines.length - 1] === "") lines.pop();
+  for (const l of lines) parser.line(l);
+  parser.end();
+  return files;
+}

@@ -1,0 +1,76 @@
+/**
+ * History findings, consolidated: one finding per distinct secret per location
+ * (rule + path + secret hash, i.e. the fingerprint), tied to the oldest commit
+ * that added it, with how many commits added it (`occurrences`) and whether
+ * the secret is still in the file at HEAD (`presentAtHead`). A secret removed
+ * later is still leaked: it is in every clone and must be rotated.
+ */
+import { BlobReader } from "../git/blob-reader.js";
+import { runGit } from "../git/run-git.js";
+import type { CommitInfo, Finding } from "../types.js";
+import { decodeText } from "./decode-text.js";
+
+/** Groups by fingerprint and keeps the oldest commit's finding. `time` orders commits (committer time). */
+export function consolidate(findings: Finding[], time: (c: CommitInfo | undefined) => number): Finding[] {
+  const groups = new Map<string, { keep: Finding; commits: Set<string> }>();
+  for (const f of findings) {
+    const g = groups.get(f.fingerprint);
+    const sha = f.commit?.sha ?? "";
+    if (!g) {
+      groups.set(f.fingerprint, { keep: f, commits: new Set([sha]) });
+      continue;
+    }
+    g.commits.add(sha);
+    const older = time(f.commit) - time(g.keep.commit);
+    if (older < 0 || (older === 0 && f.startLine < g.keep.startLine && sha === g.keep.commit?.sha)) g.keep = f;
+  }
+  return [...groups.values()].map(({ keep, commits }) => {
+    keep.occurrences = commits.size + (keep.occurrences && keep.occurrences > 1 ? keep.occurrences - 1 : 0);
+    return keep;
+  });
+}
+
+/** The HEAD commit, or undefined for an empty repository (no commits yet). */
+export async function headCommit(cwd: string): Promise<string | undefined> {
+  const r = await runGit(["rev-parse", "--verify", "-q", "HEAD^{commit}"], cwd, { allowFail: true });
+  return r.code === 0 ? r.stdout.toString("utf8").trim() : undefined;
+}
+
+/**
+ * The HEAD version of each path (as text), read with one `git ls-tree` and one
+ * `git cat-file --batch` for the few paths that have findings.
+ */
+export async function readAtHead(cwd: string, paths: string[], head: string | undefined): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  if (!head || paths.length === 0) return out;
+  const unique = [...new Set(paths)];
+  const ls = await runGit(["ls-tree", "-z", "--full-tree", head, "--", ...unique.map((p) => `:(literal)${p}`)], cwd, {
+    allowFail: true,
+  });
+  if (ls.code !== 0) return out;
+  const blobs = new BlobReader(cwd);
+  try {
+    for (const entry of ls.stdout.toString("utf8").split("\0")) {
+      const m = /^(\d+) blob ([0-9a-f]+)\t([\s\S]*)$/.exec(entry);
+      if (!m) continue;
+      const bytes = await blobs.read(m[2] as string);
+      if (!bytes) continue;
+      const d = decodeText(bytes);
+      if (d.kind === "text") out.set(m[3] as string, d.text);
+    }
+  } finally {
+    blobs.close();
+  }
+  return out;
+}
+
+/** Sets `presentAtHead` on findings that still carry their secret (fresh scans). */
+export async function markPresentAtHead(cwd: string, findings: Finding[], head: string | undefined): Promise<void> {
+  const withSecret = findings.filter((f) => f.secret.length > 0);
+  const texts = await readAtHead(
+    cwd,
+    withSecret.map((f) => f.path),
+    head,
+  );
+  for (const f of withSecret) f.presentAtHead = texts.get(f.path)?.includes(f.secret) ?? false;
+}

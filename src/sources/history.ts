@@ -1,0 +1,214 @@
+/**
+ * Git history (`gitward history`, and the commit range of `gitward pre-push`).
+ *
+ * 1. `git rev-list <revs>` streams the commits to scan; commits already in the
+ *    cache are dropped here.
+ * 2. The rest are dealt in blocks to `jobs` `git log --stdin --no-walk=unsorted
+ *    -p -U0` processes, so git computes diffs on several cores while this
+ *    process scans. Each process's output is parsed as a stream (one line at a
+ *    time, one file's added lines at a time), so memory stays bounded whatever
+ *    the size of the history.
+ * 3. Each file version's added lines become a fragment tied to its commit.
+ *
+ * Merge commits contribute no diff of their own (their content comes from the
+ * parents, which are scanned). Files over maxFileSize are reported by git as
+ * binary (core.bigFileThreshold) and skipped with one notice per path.
+ */
+import { BlobReader } from "../git/blob-reader.js";
+import { checkGit, spawnGit } from "../git/git-stream.js";
+import type { CommitInfo, Fragment } from "../types.js";
+import { type DiffFile, DiffParser, readLines } from "./diff-parser.js";
+import type { SourceContext, TextSource } from "./source.js";
+import { bigFileConfig, DIFF_FLAGS, diffFragment } from "./staged.js";
+
+export interface HistorySourceOptions {
+  cwd: string;
+  /** rev-list arguments selecting the commits: ["--all"], ["main..feature"], [sha, "--not", "--remotes"]. */
+  revs: string[];
+  /** Extra rev-list options (--since=..., --max-count=N). */
+  limits?: string[];
+  paths?: string[];
+  maxFileSize: number;
+  /** Parallel `git log` processes. */
+  jobs: number;
+  kind?: "history" | "pre-push";
+  /** Commits to leave out (already scanned, per the cache). */
+  skipCommit?: (sha: string) => boolean;
+  /** Progress: called once the commit list is known, and after each commit. */
+  onTotal?: (commits: number) => void;
+  onCommit?: (bytes: number) => void;
+}
+
+export interface HistoryStats {
+  listed: number;
+  skippedCached: number;
+  scanned: number;
+  /** Every commit sha scanned (for the cache); only filled when `recordCommits` is set. */
+  commits: string[];
+}
+
+/** Marks a commit header in the log output: a line starting with NUL is never a diff header. */
+const COMMIT_MARK = "\0C\0";
+const FORMAT = "--format=%x00C%x00%H%x00%an%x00%ae%x00%aI%x00%ct";
+const BLOCK = 64;
+
+export class HistorySource implements TextSource {
+  readonly description = "commits";
+  readonly stats: HistoryStats = { listed: 0, skippedCached: 0, scanned: 0, commits: [] };
+  /** Committer time of each commit seen, for "which commit introduced it" (weak: freed with the findings). */
+  readonly commitTime = new WeakMap<CommitInfo, number>();
+  recordCommits = false;
+  private readonly blobs: BlobReader;
+
+  constructor(private readonly options: HistorySourceOptions) {
+    this.blobs = new BlobReader(options.cwd);
+  }
+
+  async *fragments(ctx: SourceContext): AsyncIterable<Fragment> {
+    try {
+      yield* this.run(ctx);
+    } finally {
+      this.blobs.close();
+    }
+  }
+
+  private async *run(ctx: SourceContext): AsyncIterable<Fragment> {
+    const { cwd, paths = [], jobs } = this.options;
+    const pathspec = paths.length ? ["--", ...paths.map((p) => `:(literal)${p}`)] : ["--"];
+    const n = Math.max(1, Math.min(jobs, 8));
+    const workers = Array.from({ length: n }, () =>
+      spawnGit(
+        [
+          "log",
+          "--stdin",
+          "--no-walk=unsorted",
+          "--root",
+          "--no-show-signature",
+          "--diff-merges=off",
+          "--no-mailmap",
+          FORMAT,
+          "-p",
+          ...DIFF_FLAGS,
+          ...pathspec,
+        ],
+        cwd,
+        bigFileConfig(this.options.maxFileSize),
+      ),
+    );
+
+    // Deal the commit list to the workers as rev-list produces it (git log --stdin reads it all first).
+    const list = spawnGit(["rev-list", ...(this.options.limits ?? []), ...this.options.revs, ...pathspec], cwd);
+    let dealt = 0;
+    for await (const line of readLines(list.child.stdout)) {
+      const sha = line.trim();
+      if (!sha) continue;
+      this.stats.listed++;
+      if (this.options.skipCommit?.(sha)) {
+        this.stats.skippedCached++;
+        continue;
+      }
+      if (this.recordCommits) this.stats.commits.push(sha);
+      const w = workers[Math.floor(dealt / BLOCK) % n];
+      dealt++;
+      if (w && !w.child.stdin.write(`${sha}\n`)) await new Promise((r) => w.child.stdin.once("drain", r));
+    }
+    for (const w of workers) w.child.stdin.end();
+    try {
+      await checkGit(list, `git rev-list ${this.options.revs.join(" ")}`);
+    } catch (e) {
+      for (const w of workers) w.child.kill();
+      throw e;
+    }
+    this.options.onTotal?.(dealt);
+
+    const seenSkips = new Set<string>();
+    const deps = {
+      blobs: this.blobs,
+      maxFileSize: this.options.maxFileSize,
+      scanAll: false,
+      probeBinary: false,
+      skip: (c: SourceContext, path: string, reason: "binary" | "too-large" | "submodule", detail: string) => {
+        const key = `${reason}\0${path}`;
+        if (seenSkips.has(key)) return;
+        seenSkips.add(key);
+        c.skip({ path, reason, detail, fatal: false });
+      },
+    };
+    const kind = this.options.kind ?? "history";
+    const streams = workers.map((w) => this.worker(w.child.stdout, ctx, deps, kind));
+    yield* merge(streams);
+    for (const w of workers) await checkGit(w, "git log");
+  }
+
+  private async *worker(
+    stdout: AsyncIterable<Buffer>,
+    ctx: SourceContext,
+    deps: Parameters<typeof diffFragment>[3],
+    kind: "history" | "pre-push",
+  ): AsyncGenerator<Fragment> {
+    let commit: CommitInfo | undefined;
+    let bytes = 0;
+    const files: DiffFile[] = [];
+    const parser = new DiffParser((f) => files.push(f));
+    const finishCommit = () => {
+      if (commit) {
+        this.stats.scanned++;
+        this.options.onCommit?.(bytes);
+      }
+    };
+    for await (const line of readLines(stdout)) {
+      if (!parser.inHunk && line.startsWith(COMMIT_MARK)) {
+        parser.flush();
+        yield* this.drain(files, ctx, deps, kind, commit);
+        finishCommit();
+        const [sha = "", author = "", email = "", date = "", ct = "0"] = line.slice(COMMIT_MARK.length).split("\0");
+        commit = { sha, author, email, date };
+        this.commitTime.set(commit, Number(ct));
+        ctx.countCommit();
+        bytes = 0;
+        continue;
+      }
+      bytes += line.length + 1;
+      parser.line(line);
+      if (files.length > 0) yield* this.drain(files, ctx, deps, kind, commit);
+    }
+    parser.end();
+    yield* this.drain(files, ctx, deps, kind, commit);
+    finishCommit();
+  }
+
+  private async *drain(
+    files: DiffFile[],
+    ctx: SourceContext,
+    deps: Parameters<typeof diffFragment>[3],
+    kind: "history" | "pre-push",
+    commit: CommitInfo | undefined,
+  ): AsyncGenerator<Fragment> {
+    while (files.length > 0) {
+      const file = files.shift() as DiffFile;
+      const fragment = await diffFragment(file, kind, ctx, deps, undefined, commit);
+      if (fragment) yield fragment;
+    }
+  }
+}
+
+/** Interleaves several async streams, taking from whichever is ready first. */
+async function* merge<T>(streams: AsyncGenerator<T>[]): AsyncGenerator<T> {
+  const next = (i: number) => (streams[i] as AsyncGenerator<T>).next().then((r) => ({ i, r }));
+  const pending = new Map<number, Promise<{ i: number; r: IteratorResult<T> }>>();
+  streams.forEach((_, i) => {
+    pending.set(i, next(i));
+  });
+  try {
+    while (pending.size > 0) {
+      const { i, r } = await Promise.race(pending.values());
+      if (r.done) pending.delete(i);
+      else {
+        pending.set(i, next(i));
+        yield r.value;
+      }
+    }
+  } finally {
+    for (const s of streams) await s.return(undefined);
+  }
+}

@@ -1,0 +1,305 @@
+/**
+ * What is staged (`gitward staged`, the pre-commit hook): the index compared
+ * with HEAD, never the work tree, so a partially staged file (git add -p) is
+ * scanned exactly as it will be committed and its unstaged part is ignored.
+ *
+ * One git process does the work: `git diff --cached -U0 --full-index` gives,
+ * per file, the added lines with their new line numbers and the staged blob id
+ * (loaded lazily through `git cat-file --batch` only when a config rule needs
+ * the whole file). On an unborn branch (first commit) `git diff --cached`
+ * compares with the empty tree. Files larger than maxFileSize are reported
+ * as binary by git (core.bigFileThreshold) and skipped with a notice. Nothing
+ * here writes: GIT_OPTIONAL_LOCKS=0 keeps even the index stat refresh away.
+ *
+ * With explicit files (the pre-commit framework's `pass_filenames`, or
+ * `pre-commit run --all-files`), staged changes to those files are scanned as
+ * above, and files with nothing staged are scanned whole from the index (or
+ * from the work tree when untracked).
+ */
+import { lstat, readFile, realpath } from "node:fs/promises";
+import { relative, resolve, sep } from "node:path";
+import { BlobReader } from "../git/blob-reader.js";
+import { runGit } from "../git/run-git.js";
+import type { Fragment, SourceKind } from "../types.js";
+import { blankLockfileHashes, decodeText, isLockfile, looksMinified } from "./decode-text.js";
+import { type DiffFile, parseDiff } from "./diff-parser.js";
+import { countLines, type SourceContext, type TextSource } from "./source.js";
+
+export interface StagedSourceOptions {
+  /** Where git runs (anywhere inside the work tree). */
+  cwd: string;
+  /** The work tree root (paths are reported relative to it). */
+  repoRoot: string;
+  maxFileSize: number;
+  /** Limit to these files (relative to cwd), scanning unstaged-but-tracked ones whole. */
+  files?: string[];
+  /** Globs (repo-relative) never scanned. */
+  excludePaths?: string[];
+  scanAll?: boolean;
+}
+
+/** Flags every diff-producing git call uses, so that user config cannot change the format. */
+export const DIFF_FLAGS = [
+  "-U0",
+  "--full-index",
+  "--no-color",
+  "--no-ext-diff",
+  "--no-textconv",
+  "--src-prefix=a/",
+  "--dst-prefix=b/",
+  "--no-relative",
+  "--submodule=short",
+  "-M",
+];
+
+/** `-c core.bigFileThreshold=N`: git then reports larger files as binary instead of diffing them. */
+export function bigFileConfig(maxFileSize: number): string[] {
+  return ["-c", `core.bigFileThreshold=${Math.max(1024, Math.floor(maxFileSize))}`];
+}
+
+export interface StagedSummary {
+  /** Staged changes (or given files) that had content to scan. */
+  candidates: number;
+  scanned: number;
+  skipped: number;
+}
+
+function toPosix(p: string): string {
+  return sep === "/" ? p : p.split(sep).join("/");
+}
+
+export class StagedSource implements TextSource {
+  readonly description = "staged files";
+  readonly summary: StagedSummary = { candidates: 0, scanned: 0, skipped: 0 };
+  private readonly blobs: BlobReader;
+
+  constructor(private readonly options: StagedSourceOptions) {
+    this.blobs = new BlobReader(options.cwd);
+  }
+
+  async *fragments(ctx: SourceContext): AsyncIterable<Fragment> {
+    try {
+      yield* this.run(ctx);
+    } finally {
+      this.blobs.close();
+    }
+  }
+
+  private async *run(ctx: SourceContext): AsyncIterable<Fragment> {
+    const { cwd, maxFileSize } = this.options;
+    const given = this.options.files ?? [];
+    const pathspec = given.length > 0 ? ["--", ...given.map((f) => `:(literal)${f}`)] : [];
+    const r = await runGit([...bigFileConfig(maxFileSize), "diff", "--cached", ...DIFF_FLAGS, ...pathspec], cwd);
+    const files = parseDiff(r.stdout.toString("utf8"));
+    const exclude = await this.excluder();
+    const seen = new Set<string>();
+    for (const file of files) {
+      seen.add(file.path);
+      const fragment = await diffFragment(file, "staged", ctx, { blobs: this.blobs, maxFileSize, scanAll: this.options.scanAll === true, exclude }, this.summary);
+      if (fragment) yield fragment;
+    }
+    if (given.length === 0) return;
+
+    // Given files with nothing staged: scan their whole index (or work tree) version.
+    const root = await realpath(this.options.repoRoot).catch(() => this.options.repoRoot);
+    const base = await realpath(cwd).catch(() => cwd);
+    const rest = given.map((f) => ({ given: f, path: toPosix(relative(root, resolve(base, f))) })).filter((f) => !seen.has(f.path));
+    if (rest.length === 0) return;
+    const ls = await runGit(["ls-files", "-s", "-z", "--full-name", "--", ...rest.map((f) => `:(literal)${f.given}`)], cwd);
+    const inIndex = new Map<string, { mode: string; oid: string }>();
+    for (const entry of ls.stdout.toString("utf8").split("\0")) {
+      const m = /^(\d+) ([0-9a-f]+) (\d)\t([\s\S]*)$/.exec(entry);
+      if (m && (m[3] === "0" || !inIndex.has(m[4] as string))) inIndex.set(m[4] as string, { mode: m[1] as string, oid: m[2] as string });
+    }
+    for (const f of rest) {
+      this.summary.candidates++;
+      if (exclude?.(f.path)) {
+        skipOne(ctx, this.summary, f.path, "ignored", "excluded by the config allowlist paths");
+        continue;
+      }
+      const entry = inIndex.get(f.path);
+      let bytes: Buffer | undefined;
+      if (entry) {
+        if (entry.mode === "160000") {
+          skipOne(ctx, this.summary, f.path, "submodule", "submodule pointer");
+          continue;
+        }
+        if (entry.mode === "120000") {
+          skipOne(ctx, this.summary, f.path, "symlink", "symbolic link not followed");
+          continue;
+        }
+        bytes = await this.blobs.read(entry.oid);
+      } else {
+        const abs = resolve(base, f.given);
+        const st = await lstat(abs).catch(() => undefined);
+        if (st?.isFile()) {
+          if (st.size > maxFileSize) {
+            skipOne(ctx, this.summary, f.path, "too-large", `${st.size} bytes > limit ${maxFileSize} (raise maxFileSize or --max-file-size)`);
+            continue;
+          }
+          bytes = await readFile(abs).catch(() => undefined);
+        }
+      }
+      if (bytes === undefined) {
+        ctx.skip({ path: f.path, reason: "unreadable", detail: "not in the index or the work tree", fatal: true });
+        this.summary.skipped++;
+        continue;
+      }
+      const fragment = wholeFileFragment(f.path, bytes, "staged", ctx, { maxFileSize, scanAll: this.options.scanAll === true }, this.summary);
+      if (fragment) yield fragment;
+    }
+  }
+
+  private async excluder(): Promise<((path: string) => boolean) | undefined> {
+    const globs = this.options.excludePaths ?? [];
+    if (globs.length === 0) return undefined;
+    const { default: micromatch } = await import("micromatch");
+    return micromatch.matcher(globs.length === 1 ? (globs[0] as string) : `{${globs.join(",")}}`, { dot: true });
+  }
+}
+
+function skipOne(ctx: SourceContext, summary: StagedSummary, path: string, reason: "binary" | "too-large" | "submodule" | "symlink" | "ignored" | "minified", detail: string): void {
+  ctx.skip({ path, reason, detail, fatal: false });
+  summary.skipped++;
+}
+
+export interface DiffFragmentDeps {
+  blobs: BlobReader;
+  maxFileSize: number;
+  scanAll: boolean;
+  exclude?: ((path: string) => boolean) | undefined;
+  /** Read binary blobs to tell "too large" from binary and to scan UTF-16 text (default: true). */
+  probeBinary?: boolean;
+  /** Skip notices for binary files are repeated in every commit of a history: let the caller dedupe. */
+  skip?: (ctx: SourceContext, path: string, reason: "binary" | "too-large" | "submodule", detail: string) => void;
+}
+
+/**
+ * One diff entry → the fragment of its added lines (or a skip notice). Shared
+ * by the staged, pre-push and history sources.
+ */
+export async function diffFragment(
+  file: DiffFile,
+  source: SourceKind,
+  ctx: SourceContext,
+  deps: DiffFragmentDeps,
+  summary?: StagedSummary,
+  commit?: Fragment["commit"],
+): Promise<Fragment | undefined> {
+  if (file.status === "deleted") return undefined;
+  const mode = file.newMode ?? "";
+  const skip = (reason: "binary" | "too-large" | "submodule", detail: string) => {
+    if (summary) summary.skipped++;
+    if (deps.skip) deps.skip(ctx, file.path, reason, detail);
+    else ctx.skip({ path: file.path, reason, detail, fatal: false });
+  };
+  if (mode === "160000") {
+    if (summary) summary.candidates++;
+    skip("submodule", "submodule pointer change (the submodule's own repository is scanned separately)");
+    return undefined;
+  }
+  if (mode === "120000") return undefined; // a symlink's "content" is its target path
+  if (file.binary) {
+    if (summary) summary.candidates++;
+    return binaryFragment(file, source, ctx, deps, skip, summary, commit);
+  }
+  if (file.added.length === 0) return undefined; // deletions only, mode change, pure rename
+  if (summary) summary.candidates++;
+  if (deps.exclude?.(file.path)) {
+    if (summary) summary.skipped++;
+    ctx.skip({ path: file.path, reason: "ignored", detail: "excluded by the config allowlist paths", fatal: false });
+    return undefined;
+  }
+  let text = file.added.join("\n");
+  if (!deps.scanAll && looksMinified(file.path, text)) {
+    if (summary) summary.skipped++;
+    ctx.skip({ path: file.path, reason: "minified", detail: "minified bundle (use --scan-all to include)", fatal: false });
+    return undefined;
+  }
+  if (!deps.scanAll && isLockfile(file.path)) text = blankLockfileHashes(text);
+  ctx.countFile(Buffer.byteLength(text), file.added.length);
+  if (summary) summary.scanned++;
+  const whole = file.wholeFile ? `${file.added.join("\n")}${file.noNewlineAtEnd ? "" : "\n"}` : undefined;
+  const blob = file.newBlob;
+  let doc: Promise<string | undefined> | undefined;
+  const fragment: Fragment = {
+    path: file.path,
+    text,
+    startLine: file.lineNumbers[0] ?? 1,
+    lineNumbers: file.lineNumbers,
+    source,
+    isNewFile: file.status === "added",
+    loadDocument: () => {
+      if (whole !== undefined) return Promise.resolve(whole);
+      doc ??= blob
+        ? deps.blobs.read(blob).then((b) => {
+            if (!b) return undefined;
+            const d = decodeText(b);
+            return d.kind === "text" ? d.text : undefined;
+          })
+        : Promise.resolve(undefined);
+      return doc;
+    },
+  };
+  if (commit) fragment.commit = commit;
+  return fragment;
+}
+
+/** Binary per git: too large (core.bigFileThreshold), real binary, or UTF-16 text that git cannot diff. */
+async function binaryFragment(
+  file: DiffFile,
+  source: SourceKind,
+  ctx: SourceContext,
+  deps: DiffFragmentDeps,
+  skip: (reason: "binary" | "too-large", detail: string) => void,
+  summary: StagedSummary | undefined,
+  commit: Fragment["commit"] | undefined,
+): Promise<Fragment | undefined> {
+  if (deps.probeBinary === false) {
+    skip("binary", "binary content (or larger than maxFileSize)");
+    return undefined;
+  }
+  const blob = file.newBlob && !/^0+$/.test(file.newBlob) ? await deps.blobs.read(file.newBlob) : undefined;
+  if (!blob) {
+    skip("binary", "binary content");
+    return undefined;
+  }
+  if (blob.length > deps.maxFileSize) {
+    skip("too-large", `${blob.length} bytes > limit ${deps.maxFileSize} (raise maxFileSize or --max-file-size)`);
+    return undefined;
+  }
+  const fragment = wholeFileFragment(file.path, blob, source, ctx, deps, summary);
+  if (fragment && commit) fragment.commit = commit;
+  return fragment;
+}
+
+/** A whole file version (given files with nothing staged; UTF-16 text git shows as binary). */
+function wholeFileFragment(
+  path: string,
+  bytes: Buffer,
+  source: SourceKind,
+  ctx: SourceContext,
+  options: { maxFileSize: number; scanAll: boolean },
+  summary: StagedSummary | undefined,
+): Fragment | undefined {
+  const counts = summary ?? { candidates: 0, scanned: 0, skipped: 0 };
+  if (bytes.length > options.maxFileSize) {
+    skipOne(ctx, counts, path, "too-large", `${bytes.length} bytes > limit ${options.maxFileSize} (raise maxFileSize or --max-file-size)`);
+    return undefined;
+  }
+  const decoded = decodeText(bytes);
+  if (decoded.kind === "binary") {
+    counts.skipped++;
+    ctx.skip({ path, reason: "binary", detail: "binary content", fatal: false });
+    return undefined;
+  }
+  let text = decoded.text;
+  if (!options.scanAll && looksMinified(path, text)) {
+    skipOne(ctx, counts, path, "minified", "minified bundle (use --scan-all to include)");
+    return undefined;
+  }
+  if (!options.scanAll && isLockfile(path)) text = blankLockfileHashes(text);
+  ctx.countFile(bytes.length, countLines(text));
+  counts.scanned++;
+  return { path, text, startLine: 1, source };
+}

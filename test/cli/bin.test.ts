@@ -1,0 +1,73 @@
+/**
+ * The real binary, spawned: version, help with exit codes, a scan of a temp
+ * tree, and the npm package installed into another project (npx gitward and
+ * the library's types). Requires `npm run build` (npm test does it first).
+ */
+import { execFileSync } from "node:child_process";
+import { readdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { expandFakes } from "../../src/packs/fake-secrets.js";
+import { createRepo, runBin, type TempRepo, tempDir } from "../helpers/temp-repo.js";
+
+const ROOT = join(import.meta.dirname, "../..");
+let repo: TempRepo;
+const KEY = expandFakes("AKIA{{fake:chars:ABCDEFGHIJKLMNOPQRSTUVWXYZ234567:16}}", "bin");
+
+beforeAll(() => {
+  repo = createRepo();
+  repo.write("app/.env", `AWS_ACCESS_KEY_ID=${KEY}\n`);
+  repo.write("app/ok.txt", "nothing here\n");
+});
+afterAll(() => repo.cleanup());
+
+describe("bin/gitward.js", () => {
+  it("prints its version", () => {
+    const r = runBin(["--version"], repo.dir);
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it("documents exit codes in --help", () => {
+    const r = runBin(["--help"], repo.dir);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("0  no blocking findings");
+    expect(r.stdout).toContain("1  blocking findings");
+    expect(r.stdout).toContain("2  usage, config or pack error");
+  });
+
+  it("exits 1 on a finding, 0 when clean, 2 on a usage error", () => {
+    const dirty = runBin(["scan", "app"], repo.dir);
+    expect(dirty.code).toBe(1);
+    expect(dirty.stdout).toContain("app/.env:1:19");
+    expect(dirty.stdout).not.toContain(KEY);
+    expect(runBin(["scan", "app/ok.txt"], repo.dir).code).toBe(0);
+    expect(runBin(["scan", "--fail-on", "sometimes"], repo.dir).code).toBe(2);
+  });
+});
+
+describe("npm package", () => {
+  it("installs into another project with a working npx gitward and library types", () => {
+    const work = tempDir("gitward-pack-");
+    execFileSync("npm", ["pack", "--silent", "--pack-destination", work], { cwd: ROOT, stdio: "pipe" });
+    const tarball = readdirSync(work).find((f) => f.endsWith(".tgz"));
+    expect(tarball).toBeDefined();
+    const project = join(work, "consumer");
+    execFileSync("mkdir", ["-p", project]);
+    writeFileSync(join(project, "package.json"), JSON.stringify({ name: "consumer", version: "1.0.0", type: "module", private: true }));
+    execFileSync("npm", ["install", "--silent", "--no-audit", "--no-fund", join(work, tarball as string), "typescript@5"], { cwd: project, stdio: "pipe" });
+    const version = execFileSync("npx", ["--no-install", "gitward", "--version"], { cwd: project, encoding: "utf8" });
+    expect(version.trim()).toMatch(/^\d+\.\d+\.\d+/);
+    writeFileSync(
+      join(project, "use.ts"),
+      'import { scan, type Finding } from "gitward";\nconst r = await scan({ texts: [{ path: "a.env", text: "x" }] });\nconst f: Finding[] = r.findings;\nconsole.log(f.length, r.stats.files);\n',
+    );
+    writeFileSync(
+      join(project, "tsconfig.json"),
+      JSON.stringify({ compilerOptions: { module: "NodeNext", moduleResolution: "NodeNext", target: "ES2022", strict: true, noEmit: true, skipLibCheck: false, types: [] } }),
+    );
+    execFileSync("npx", ["--no-install", "tsc", "-p", "."], { cwd: project, stdio: "pipe" });
+    writeFileSync(join(project, "use.mjs"), 'import { scan } from "gitward";\nconst r = await scan({ texts: [{ path: "a.env", text: "x=1" }] });\nconsole.log(JSON.stringify(r.stats.files));\n');
+    expect(execFileSync(process.execPath, ["use.mjs"], { cwd: project, encoding: "utf8" }).trim()).toBe("1");
+  }, 180_000);
+});

@@ -1,0 +1,47 @@
+/**
+ * The generic rule test: every built-in rule's positive and negative examples
+ * run through the real engine (positives also wrapped in six file syntaxes),
+ * plus the meta-test that fails when a rule lacks examples or docs, has a
+ * keyword missing from its positives, or duplicates an id.
+ */
+import { describe, expect, it } from "vitest";
+import { builtinPackFiles } from "../../src/packs/builtin-packs.js";
+import { loadPackFile } from "../../src/packs/load-pack.js";
+import { exampleProblems, testPacks } from "../../src/packs/pack-tester.js";
+
+const files = builtinPackFiles();
+const packs = await Promise.all(files.map((f) => loadPackFile(f)));
+
+describe("built-in packs", () => {
+  it("exist", () => {
+    expect(packs.length).toBeGreaterThan(0);
+  });
+
+  it("have globally unique rule ids", () => {
+    const seen = new Map<string, string>();
+    const duplicates: string[] = [];
+    for (const pack of packs) {
+      for (const rule of pack.rules) {
+        const previous = seen.get(rule.id);
+        if (previous) duplicates.push(`${rule.id} in ${pack.name} and ${previous}`);
+        seen.set(rule.id, pack.name);
+      }
+    }
+    expect(duplicates).toEqual([]);
+  });
+
+  for (const pack of packs) {
+    describe(pack.name, () => {
+      it("every rule has docs, positive and negative examples, and keywords present in each positive", () => {
+        const problems = pack.rules.flatMap((rule) => exampleProblems(rule).map((p) => `${rule.id}: ${p}`));
+        expect(problems).toEqual([]);
+      });
+
+      it("every example behaves (positives found at the right line, also wrapped; negatives not found)", async () => {
+        const report = await testPacks([pack]);
+        expect(report.failures.map((f) => `${f.ruleId}: ${f.message} [${f.example}]`)).toEqual([]);
+        expect(report.examples).toBeGreaterThanOrEqual(pack.rules.length * 2);
+      });
+    });
+  }
+});
