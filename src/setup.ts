@@ -40,7 +40,8 @@ export async function prepareScan(options: SetupOptions): Promise<ScanSetup> {
     ...(repoRoot ? { repoRoot } : {}),
   });
   const packs: LoadedPack[] = [];
-  const { loadPackFile } = await import("./packs/load-pack.js").then((m) => m);
+  // The pack loader (YAML + schema validation) is only imported when a user pack is named.
+  const loadPackFile = async (file: string) => (await import("./packs/load-pack.js")).loadPackFile(file);
   for (const layer of loaded.layers) {
     if (layer.builtin) packs.push(...(await loadBuiltinPacks()));
     for (const file of layer.packFiles) packs.push(await loadPackFile(file));

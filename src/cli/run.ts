@@ -8,7 +8,6 @@
  * what `gitward staged` needs.
  */
 import type { Argv } from "yargs";
-import yargs from "yargs";
 import { ExitCode, GitwardError } from "../errors.js";
 import { VERSION } from "../version.js";
 import { type CliIO, STDIN_ARG } from "./io.js";
@@ -24,7 +23,36 @@ const EPILOGUE = `Exit codes:
 
 Docs: gitward explain <rule-id>   Config: .gitward.yaml (gitward init writes one)`;
 
-export async function run(argv: string[], io: CliIO): Promise<number> {
+export async function run(argvIn: string[], ioIn: CliIO): Promise<number> {
+  // `gitward -C DIR <command>` runs as if started in DIR (like git -C), so config discovery,
+  // paths and the repository are DIR's.
+  let argv = argvIn;
+  let io = ioIn;
+  while (argv[0] === "-C" || argv[0]?.startsWith("--cwd")) {
+    const inline = argv[0].startsWith("--cwd=") ? argv[0].slice(6) : undefined;
+    const dir = inline ?? argv[1];
+    if (!dir) {
+      io.stderr("gitward: -C needs a directory\n");
+      return ExitCode.Error;
+    }
+    const { resolve } = await import("node:path");
+    const { statSync } = await import("node:fs");
+    const target = resolve(io.cwd, dir);
+    if (!statSync(target, { throwIfNoEntry: false })?.isDirectory()) {
+      io.stderr(`gitward: -C ${dir}: not a directory\n`);
+      return ExitCode.Error;
+    }
+    io = { ...io, cwd: target };
+    argv = argv.slice(inline === undefined ? 2 : 1);
+  }
+  try {
+    const { tryFastPath } = await import("./fast-path.js");
+    const fast = await tryFastPath(argv, io);
+    if (fast !== undefined) return fast;
+  } catch (e) {
+    return reportError(e, io);
+  }
+  const { default: yargs } = await import("yargs");
   let selected: { handler: () => Promise<Handler>; args: Record<string, unknown> } | undefined;
   const choose = (handler: () => Promise<Handler>) => (args: Record<string, unknown>) => {
     selected = { handler, args };
@@ -32,7 +60,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
 
   const parser: Argv = yargs()
     .scriptName("gitward")
-    .usage("$0 <command> [options]\n\nStops secrets and insecure infrastructure settings from getting into git.")
+    .usage("$0 [-C DIR] <command> [options]\n\nStops secrets and insecure infrastructure settings from getting into git.")
     .version(VERSION)
     .help()
     .alias("h", "help")
@@ -202,11 +230,15 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     const handler = await selected.handler();
     return await handler(selected.args as never, io);
   } catch (e) {
-    if (e instanceof GitwardError) {
-      io.stderr(`gitward: ${e.message}\n`);
-      return ExitCode.Error;
-    }
-    io.stderr(`gitward: internal error: ${(e as Error).stack ?? e}\nPlease report this; nothing was changed.\n`);
+    return reportError(e, io);
+  }
+}
+
+function reportError(e: unknown, io: CliIO): number {
+  if (e instanceof GitwardError) {
+    io.stderr(`gitward: ${e.message}\n`);
     return ExitCode.Error;
   }
+  io.stderr(`gitward: internal error: ${(e as Error).stack ?? e}\nPlease report this; nothing was changed.\n`);
+  return ExitCode.Error;
 }

@@ -9,11 +9,10 @@ import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import { GitwardError } from "../errors.js";
-import { displayPath, formatProblem } from "../packs/load-pack.js";
+import { displayPath, formatProblem } from "../util/display-path.js";
 import type { LayeredOverride } from "../packs/rule-set.js";
 import type { Severity } from "../types.js";
-import { validateAgainstSchema } from "../util/schema-validator.js";
-import { parseYamlSource } from "../util/yaml-source.js";
+import { parseSize } from "../util/size.js";
 import { defaultConfig, type ResolvedConfig, type RuleOverride } from "./config-types.js";
 
 export const CONFIG_NAMES = [".gitward.yaml", ".gitward.yml", "gitward.config.yaml", "gitward.config.yml"];
@@ -44,14 +43,7 @@ interface RawConfig {
   baseline?: string;
 }
 
-export function parseSize(value: number | string): number {
-  if (typeof value === "number") return value;
-  const m = /^(\d+(?:\.\d+)?)\s*(B|kB|KB|KiB|MB|MiB|GB|GiB)?$/.exec(value.trim());
-  if (!m) throw new GitwardError(`invalid size "${value}" (use bytes or e.g. "5MB")`, "config");
-  const unit = (m[2] ?? "B").toLowerCase();
-  const factor = unit === "b" ? 1 : unit.startsWith("k") ? 1024 : unit.startsWith("m") ? 1024 ** 2 : 1024 ** 3;
-  return Math.round(Number(m[1]) * factor);
-}
+export { parseSize };
 
 /** Reads and validates one config file (no extends resolution). */
 export async function readConfigFile(file: string): Promise<RawConfig> {
@@ -61,6 +53,9 @@ export async function readConfigFile(file: string): Promise<RawConfig> {
   } catch (e) {
     throw new GitwardError(`cannot read config ${displayPath(file)}: ${(e as NodeJS.ErrnoException).code ?? e}`, "config");
   }
+  // YAML and schema validation load on demand: a repo without a config never pays for them.
+  const { parseYamlSource } = await import("../util/yaml-source.js");
+  const { validateAgainstSchema } = await import("../util/schema-validator.js");
   const source = parseYamlSource(displayPath(file), text, "config");
   if (source.value === null || source.value === undefined) return {};
   const problems = await validateAgainstSchema(source, "config.schema.json");

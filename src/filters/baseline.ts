@@ -30,7 +30,7 @@
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { GitwardError } from "../errors.js";
-import { displayPath } from "../packs/load-pack.js";
+import { displayPath } from "../util/display-path.js";
 import type { Finding, ScanWarning, Suppression } from "../types.js";
 import { parseYamlSource } from "../util/yaml-source.js";
 import type { FilterInput, FindingFilter } from "./filter.js";

@@ -4,29 +4,13 @@
  *   patterns/slack.yaml:42: slack-bot-token: secretGroup: 2 but the regex has 1 group
  */
 import { readFileSync } from "node:fs";
-import { relative } from "node:path";
 import { GitwardError } from "../errors.js";
+import { displayPath, formatProblem, type PackProblem } from "../util/display-path.js";
 import { validateAgainstSchema } from "../util/schema-validator.js";
 import { parseYamlSource, type YamlSource } from "../util/yaml-source.js";
 import type { LoadedPack, PackSpec, RuleSpec, SecretRuleSpec } from "./pack-types.js";
 
-export function displayPath(file: string): string {
-  const rel = relative(process.cwd(), file);
-  return rel && !rel.startsWith("..") ? rel : file;
-}
-
-export interface PackProblem {
-  file: string;
-  line: number;
-  ruleId?: string;
-  field?: string;
-  message: string;
-}
-
-export function formatProblem(p: PackProblem): string {
-  const who = [p.ruleId, p.field].filter(Boolean).join(": ");
-  return `${displayPath(p.file)}:${p.line}: ${who ? `${who}: ` : ""}${p.message}`;
-}
+export { displayPath, formatProblem, type PackProblem };
 
 /** Number of capturing groups in a regex source (counted by the engine itself, so it is exact). */
 export function countGroups(regex: RegExp): number {

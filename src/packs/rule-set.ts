@@ -7,7 +7,7 @@
 import type { RuleOverride } from "../config/config-types.js";
 import { GitwardError } from "../errors.js";
 import type { Severity } from "../types.js";
-import { displayPath } from "./load-pack.js";
+import { displayPath } from "../util/display-path.js";
 import type { ConfigRuleSpec, LoadedPack, LoadedRule, SecretRuleSpec } from "./pack-types.js";
 
 export interface RuleSet {

@@ -21,7 +21,9 @@ const compiled = new Map<string, ValidateFunction>();
 async function validatorFor(schemaFile: string): Promise<ValidateFunction> {
   const cached = compiled.get(schemaFile);
   if (cached) return cached;
-  const { Ajv } = await import("ajv");
+  // Ajv is CommonJS: Node's ESM loader exposes the named export, esbuild's bundle only the default.
+  const ajvModule = (await import("ajv")) as unknown as { Ajv?: typeof import("ajv").Ajv; default: { default?: unknown } };
+  const Ajv = (ajvModule.Ajv ?? ajvModule.default.default ?? ajvModule.default) as typeof import("ajv").Ajv;
   const ajv = new Ajv({ allErrors: true, strict: false, allowUnionTypes: true });
   // Register every schema in the folder so that relative $refs resolve.
   const { readdirSync } = await import("node:fs");

@@ -1,6 +1,6 @@
 /** `gitward rules` and `gitward explain <rule-id>`: what is loaded, where it came from, and each rule's docs. */
 import { GitwardError } from "../../errors.js";
-import { displayPath } from "../../packs/load-pack.js";
+import { displayPath } from "../../util/display-path.js";
 import type { LoadedRule } from "../../packs/pack-types.js";
 import { prepareScan } from "../../setup.js";
 import type { CliIO } from "../io.js";

@@ -3,14 +3,15 @@
  * setting they find, `missing` reports once at line 1 when nothing is found,
  * `when`/`unless` gate the rule on other settings.
  */
-import { instructionPosition } from "./parsers/dockerfile.js";
+
 import type { ParsedDocument, TreeNode } from "./model.js";
+import { instructionPosition } from "./parsers/dockerfile.js";
 import type { RuleContext } from "./report.js";
 import { fillTemplate } from "./report.js";
-import { asList } from "./rule-spec.js";
 import type { DocumentFilter, Matcher } from "./rule-spec.js";
-import { compilePath, flatten, scalars, select } from "./tree.js";
+import { asList } from "./rule-spec.js";
 import type { TreeHit } from "./tree.js";
+import { compilePath, flatten, scalars, select } from "./tree.js";
 import { cachedRegex, items, testValue } from "./values.js";
 
 export interface MatchHit {
@@ -41,7 +42,9 @@ export function selectTrees(doc: ParsedDocument, filters: DocumentFilter[] | und
   return trees.filter((t) =>
     filters.every((f) => {
       const hits = select(flat(t), compilePath(f.path));
-      return hits.some((h) => !f.value || scalars(h.node).some((s) => testValue(f.value as NonNullable<typeof f.value>, s.value)));
+      return hits.some(
+        (h) => !f.value || scalars(h.node).some((s) => testValue(f.value as NonNullable<typeof f.value>, s.value)),
+      );
     }),
   );
 }
@@ -69,7 +72,15 @@ export function findHits(m: Matcher, doc: ParsedDocument, trees: TreeNode[]): Ma
     for (const d of ds) {
       if (m.value && !testValue(m.value, d.value)) continue;
       if (m.item && !items(d.value).some((it) => testValue(m.item as NonNullable<typeof m.item>, it))) continue;
-      out.push({ line: d.line, col: d.col, endLine: d.line, endCol: d.endCol, evidence: `${d.key} ${d.value}`.trim(), key: d.key, value: d.value });
+      out.push({
+        line: d.line,
+        col: d.col,
+        endLine: d.line,
+        endCol: d.endCol,
+        evidence: `${d.key} ${d.value}`.trim(),
+        key: d.key,
+        value: d.value,
+      });
     }
   } else if (m.path !== undefined) {
     const re = compilePath(m.path, m.ignoreCase);
@@ -82,13 +93,23 @@ export function findHits(m: Matcher, doc: ParsedDocument, trees: TreeNode[]): Ma
           continue;
         }
         for (const s of scalars(h.node)) {
-          const ok = (m.value ? testValue(m.value, s.value) : true) && (m.item ? items(s.value).some((it) => testValue(m.item as NonNullable<typeof m.item>, it)) : true);
+          const ok =
+            (m.value ? testValue(m.value, s.value) : true) &&
+            (m.item ? items(s.value).some((it) => testValue(m.item as NonNullable<typeof m.item>, it)) : true);
           if (!ok) continue;
           // Report from the key when key and value share a line: that is the setting as written.
           const k = h.entry?.keyPos;
           const start = k && k.line === s.pos.line && h.node.type === "scalar" ? k : s.pos;
           const endCol = s.pos.endLine === start.line ? s.pos.endCol : 0;
-          out.push({ line: start.line, col: start.col, endLine: start.line, endCol, evidence: `${path}: ${s.value}`, key: path, value: s.value });
+          out.push({
+            line: start.line,
+            col: start.col,
+            endLine: start.line,
+            endCol,
+            evidence: `${path}: ${s.value}`,
+            key: path,
+            value: s.value,
+          });
         }
       }
     }
@@ -101,16 +122,40 @@ export function findHits(m: Matcher, doc: ParsedDocument, trees: TreeNode[]): Ma
         if (!r) continue;
         const at = instructionPosition(ins, r.index);
         const snippet = r.text.split("\n")[0] ?? r.text;
-        out.push({ line: at.line, col: at.col, endLine: at.line, endCol: at.col + snippet.length, evidence: `${ins.keyword} ${r.text}`, key: ins.keyword, value: r.text });
+        out.push({
+          line: at.line,
+          col: at.col,
+          endLine: at.line,
+          endCol: at.col + snippet.length,
+          evidence: `${ins.keyword} ${r.text}`,
+          key: ins.keyword,
+          value: r.text,
+        });
       } else if (m.item) {
         const re = /\S+/g;
         for (let t = re.exec(ins.args); t; t = re.exec(ins.args)) {
           if (!testValue(m.item, t[0])) continue;
           const at = instructionPosition(ins, t.index);
-          out.push({ line: at.line, col: at.col, endLine: at.line, endCol: at.col + t[0].length, evidence: `${ins.keyword} ${t[0]}`, key: ins.keyword, value: t[0] });
+          out.push({
+            line: at.line,
+            col: at.col,
+            endLine: at.line,
+            endCol: at.col + t[0].length,
+            evidence: `${ins.keyword} ${t[0]}`,
+            key: ins.keyword,
+            value: t[0],
+          });
         }
       } else {
-        out.push({ line: ins.line, col: 1, endLine: ins.line, endCol: 0, evidence: ins.keyword, key: ins.keyword, value: ins.args });
+        out.push({
+          line: ins.line,
+          col: 1,
+          endLine: ins.line,
+          endCol: 0,
+          evidence: ins.keyword,
+          key: ins.keyword,
+          value: ins.args,
+        });
       }
     }
   } else if (m.line !== undefined) {
@@ -119,7 +164,15 @@ export function findHits(m: Matcher, doc: ParsedDocument, trees: TreeNode[]): Ma
       if (COMMENT_LINE.test(text)) return;
       const r = re.exec(text);
       if (!r) return;
-      out.push({ line: i + 1, col: r.index + 1, endLine: i + 1, endCol: r.index + 1 + r[0].length, evidence: r[0].trim(), key: r[0].trim(), value: r[0].trim() });
+      out.push({
+        line: i + 1,
+        col: r.index + 1,
+        endLine: i + 1,
+        endCol: r.index + 1 + r[0].length,
+        evidence: r[0].trim(),
+        key: r[0].trim(),
+        value: r[0].trim(),
+      });
     });
   }
   return out;
@@ -134,9 +187,7 @@ function touchWords(ms: Matcher[]): string[] {
   return ms.flatMap((m) => {
     const name = m.directive ?? m.path ?? m.instruction;
     if (!name) return [];
-    return name
-      .split(/[.|()*]+/)
-      .filter((w) => w.length > 2 && w !== "**");
+    return name.split(/[.|()*]+/).filter((w) => w.length > 2 && w !== "**");
   });
 }
 

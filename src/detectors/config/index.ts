@@ -7,7 +7,7 @@
  * loaded for linting and only findings on changed lines are kept, plus
  * missing-setting findings for new files or when a changed line touches them.
  */
-import type { LoadedRule, ConfigRuleSpec } from "../../packs/pack-types.js";
+import type { ConfigRuleSpec, LoadedRule } from "../../packs/pack-types.js";
 import type { Fragment, ScanWarning, Tracer } from "../../types.js";
 import type { Detector, DetectorOutput, RawFinding } from "../detector.js";
 import { CHECKS } from "./checks/index.js";
@@ -15,8 +15,8 @@ import { runDeclarative } from "./declarative.js";
 import { fileType, normalizePath, pathMatcher } from "./file-types.js";
 import type { Format, ParsedDocument } from "./model.js";
 import { parseDocument, splitLines } from "./parse.js";
-import { makeFinding } from "./report.js";
 import type { ConfigFinding, RuleContext } from "./report.js";
+import { makeFinding } from "./report.js";
 import type { ConfigRule } from "./rule-spec.js";
 
 interface Target {
@@ -59,7 +59,12 @@ function buildTargets(rules: ConfigRule[]): Target[] {
       t.rules.push(rule);
     }
     if (rule.files?.length) {
-      const t: Target = { id: `rule:${rule.id}`, format: rule.format ?? "lines", matchesPath: pathMatcher(rule.files), rules: [rule] };
+      const t: Target = {
+        id: `rule:${rule.id}`,
+        format: rule.format ?? "lines",
+        matchesPath: pathMatcher(rule.files),
+        rules: [rule],
+      };
       if (rule.content) t.content = new RegExp(rule.content, "m");
       byType.set(t.id, t);
     }
@@ -86,7 +91,10 @@ async function lint(fragment: Fragment, path: string, candidates: Target[], trac
       if (doc.problems.length > 0 && !/\{\{|\{%/.test(text)) {
         const p = doc.problems[0];
         const where = p?.line ? `:${p.line}${p.col ? `:${p.col}` : ""}` : "";
-        warnings.push({ path: fragment.path, message: `${fragment.path}${where}: cannot parse as ${target.format}: ${p?.message ?? "parse error"}` });
+        warnings.push({
+          path: fragment.path,
+          message: `${fragment.path}${where}: cannot parse as ${target.format}: ${p?.message ?? "parse error"}`,
+        });
       }
     }
     for (const rule of target.rules) {
@@ -108,7 +116,11 @@ async function lint(fragment: Fragment, path: string, candidates: Target[], trac
         }
         if (rule.match !== undefined || rule.missing !== undefined) runDeclarative(ctx);
       } catch (err) {
-        warnings.push({ path: fragment.path, ruleId: rule.id, message: `${fragment.path}: ${rule.id} failed: ${err instanceof Error ? err.message : String(err)}` });
+        warnings.push({
+          path: fragment.path,
+          ruleId: rule.id,
+          message: `${fragment.path}: ${rule.id} failed: ${err instanceof Error ? err.message : String(err)}`,
+        });
       }
     }
   }
@@ -149,7 +161,14 @@ function keepChanged(found: ConfigFinding[], fragment: Fragment, trace?: Tracer)
     let keep: boolean;
     if (f.fileLevel) keep = fragment.isNewFile === true || f.touch.some((w) => addedText.includes(w.toLowerCase()));
     else keep = changed.has(f.line) || f.related.some((l) => changed.has(l));
-    if (!keep) trace?.({ ruleId: f.ruleId, path: fragment.path, line: f.line, stage: "path", reason: "config finding not on a changed line" });
+    if (!keep)
+      trace?.({
+        ruleId: f.ruleId,
+        path: fragment.path,
+        line: f.line,
+        stage: "path",
+        reason: "config finding not on a changed line",
+      });
     return keep;
   });
 }

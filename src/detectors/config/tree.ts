@@ -49,7 +49,8 @@ export function compilePath(pattern: string, ignoreCase = false): RegExp {
     .map((seg) => {
       if (seg === "**") return `(?:${SEP}[^${SEP}]*)*`;
       if (seg === "*") return `${SEP}[^${SEP}]*`;
-      if (seg.startsWith("(") && seg.endsWith(")")) return `${SEP}(?:${seg
+      if (seg.startsWith("(") && seg.endsWith(")"))
+        return `${SEP}(?:${seg
           .slice(1, -1)
           .split("|")
           .map((alt) => alt.split(".").map(escapeRe).join(SEP))

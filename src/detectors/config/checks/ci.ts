@@ -19,7 +19,8 @@ function triggers(root: TreeNode): Set<string> {
 }
 
 /** Expressions that point at the pull request's own (untrusted) code. */
-const PR_HEAD = /github\.event\.pull_request\.head\.(sha|ref|repo\.full_name)|github\.head_ref|github\.event\.workflow_run\.(head_sha|head_branch|head_repository\.full_name)|refs\/pull\/|github\.event\.pull_request\.merge_commit_sha|github\.event\.number|github\.event\.pull_request\.number/;
+const PR_HEAD =
+  /github\.event\.pull_request\.head\.(sha|ref|repo\.full_name)|github\.head_ref|github\.event\.workflow_run\.(head_sha|head_branch|head_repository\.full_name)|refs\/pull\/|github\.event\.pull_request\.merge_commit_sha|github\.event\.number|github\.event\.pull_request\.number/;
 
 export function githubActionsPrTargetCheckout(ctx: RuleContext): void {
   for (const root of ctx.doc.trees ?? []) {
@@ -37,7 +38,8 @@ export function githubActionsPrTargetCheckout(ctx: RuleContext): void {
           }
         }
         const run = get(step, "run");
-        if (run?.type === "scalar" && /\b(git\s+(fetch|checkout|pull|switch)|gh\s+pr\s+checkout)\b/.test(run.value)) candidates.push(run);
+        if (run?.type === "scalar" && /\b(git\s+(fetch|checkout|pull|switch)|gh\s+pr\s+checkout)\b/.test(run.value))
+          candidates.push(run);
         for (const n of candidates) {
           if (n.type !== "scalar") continue;
           const m = PR_HEAD.exec(n.value) ?? (/gh\s+pr\s+checkout/.exec(n.value) as RegExpExecArray | null);
@@ -56,7 +58,8 @@ export function githubActionsPrTargetCheckout(ctx: RuleContext): void {
 }
 
 /** `${{ }}` expressions whose value an outside contributor controls. */
-const UNTRUSTED = /\$\{\{[^}]*?\b(github\.event\.(?!repository\b)[\w.[\]*'"-]*\.(body|title|message|head_ref|label|email|name|page_name|default_branch|display_title)|github\.event\.pull_request\.head\.ref|github\.event\.workflow_run\.head_branch|github\.head_ref)\b[^}]*\}\}/g;
+const UNTRUSTED =
+  /\$\{\{[^}]*?\b(github\.event\.(?!repository\b)[\w.[\]*'"-]*\.(body|title|message|head_ref|label|email|name|page_name|default_branch|display_title)|github\.event\.pull_request\.head\.ref|github\.event\.workflow_run\.head_branch|github\.head_ref)\b[^}]*\}\}/g;
 const SCRIPTS = compilePath("**.steps.(run|script)");
 const GITHUB_SCRIPT = compilePath("**.steps.with.script");
 
@@ -81,8 +84,10 @@ export function githubActionsScriptInjection(ctx: RuleContext): void {
 }
 
 /** Predefined GitLab variables an outside contributor controls. */
-const GITLAB_FREE_TEXT = "CI_MERGE_REQUEST_TITLE|CI_MERGE_REQUEST_DESCRIPTION|CI_MERGE_REQUEST_LABELS|CI_COMMIT_MESSAGE|CI_COMMIT_TITLE|CI_COMMIT_DESCRIPTION|CI_COMMIT_TAG_MESSAGE|CI_COMMIT_AUTHOR|CI_EXTERNAL_PULL_REQUEST_TITLE|CI_EXTERNAL_PULL_REQUEST_DESCRIPTION";
-const GITLAB_BRANCH = "CI_MERGE_REQUEST_SOURCE_BRANCH_NAME|CI_COMMIT_BRANCH|CI_COMMIT_REF_NAME|CI_EXTERNAL_PULL_REQUEST_SOURCE_BRANCH_NAME|CI_MERGE_REQUEST_SOURCE_PROJECT_PATH";
+const GITLAB_FREE_TEXT =
+  "CI_MERGE_REQUEST_TITLE|CI_MERGE_REQUEST_DESCRIPTION|CI_MERGE_REQUEST_LABELS|CI_COMMIT_MESSAGE|CI_COMMIT_TITLE|CI_COMMIT_DESCRIPTION|CI_COMMIT_TAG_MESSAGE|CI_COMMIT_AUTHOR|CI_EXTERNAL_PULL_REQUEST_TITLE|CI_EXTERNAL_PULL_REQUEST_DESCRIPTION";
+const GITLAB_BRANCH =
+  "CI_MERGE_REQUEST_SOURCE_BRANCH_NAME|CI_COMMIT_BRANCH|CI_COMMIT_REF_NAME|CI_EXTERNAL_PULL_REQUEST_SOURCE_BRANCH_NAME|CI_MERGE_REQUEST_SOURCE_PROJECT_PATH";
 const GITLAB_VAR = new RegExp(`\\$\\{?(${GITLAB_FREE_TEXT}|${GITLAB_BRANCH})\\b\\}?`, "g");
 const GITLAB_SCRIPTS = compilePath("**.(script|before_script|after_script)");
 

@@ -11,17 +11,49 @@ import { listItems } from "./util.js";
 
 /** Container ports of services that must not face the network without auth and TLS. */
 const SENSITIVE_PORTS = new Map<number, string>([
-  [6379, "Redis"], [6380, "Redis"], [26379, "Redis Sentinel"], [27017, "MongoDB"], [27018, "MongoDB"], [27019, "MongoDB"],
-  [5432, "PostgreSQL"], [3306, "MySQL/MariaDB"], [33060, "MySQL X"], [1433, "SQL Server"], [1521, "Oracle"],
-  [9200, "Elasticsearch"], [9300, "Elasticsearch transport"], [11211, "Memcached"], [2375, "Docker API"],
-  [5672, "RabbitMQ"], [15672, "RabbitMQ management"], [5984, "CouchDB"], [9042, "Cassandra"], [7000, "Cassandra"],
-  [8086, "InfluxDB"], [2379, "etcd"], [2380, "etcd"], [8500, "Consul"], [9092, "Kafka"], [2181, "ZooKeeper"],
-  [7474, "Neo4j"], [7687, "Neo4j"], [8529, "ArangoDB"], [28015, "RethinkDB"], [50000, "Jenkins agent"], [4369, "Erlang EPMD"],
-  [8091, "Couchbase"], [6432, "PgBouncer"], [9000, "MinIO/ClickHouse"], [8123, "ClickHouse"], [61616, "ActiveMQ"], [1883, "MQTT"],
+  [6379, "Redis"],
+  [6380, "Redis"],
+  [26379, "Redis Sentinel"],
+  [27017, "MongoDB"],
+  [27018, "MongoDB"],
+  [27019, "MongoDB"],
+  [5432, "PostgreSQL"],
+  [3306, "MySQL/MariaDB"],
+  [33060, "MySQL X"],
+  [1433, "SQL Server"],
+  [1521, "Oracle"],
+  [9200, "Elasticsearch"],
+  [9300, "Elasticsearch transport"],
+  [11211, "Memcached"],
+  [2375, "Docker API"],
+  [5672, "RabbitMQ"],
+  [15672, "RabbitMQ management"],
+  [5984, "CouchDB"],
+  [9042, "Cassandra"],
+  [7000, "Cassandra"],
+  [8086, "InfluxDB"],
+  [2379, "etcd"],
+  [2380, "etcd"],
+  [8500, "Consul"],
+  [9092, "Kafka"],
+  [2181, "ZooKeeper"],
+  [7474, "Neo4j"],
+  [7687, "Neo4j"],
+  [8529, "ArangoDB"],
+  [28015, "RethinkDB"],
+  [50000, "Jenkins agent"],
+  [4369, "Erlang EPMD"],
+  [8091, "Couchbase"],
+  [6432, "PgBouncer"],
+  [9000, "MinIO/ClickHouse"],
+  [8123, "ClickHouse"],
+  [61616, "ActiveMQ"],
+  [1883, "MQTT"],
 ]);
 
 /** Images whose every published port is sensitive (web UIs without auth by default, generic ports). */
-const SENSITIVE_IMAGES = /(^|\/)(redis|mongo|postgres|postgis|mysql|mariadb|elasticsearch|opensearch|memcached|rabbitmq|couchdb|cassandra|influxdb|etcd|consul|jenkins|docker|dind|minio|clickhouse|neo4j|mssql|kibana|adminer|phpmyadmin|mongo-express|pgadmin4?)([:@/-]|$)/i;
+const SENSITIVE_IMAGES =
+  /(^|\/)(redis|mongo|postgres|postgis|mysql|mariadb|elasticsearch|opensearch|memcached|rabbitmq|couchdb|cassandra|influxdb|etcd|consul|jenkins|docker|dind|minio|clickhouse|neo4j|mssql|kibana|adminer|phpmyadmin|mongo-express|pgadmin4?)([:@/-]|$)/i;
 
 interface Port {
   hostIp: string | undefined;
@@ -54,7 +86,13 @@ function parsePort(node: TreeNode): Port | undefined {
   if (node.type === "map") {
     const target = Number(str(get(node, "target")) ?? Number.NaN);
     if (!Number.isFinite(target)) return undefined;
-    return { hostIp: str(get(node, "host_ip")), published: str(get(node, "published")), target, pos: node.pos, text: `${str(get(node, "host_ip")) ?? ""}${str(get(node, "host_ip")) ? ":" : ""}${str(get(node, "published")) ?? ""}:${target}` };
+    return {
+      hostIp: str(get(node, "host_ip")),
+      published: str(get(node, "published")),
+      target,
+      pos: node.pos,
+      text: `${str(get(node, "host_ip")) ?? ""}${str(get(node, "host_ip")) ? ":" : ""}${str(get(node, "published")) ?? ""}:${target}`,
+    };
   }
   return undefined;
 }
@@ -105,7 +143,8 @@ function mounts(node: TreeNode | undefined): Mount[] {
 }
 
 const DOCKER_SOCKET = /(^|\/)(docker|podman|containerd|crio|cri-dockerd)\.sock$/;
-const SENSITIVE_PATHS = /^(\/|\/etc|\/etc\/(shadow|sudoers|ssh|kubernetes)|\/root|\/root\/\.ssh|\/proc|\/sys|\/boot|\/dev|\/var\/lib\/docker|\/var\/lib\/kubelet|\/var\/run|\/run|\/home|~\/\.ssh|~\/\.aws|~\/\.kube|\/var\/lib\/containerd)\/?$/;
+const SENSITIVE_PATHS =
+  /^(\/|\/etc|\/etc\/(shadow|sudoers|ssh|kubernetes)|\/root|\/root\/\.ssh|\/proc|\/sys|\/boot|\/dev|\/var\/lib\/docker|\/var\/lib\/kubelet|\/var\/run|\/run|\/home|~\/\.ssh|~\/\.aws|~\/\.kube|\/var\/lib\/containerd)\/?$/;
 
 function reportMounts(ctx: RuleContext, pick: (source: string) => boolean, message: (svc: string, m: Mount) => string): void {
   for (const svc of composeServices(ctx.doc)) {
@@ -117,9 +156,19 @@ function reportMounts(ctx: RuleContext, pick: (source: string) => boolean, messa
 }
 
 export function composeDockerSocketMount(ctx: RuleContext): void {
-  reportMounts(ctx, (s) => DOCKER_SOCKET.test(s), (svc, m) => `Service ${svc} mounts the container runtime socket ${m.source}: whoever controls the container controls the host (root). Remove the mount, or put a filtering proxy (e.g. docker-socket-proxy) in front of it.`);
+  reportMounts(
+    ctx,
+    (s) => DOCKER_SOCKET.test(s),
+    (svc, m) =>
+      `Service ${svc} mounts the container runtime socket ${m.source}: whoever controls the container controls the host (root). Remove the mount, or put a filtering proxy (e.g. docker-socket-proxy) in front of it.`,
+  );
 }
 
 export function composeSensitiveHostPath(ctx: RuleContext): void {
-  reportMounts(ctx, (s) => SENSITIVE_PATHS.test(s) && !DOCKER_SOCKET.test(s), (svc, m) => `Service ${svc} mounts the sensitive host path ${m.source}: a compromised container can read or change host credentials and system files. Mount only the specific files it needs, read-only.`);
+  reportMounts(
+    ctx,
+    (s) => SENSITIVE_PATHS.test(s) && !DOCKER_SOCKET.test(s),
+    (svc, m) =>
+      `Service ${svc} mounts the sensitive host path ${m.source}: a compromised container can read or change host credentials and system files. Mount only the specific files it needs, read-only.`,
+  );
 }

@@ -5,8 +5,8 @@
  */
 import type { RuleContext } from "../report.js";
 import { isFalsy, isTruthy } from "../values.js";
-import { containers } from "./containers.js";
 import type { EnvVar } from "./containers.js";
+import { containers } from "./containers.js";
 import { isReference } from "./util.js";
 
 interface EnvRule {
@@ -18,25 +18,69 @@ interface EnvRule {
 const nonEmpty = (v: string) => v.trim() !== "";
 
 const AUTH_OFF: EnvRule[] = [
-  { name: /^POSTGRES_HOST_AUTH_METHOD$/i, bad: (v) => /^trust$/i.test(v.trim()), fix: "remove POSTGRES_HOST_AUTH_METHOD=trust and set POSTGRES_PASSWORD from a secret" },
-  { name: /^(ALLOW_EMPTY_PASSWORD|[A-Z_]*_ALLOW_EMPTY_PASSWORD)$/i, bad: (v) => isTruthy(v), fix: "remove ALLOW_EMPTY_PASSWORD and set a password from a secret" },
+  {
+    name: /^POSTGRES_HOST_AUTH_METHOD$/i,
+    bad: (v) => /^trust$/i.test(v.trim()),
+    fix: "remove POSTGRES_HOST_AUTH_METHOD=trust and set POSTGRES_PASSWORD from a secret",
+  },
+  {
+    name: /^(ALLOW_EMPTY_PASSWORD|[A-Z_]*_ALLOW_EMPTY_PASSWORD)$/i,
+    bad: (v) => isTruthy(v),
+    fix: "remove ALLOW_EMPTY_PASSWORD and set a password from a secret",
+  },
   // The official MySQL/MariaDB images accept any non-empty value, even "no".
-  { name: /^(MYSQL_ALLOW_EMPTY_PASSWORD|MARIADB_ALLOW_EMPTY_ROOT_PASSWORD|MARIADB_ALLOW_EMPTY_PASSWORD)$/i, bad: nonEmpty, fix: "remove it (any non-empty value, even \"no\", enables it) and set MYSQL_ROOT_PASSWORD from a secret" },
-  { name: /^xpack\.security\.enabled$/i, bad: isFalsy, fix: "set xpack.security.enabled=true and configure ELASTIC_PASSWORD from a secret" },
-  { name: /^(DISABLE_SECURITY_PLUGIN|plugins\.security\.disabled)$/i, bad: isTruthy, fix: "keep the OpenSearch security plugin enabled" },
+  {
+    name: /^(MYSQL_ALLOW_EMPTY_PASSWORD|MARIADB_ALLOW_EMPTY_ROOT_PASSWORD|MARIADB_ALLOW_EMPTY_PASSWORD)$/i,
+    bad: nonEmpty,
+    fix: 'remove it (any non-empty value, even "no", enables it) and set MYSQL_ROOT_PASSWORD from a secret',
+  },
+  {
+    name: /^xpack\.security\.enabled$/i,
+    bad: isFalsy,
+    fix: "set xpack.security.enabled=true and configure ELASTIC_PASSWORD from a secret",
+  },
+  {
+    name: /^(DISABLE_SECURITY_PLUGIN|plugins\.security\.disabled)$/i,
+    bad: isTruthy,
+    fix: "keep the OpenSearch security plugin enabled",
+  },
   { name: /^GF_AUTH_ANONYMOUS_ENABLED$/i, bad: isTruthy, fix: "disable anonymous access (GF_AUTH_ANONYMOUS_ENABLED=false)" },
-  { name: /^(([A-Z0-9]+_)*DISABLE_AUTH(ENTICATION)?|([A-Z0-9]+_)*(NO|SKIP)_AUTH)$/i, bad: isTruthy, fix: "keep authentication enabled" },
+  {
+    name: /^(([A-Z0-9]+_)*DISABLE_AUTH(ENTICATION)?|([A-Z0-9]+_)*(NO|SKIP)_AUTH)$/i,
+    bad: isTruthy,
+    fix: "keep authentication enabled",
+  },
   { name: /^([A-Z0-9]+_)*AUTH(ENTICATION)?_(ENABLED|REQUIRED)$/i, bad: isFalsy, fix: "keep authentication enabled" },
-  { name: /^([A-Z0-9]+_)*(ARGS|OPTS|OPTIONS|EXTRA_FLAGS)$/i, bad: (v) => /--protected-mode[\s=]+no\b/i.test(v), fix: "remove --protected-mode no and set --requirepass" },
+  {
+    name: /^([A-Z0-9]+_)*(ARGS|OPTS|OPTIONS|EXTRA_FLAGS)$/i,
+    bad: (v) => /--protected-mode[\s=]+no\b/i.test(v),
+    fix: "remove --protected-mode no and set --requirepass",
+  },
 ];
 
 const TLS_OFF: EnvRule[] = [
-  { name: /^NODE_TLS_REJECT_UNAUTHORIZED$/i, bad: (v) => v.trim() === "0", fix: "remove NODE_TLS_REJECT_UNAUTHORIZED=0 and trust the CA with NODE_EXTRA_CA_CERTS" },
-  { name: /^(GIT_SSL_NO_VERIFY)$/i, bad: (v) => nonEmpty(v) && !isFalsy(v), fix: "remove GIT_SSL_NO_VERIFY and add the CA with http.sslCAInfo" },
-  { name: /^PYTHONHTTPSVERIFY$/i, bad: (v) => v.trim() === "0", fix: "remove PYTHONHTTPSVERIFY=0 and install the CA certificate" },
+  {
+    name: /^NODE_TLS_REJECT_UNAUTHORIZED$/i,
+    bad: (v) => v.trim() === "0",
+    fix: "remove NODE_TLS_REJECT_UNAUTHORIZED=0 and trust the CA with NODE_EXTRA_CA_CERTS",
+  },
+  {
+    name: /^(GIT_SSL_NO_VERIFY)$/i,
+    bad: (v) => nonEmpty(v) && !isFalsy(v),
+    fix: "remove GIT_SSL_NO_VERIFY and add the CA with http.sslCAInfo",
+  },
+  {
+    name: /^PYTHONHTTPSVERIFY$/i,
+    bad: (v) => v.trim() === "0",
+    fix: "remove PYTHONHTTPSVERIFY=0 and install the CA certificate",
+  },
   { name: /^(NPM_CONFIG_STRICT_SSL|YARN_STRICT_SSL)$/i, bad: isFalsy, fix: "keep strict-ssl on and set NPM_CONFIG_CAFILE" },
   { name: /^(PIP_TRUSTED_HOST)$/i, bad: nonEmpty, fix: "remove PIP_TRUSTED_HOST and use https with a trusted CA (PIP_CERT)" },
-  { name: /^(CURL_INSECURE|INSECURE_SKIP_TLS_VERIFY|[A-Z_]*_TLS_SKIP_VERIFY|[A-Z_]*_SKIP_TLS_VERIFY|[A-Z_]*_INSECURE_SKIP_VERIFY)$/i, bad: isTruthy, fix: "verify TLS certificates" },
+  {
+    name: /^(CURL_INSECURE|INSECURE_SKIP_TLS_VERIFY|[A-Z_]*_TLS_SKIP_VERIFY|[A-Z_]*_SKIP_TLS_VERIFY|[A-Z_]*_INSECURE_SKIP_VERIFY)$/i,
+    bad: isTruthy,
+    fix: "verify TLS certificates",
+  },
   { name: /^([A-Z_]*_SSL_VERIFY|[A-Z_]*_TLS_VERIFY|SSL_VERIFY|REQUESTS_VERIFY)$/i, bad: isFalsy, fix: "verify TLS certificates" },
 ];
 
@@ -53,8 +97,14 @@ function reportEnv(ctx: RuleContext, table: EnvRule[], what: string): void {
       const v = effective(e.value);
       if (v === undefined) continue;
       const rule = table.find((r) => r.name.test(e.name));
-      if (!rule || !rule.bad(v)) continue;
-      ctx.report({ line: e.line, col: e.col, endCol: e.endCol, evidence: `${e.name}=${v}`, message: `${e.name}=${v} ${what}${c.name ? ` (${c.name})` : ""}: ${rule.fix}.` });
+      if (!rule?.bad(v)) continue;
+      ctx.report({
+        line: e.line,
+        col: e.col,
+        endCol: e.endCol,
+        evidence: `${e.name}=${v}`,
+        message: `${e.name}=${v} ${what}${c.name ? ` (${c.name})` : ""}: ${rule.fix}.`,
+      });
     }
   }
 }
@@ -73,10 +123,50 @@ export function containerEnvTlsDisabled(ctx: RuleContext): void {
  */
 const DEFAULT_PASSWORDS = new Set(
   [
-    "postgres", "password", "passw0rd", "p@ssw0rd", "p@ssword", "admin", "administrator", "root", "toor", "changeme", "changeit",
-    "minioadmin", "guest", "secret", "123456", "12345678", "1234", "example", "mysql", "redis", "rabbitmq", "mongo", "mongodb",
-    "elastic", "elasticsearch", "default", "letmein", "qwerty", "pass", "test", "admin123", "jenkins", "sonar", "keycloak",
-    "oracle", "sa", "demo", "welcome", "mariadb", "grafana", "airflow", "superset", "user", "pgpassword",
+    "postgres",
+    "password",
+    "passw0rd",
+    "p@ssw0rd",
+    "p@ssword",
+    "admin",
+    "administrator",
+    "root",
+    "toor",
+    "changeme",
+    "changeit",
+    "minioadmin",
+    "guest",
+    "secret",
+    "123456",
+    "12345678",
+    "1234",
+    "example",
+    "mysql",
+    "redis",
+    "rabbitmq",
+    "mongo",
+    "mongodb",
+    "elastic",
+    "elasticsearch",
+    "default",
+    "letmein",
+    "qwerty",
+    "pass",
+    "test",
+    "admin123",
+    "jenkins",
+    "sonar",
+    "keycloak",
+    "oracle",
+    "sa",
+    "demo",
+    "welcome",
+    "mariadb",
+    "grafana",
+    "airflow",
+    "superset",
+    "user",
+    "pgpassword",
   ].map((s) => s.toLowerCase()),
 );
 
@@ -112,7 +202,8 @@ function report(ctx: RuleContext, e: EnvVar, v: string, container: string): void
 export function redisServerFlags(ctx: RuleContext): void {
   for (const c of containers(ctx.doc, ctx.fileType)) {
     const words = c.words;
-    const isRedis = words.some((w) => /redis-server|redis-stack-server/.test(w.text)) || /(^|\/)redis(-stack)?(:|$)/.test(c.image);
+    const isRedis =
+      words.some((w) => /redis-server|redis-stack-server/.test(w.text)) || /(^|\/)redis(-stack)?(:|$)/.test(c.image);
     if (!isRedis) continue;
     const text = words.map((w) => w.text).join(" ");
     if (/--requirepass[\s=]+\S|--aclfile/.test(text)) continue;

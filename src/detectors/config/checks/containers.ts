@@ -3,7 +3,7 @@
  * Dockerfiles, reduced to what the environment and command checks need: image,
  * environment variables and command-line words, each with its position.
  */
-import { selectTrees, flat } from "../declarative.js";
+import { flat, selectTrees } from "../declarative.js";
 import type { ParsedDocument, Pos, TreeNode } from "../model.js";
 import { instructionPosition } from "../parsers/dockerfile.js";
 import { splitArgs } from "../parsers/lines.js";
@@ -56,7 +56,13 @@ function composeEnv(node: TreeNode | undefined): EnvVar[] {
   if (node?.type === "map") {
     for (const e of node.entries) {
       const v = e.value.type === "scalar" ? e.value.value : "";
-      out.push({ name: e.key, value: v, line: e.keyPos.line, col: e.keyPos.col, endCol: e.value.pos.endLine === e.keyPos.line ? e.value.pos.endCol : e.keyPos.endCol });
+      out.push({
+        name: e.key,
+        value: v,
+        line: e.keyPos.line,
+        col: e.keyPos.col,
+        endCol: e.value.pos.endLine === e.keyPos.line ? e.value.pos.endCol : e.keyPos.endCol,
+      });
     }
   } else if (node?.type === "list") {
     for (const item of node.items) {
@@ -70,7 +76,9 @@ function composeEnv(node: TreeNode | undefined): EnvVar[] {
 }
 
 export function composeServices(doc: ParsedDocument): { name: string; node: TreeNode; keyPos: Pos }[] {
-  return (doc.trees ?? []).flatMap((t) => entries(get(t, "services")).map((e) => ({ name: e.key, node: e.value, keyPos: e.keyPos })));
+  return (doc.trees ?? []).flatMap((t) =>
+    entries(get(t, "services")).map((e) => ({ name: e.key, node: e.value, keyPos: e.keyPos })),
+  );
 }
 
 function fromCompose(doc: ParsedDocument): Container[] {
@@ -97,7 +105,12 @@ function fromKubernetes(doc: ParsedDocument): Container[] {
         if (name === undefined || value?.type !== "scalar") continue;
         env.push({ name, value: value.value, ...at(value.pos) });
       }
-      out.push({ name: str(get(c, "name")) ?? "", image: str(get(c, "image")) ?? "", env, words: [...commandWords(get(c, "command")), ...commandWords(get(c, "args"))] });
+      out.push({
+        name: str(get(c, "name")) ?? "",
+        image: str(get(c, "image")) ?? "",
+        env,
+        words: [...commandWords(get(c, "command")), ...commandWords(get(c, "args"))],
+      });
     }
   }
   return out;
@@ -115,7 +128,13 @@ function fromDockerfile(doc: ParsedDocument): Container[] {
     if (ins.keyword === "ENV" || ins.keyword === "ARG") {
       const parts = splitArgs(ins.args);
       const pairs = parts.every((p) => p.includes("=") || ins.keyword === "ARG")
-        ? parts.map((p) => [p.slice(0, p.includes("=") ? p.indexOf("=") : p.length), p.includes("=") ? p.slice(p.indexOf("=") + 1) : undefined] as const)
+        ? parts.map(
+            (p) =>
+              [
+                p.slice(0, p.includes("=") ? p.indexOf("=") : p.length),
+                p.includes("=") ? p.slice(p.indexOf("=") + 1) : undefined,
+              ] as const,
+          )
         : [[parts[0] ?? "", parts.slice(1).join(" ")] as const];
       for (const [name, value] of pairs) {
         if (value === undefined || !name) continue;

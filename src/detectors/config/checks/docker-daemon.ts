@@ -13,7 +13,13 @@ export function dockerDaemonTcpWithoutTls(ctx: RuleContext): void {
       if (isTruthy(str(get(root, "tlsverify")))) continue;
       for (const h of listItems(get(root, "hosts"))) {
         if (h.type !== "scalar" || !/^tcp:\/\//i.test(h.value)) continue;
-        ctx.report({ line: h.pos.line, col: h.pos.col, endCol: h.pos.endCol, evidence: `hosts ${h.value}`, message: MESSAGE(h.value) });
+        ctx.report({
+          line: h.pos.line,
+          col: h.pos.col,
+          endCol: h.pos.endCol,
+          evidence: `hosts ${h.value}`,
+          message: MESSAGE(h.value),
+        });
       }
     }
     return;
@@ -22,6 +28,12 @@ export function dockerDaemonTcpWithoutTls(ctx: RuleContext): void {
     if (/^\s*#/.test(line) || !/dockerd|docker\s+daemon|DOCKER_OPTS|OPTIONS=/.test(line)) return;
     const m = /(?:-H|--host)(?:\s+|=)['"]?(tcp:\/\/[^\s'"]+)/.exec(line);
     if (!m || /--tlsverify(?!=false)/.test(line)) return;
-    ctx.report({ line: i + 1, col: m.index + 1, endCol: m.index + 1 + m[0].length, evidence: m[0], message: MESSAGE(m[1] as string) });
+    ctx.report({
+      line: i + 1,
+      col: m.index + 1,
+      endCol: m.index + 1 + m[0].length,
+      evidence: m[0],
+      message: MESSAGE(m[1] as string),
+    });
   });
 }

@@ -4,9 +4,14 @@
  * importing them loads no parser.
  */
 import type { RuleContext } from "../report.js";
-import { gitlabCiScriptInjection, githubActionsPrTargetCheckout, githubActionsScriptInjection } from "./ci.js";
+import { githubActionsPrTargetCheckout, githubActionsScriptInjection, gitlabCiScriptInjection } from "./ci.js";
 import { composeDockerSocketMount, composeSensitiveHostPath, composeSensitivePortExposed } from "./compose.js";
-import { containerDefaultCredentials, containerEnvAuthDisabled, containerEnvTlsDisabled, redisServerFlags } from "./container-env.js";
+import {
+  containerDefaultCredentials,
+  containerEnvAuthDisabled,
+  containerEnvTlsDisabled,
+  redisServerFlags,
+} from "./container-env.js";
 import { dockerDaemonTcpWithoutTls } from "./docker-daemon.js";
 import { dockerfileRunsAsRoot, dockerfileSecretInEnv } from "./dockerfile.js";
 import { postgresHbaOpenAddress, postgresHbaTrust } from "./postgres.js";

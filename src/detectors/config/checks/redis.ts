@@ -42,7 +42,8 @@ function state(ctx: RuleContext): RedisState {
     }
     if (d.args[0] === "default" && args.includes("nopass") && args.includes("on")) s.nopass = d;
   }
-  if (s.nopass && s.password?.key.toLowerCase() === "user" && s.password.args[0] === "default" && s.password.line < s.nopass.line) delete s.password;
+  if (s.nopass && s.password?.key.toLowerCase() === "user" && s.password.args[0] === "default" && s.password.line < s.nopass.line)
+    delete s.password;
   return s;
 }
 
@@ -80,7 +81,12 @@ export function redisNoPassword(ctx: RuleContext): void {
   if (s.password && !s.nopass) return;
   if (exposure(s) === "loopback") return;
   if (s.nopass) {
-    ctx.report({ line: s.nopass.line, evidence: `user ${s.nopass.value}`, message: "The Redis default user is enabled with nopass: clients authenticate without a password. Give it a password (`user default on >secret ...`) or disable it." });
+    ctx.report({
+      line: s.nopass.line,
+      evidence: `user ${s.nopass.value}`,
+      message:
+        "The Redis default user is enabled with nopass: clients authenticate without a password. Give it a password (`user default on >secret ...`) or disable it.",
+    });
     return;
   }
   ctx.report({
@@ -98,14 +104,23 @@ export function redisDangerousCommands(ctx: RuleContext): void {
   const ds = ctx.doc.directives ?? [];
   for (const d of ds) {
     const k = d.key.toLowerCase();
-    if ((k === "enable-debug-command" || k === "enable-module-command" || k === "enable-protected-configs") && /^yes$/i.test(d.value)) {
-      ctx.report({ line: d.line, evidence: `${d.key} ${d.value}`, message: `\`${d.key} yes\` lets any client run ${k.replace(/^enable-|-command$|-configs$/g, "").toUpperCase()} commands remotely. Use \`${d.key} local\` or \`no\`.` });
+    if (
+      (k === "enable-debug-command" || k === "enable-module-command" || k === "enable-protected-configs") &&
+      /^yes$/i.test(d.value)
+    ) {
+      ctx.report({
+        line: d.line,
+        evidence: `${d.key} ${d.value}`,
+        message: `\`${d.key} yes\` lets any client run ${k.replace(/^enable-|-command$|-configs$/g, "").toUpperCase()} commands remotely. Use \`${d.key} local\` or \`no\`.`,
+      });
     }
   }
   const s = state(ctx);
   if (exposure(s) === "loopback") return;
   const renamed = new Set(ds.filter((d) => d.key.toLowerCase() === "rename-command").map((d) => (d.args[0] ?? "").toLowerCase()));
-  const aclRestricts = ds.some((d) => d.key.toLowerCase() === "user" && /-@(dangerous|admin|all)|-config|-flushall/i.test(d.value));
+  const aclRestricts = ds.some(
+    (d) => d.key.toLowerCase() === "user" && /-@(dangerous|admin|all)|-config|-flushall/i.test(d.value),
+  );
   if (aclRestricts || s.password?.key.toLowerCase() === "aclfile") return;
   const open = DANGEROUS.filter((c) => !renamed.has(c)).slice(0, 4);
   if (renamed.has("config") && renamed.has("flushall")) return;

@@ -10,10 +10,31 @@ import { get, str } from "../tree.js";
 import { entries, listItems } from "./util.js";
 
 const PORTS = new Map<number, string>([
-  [22, "SSH"], [3389, "RDP"], [23, "Telnet"], [21, "FTP"], [445, "SMB"], [5900, "VNC"], [5985, "WinRM"], [5986, "WinRM"],
-  [3306, "MySQL"], [5432, "PostgreSQL"], [1433, "SQL Server"], [1521, "Oracle"], [27017, "MongoDB"], [6379, "Redis"],
-  [11211, "Memcached"], [9200, "Elasticsearch"], [9300, "Elasticsearch"], [5984, "CouchDB"], [9042, "Cassandra"],
-  [2375, "Docker API"], [2379, "etcd"], [6443, "Kubernetes API"], [10250, "kubelet"], [8086, "InfluxDB"], [5601, "Kibana"],
+  [22, "SSH"],
+  [3389, "RDP"],
+  [23, "Telnet"],
+  [21, "FTP"],
+  [445, "SMB"],
+  [5900, "VNC"],
+  [5985, "WinRM"],
+  [5986, "WinRM"],
+  [3306, "MySQL"],
+  [5432, "PostgreSQL"],
+  [1433, "SQL Server"],
+  [1521, "Oracle"],
+  [27017, "MongoDB"],
+  [6379, "Redis"],
+  [11211, "Memcached"],
+  [9200, "Elasticsearch"],
+  [9300, "Elasticsearch"],
+  [5984, "CouchDB"],
+  [9042, "Cassandra"],
+  [2375, "Docker API"],
+  [2379, "etcd"],
+  [6443, "Kubernetes API"],
+  [10250, "kubelet"],
+  [8086, "InfluxDB"],
+  [5601, "Kibana"],
 ]);
 
 const OPEN_CIDR = /^(0\.0\.0\.0\/0|::\/0|\*|internet|any)$/i;
@@ -50,7 +71,9 @@ function num(node: TreeNode | undefined): number | undefined {
 
 /** Literal open CIDRs in an attribute (list or string), with their positions. */
 function openCidrs(node: TreeNode | undefined): { value: string; pos: Pos }[] {
-  return listItems(node).flatMap((n) => (n.type === "scalar" && !n.expression && OPEN_CIDR.test(n.value.trim()) ? [{ value: n.value, pos: n.pos }] : []));
+  return listItems(node).flatMap((n) =>
+    n.type === "scalar" && !n.expression && OPEN_CIDR.test(n.value.trim()) ? [{ value: n.value, pos: n.pos }] : [],
+  );
 }
 
 /** The risky ports within a range; `all` when the rule opens every port. */
@@ -84,7 +107,11 @@ function report(ctx: RuleContext, res: Resource, cidr: { value: string; pos: Pos
 }
 
 function awsRule(ctx: RuleContext, res: Resource, body: TreeNode): void {
-  const ports = riskyPorts(num(get(body, "from_port")), num(get(body, "to_port")), str(get(body, "protocol")) ?? str(get(body, "ip_protocol")));
+  const ports = riskyPorts(
+    num(get(body, "from_port")),
+    num(get(body, "to_port")),
+    str(get(body, "protocol")) ?? str(get(body, "ip_protocol")),
+  );
   if (!ports) return;
   for (const attr of ["cidr_blocks", "ipv6_cidr_blocks", "cidr_ipv4", "cidr_ipv6"]) {
     for (const c of openCidrs(get(body, attr))) report(ctx, res, c, ports);
@@ -92,7 +119,8 @@ function awsRule(ctx: RuleContext, res: Resource, body: TreeNode): void {
 }
 
 /** terraform-aws-modules/security-group named rules. */
-const MODULE_RULES = /^(ssh-tcp|rdp-tcp|rdp-udp|mysql-tcp|postgresql-tcp|mssql-tcp|oracle-db-tcp|redis-tcp|mongodb-27017-tcp|memcached-tcp|elasticsearch-rest-tcp|elasticsearch-java-tcp|docker-swarm-mngmt-tcp|winrm-http-tcp|winrm-https-tcp|all-all|all-tcp)$/;
+const MODULE_RULES =
+  /^(ssh-tcp|rdp-tcp|rdp-udp|mysql-tcp|postgresql-tcp|mssql-tcp|oracle-db-tcp|redis-tcp|mongodb-27017-tcp|memcached-tcp|elasticsearch-rest-tcp|elasticsearch-java-tcp|docker-swarm-mngmt-tcp|winrm-http-tcp|winrm-https-tcp|all-all|all-tcp)$/;
 
 export function terraformOpenIngress(ctx: RuleContext): void {
   for (const res of resources(ctx)) {
@@ -116,7 +144,9 @@ export function terraformOpenIngress(ctx: RuleContext): void {
           const protocol = str(get(allow, "protocol"));
           const portList = listItems(get(allow, "ports")).flatMap((p) => (p.type === "scalar" ? [p.value] : []));
           const ranges = portList.length ? portList.map(portRange) : [[0, 65535] as [number, number]];
-          const hit = ranges.map((r) => (r ? riskyPorts(r[0], r[1], protocol === "all" ? "all" : "tcp") : undefined)).find(Boolean);
+          const hit = ranges
+            .map((r) => (r ? riskyPorts(r[0], r[1], protocol === "all" ? "all" : "tcp") : undefined))
+            .find(Boolean);
           const ports = protocol === "all" ? "all ports" : hit;
           if (ports) for (const c of cidrs) report(ctx, res, c, ports);
         }
@@ -124,11 +154,19 @@ export function terraformOpenIngress(ctx: RuleContext): void {
       }
       case "azurerm_network_security_rule":
       case "azurerm_network_security_group":
-        for (const rule of res.type === "azurerm_network_security_rule" ? [b] : b.entries.filter((e) => e.key === "security_rule").flatMap((e) => listItems(e.value))) {
+        for (const rule of res.type === "azurerm_network_security_rule"
+          ? [b]
+          : b.entries.filter((e) => e.key === "security_rule").flatMap((e) => listItems(e.value))) {
           if (!/^inbound$/i.test(str(get(rule, "direction")) ?? "") || !/^allow$/i.test(str(get(rule, "access")) ?? "")) continue;
           const cidrs = [...openCidrs(get(rule, "source_address_prefix")), ...openCidrs(get(rule, "source_address_prefixes"))];
-          const portTexts = [...listItems(get(rule, "destination_port_range")), ...listItems(get(rule, "destination_port_ranges"))].flatMap((p) => (p.type === "scalar" ? [p.value] : []));
-          const ports = portTexts.map(portRange).map((r) => (r ? riskyPorts(r[0], r[1], str(get(rule, "protocol")) === "*" ? "tcp" : "tcp") : undefined)).find(Boolean);
+          const portTexts = [
+            ...listItems(get(rule, "destination_port_range")),
+            ...listItems(get(rule, "destination_port_ranges")),
+          ].flatMap((p) => (p.type === "scalar" ? [p.value] : []));
+          const ports = portTexts
+            .map(portRange)
+            .map((r) => (r ? riskyPorts(r[0], r[1], str(get(rule, "protocol")) === "*" ? "tcp" : "tcp") : undefined))
+            .find(Boolean);
           if (ports) for (const c of cidrs) report(ctx, res, c, ports);
         }
         break;
@@ -137,7 +175,9 @@ export function terraformOpenIngress(ctx: RuleContext): void {
   for (const mod of resources(ctx, "module")) {
     const cidrs = [...openCidrs(get(mod.body, "ingress_cidr_blocks")), ...openCidrs(get(mod.body, "ingress_ipv6_cidr_blocks"))];
     if (!cidrs.length) continue;
-    const named = listItems(get(mod.body, "ingress_rules")).flatMap((n) => (n.type === "scalar" && MODULE_RULES.test(n.value) ? [n.value] : []));
+    const named = listItems(get(mod.body, "ingress_rules")).flatMap((n) =>
+      n.type === "scalar" && MODULE_RULES.test(n.value) ? [n.value] : [],
+    );
     if (named.length) for (const c of cidrs) report(ctx, mod, c, named.join(", "));
   }
 }

@@ -10,14 +10,14 @@ import type { Instruction, ParsedDocument } from "../model.js";
 const HEREDOC = /<<-?\s*(["']?)([A-Za-z_][A-Za-z0-9_]*)\1/g;
 
 export function parseDockerfile(_text: string, lines: string[]): ParsedDocument {
-  let escape = "\\";
+  let escapeChar = "\\";
   const instructions: Instruction[] = [];
   let stage = -1;
   let i = 0;
   // Parser directives (`# escape=`) come before anything else.
   for (const l of lines) {
     const d = /^#\s*escape\s*=\s*(\S)/i.exec(l.trim());
-    if (d) escape = d[1] as string;
+    if (d) escapeChar = d[1] as string;
     else if (!/^#\s*\w+\s*=/.test(l.trim())) break;
   }
   while (i < lines.length) {
@@ -40,7 +40,7 @@ export function parseDockerfile(_text: string, lines: string[]): ParsedDocument 
     let col = m[0].length + 1;
     let line = i;
     for (;;) {
-      const cont = rest.trimEnd().endsWith(escape);
+      const cont = rest.trimEnd().endsWith(escapeChar);
       const piece = cont ? rest.trimEnd().slice(0, -1) : rest;
       if (args) args += " ";
       segments.push({ offset: args.length, line: line + 1, col });

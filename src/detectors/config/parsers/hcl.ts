@@ -149,14 +149,28 @@ class HclParser {
     if (!this.atTerminator()) {
       // Operators, indexes, conditionals: keep the whole expression as text.
       this.raw();
-      node = { type: "scalar", value: this.src.slice(start, this.offset).trim(), expression: true, pos: this.span(start, this.offset) };
+      node = {
+        type: "scalar",
+        value: this.src.slice(start, this.offset).trim(),
+        expression: true,
+        pos: this.span(start, this.offset),
+      };
     }
     return node;
   }
 
   private atTerminator(): boolean {
     const c = this.ch;
-    return c === "" || c === "\n" || c === "," || c === "]" || c === "}" || c === ")" || c === "#" || (c === "/" && (this.src[this.offset + 1] === "/" || this.src[this.offset + 1] === "*"));
+    return (
+      c === "" ||
+      c === "\n" ||
+      c === "," ||
+      c === "]" ||
+      c === "}" ||
+      c === ")" ||
+      c === "#" ||
+      (c === "/" && (this.src[this.offset + 1] === "/" || this.src[this.offset + 1] === "*"))
+    );
   }
 
   private primary(): TreeNode {
@@ -169,14 +183,21 @@ class HclParser {
     if (c === "<" && this.src[this.offset + 1] === "<") return this.heredoc();
     if (c === "[" && !/^\[\s*for\s/.test(this.src.slice(this.offset, this.offset + 12))) return this.list();
     if (c === "{" && !/^\{\s*for\s/.test(this.src.slice(this.offset, this.offset + 12))) return this.object();
-    const lit = /^(-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null)(?![A-Za-z0-9_.\-(\[])/.exec(this.src.slice(this.offset, this.offset + 64));
+    const lit = /^(-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null)(?![A-Za-z0-9_.\-([])/.exec(
+      this.src.slice(this.offset, this.offset + 64),
+    );
     if (lit) {
       this.offset += (lit[1] as string).length;
       return { type: "scalar", value: lit[1] === "null" ? "" : (lit[1] as string), pos: this.span(start, this.offset) };
     }
     this.raw();
     if (this.offset === start) this.fail(`unexpected character ${JSON.stringify(c)}`);
-    return { type: "scalar", value: this.src.slice(start, this.offset).trim(), expression: true, pos: this.span(start, this.offset) };
+    return {
+      type: "scalar",
+      value: this.src.slice(start, this.offset).trim(),
+      expression: true,
+      pos: this.span(start, this.offset),
+    };
   }
 
   private list(): TreeNode {
@@ -314,7 +335,12 @@ class HclParser {
       }
       const c = this.ch;
       if (c === '"') this.stringLiteral();
-      else if (c === "<" && this.src[this.offset + 1] === "<" && /^<<-?[A-Za-z_]/.test(this.src.slice(this.offset, this.offset + 4))) this.heredoc();
+      else if (
+        c === "<" &&
+        this.src[this.offset + 1] === "<" &&
+        /^<<-?[A-Za-z_]/.test(this.src.slice(this.offset, this.offset + 4))
+      )
+        this.heredoc();
       else if (c === "(" || c === "[" || c === "{") {
         this.offset++;
         this.balanced(c === "(" ? ")" : c === "[" ? "]" : "}");

@@ -65,7 +65,7 @@ function unquote(v: string): string {
   return t;
 }
 
-export function parseLines(format: Format, text: string, lines: string[]): ParsedDocument {
+export function parseLines(format: Format, _text: string, lines: string[]): ParsedDocument {
   if (format === "nginx") return { format, lines, directives: parseNginx(lines), problems: [] };
   const directives: Directive[] = [];
   let section: string | undefined;
@@ -145,7 +145,14 @@ function parseNginx(lines: string[]): Directive[] {
           if (ch === "{") {
             stack.push(words.join(" "));
           } else {
-            const d: Directive = { key: key as string, value: args.join(" "), args, line: start.line, col: start.col, endCol: text.length + 1 };
+            const d: Directive = {
+              key: key as string,
+              value: args.join(" "),
+              args,
+              line: start.line,
+              col: start.col,
+              endCol: text.length + 1,
+            };
             if (stack.length) d.section = stack.join(">");
             out.push(d);
           }

@@ -3,8 +3,9 @@
  * (`@class`) and child elements (repeated tags give repeated keys); an element
  * with only text is a scalar. Positions come from xmldom's locator (start tag).
  */
-import { DOMParser } from "@xmldom/xmldom";
+
 import type { Element, Node as XmlNode } from "@xmldom/xmldom";
+import { DOMParser } from "@xmldom/xmldom";
 import type { MapEntry, ParsedDocument, ParseProblem, Pos, TreeNode } from "../model.js";
 
 const ELEMENT = 1;
@@ -34,7 +35,11 @@ export function parseXml(text: string, lines: string[]): ParsedDocument {
     if (problems.length === 0) problems.push({ message: err instanceof Error ? err.message : String(err) });
   }
   if (problems.length > 0 || !root) return { format: "xml", lines, trees: [], problems };
-  const tree: TreeNode = { type: "map", entries: [{ key: root.tagName, keyPos: elementPos(root, lines), value: convert(root, lines) }], pos: elementPos(root, lines) };
+  const tree: TreeNode = {
+    type: "map",
+    entries: [{ key: root.tagName, keyPos: elementPos(root, lines), value: convert(root, lines) }],
+    pos: elementPos(root, lines),
+  };
   return { format: "xml", lines, trees: [tree], problems };
 }
 
@@ -64,6 +69,7 @@ function convert(el: Element, lines: string[]): TreeNode {
     }
   }
   if (!hasChildElements && entries.length === 0) return { type: "scalar", value: text.trim(), pos: at };
-  if (!hasChildElements && text.trim()) entries.push({ key: "#text", keyPos: at, value: { type: "scalar", value: text.trim(), pos: at } });
+  if (!hasChildElements && text.trim())
+    entries.push({ key: "#text", keyPos: at, value: { type: "scalar", value: text.trim(), pos: at } });
   return { type: "map", entries, pos: at };
 }

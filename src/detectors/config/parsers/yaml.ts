@@ -4,8 +4,9 @@
  * anchor's value but keep the alias position; `<<` merge keys splice in the
  * merged map's entries, so a setting inherited from an anchor is seen.
  */
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments } from "yaml";
+
 import type { Document, Node as YamlNode } from "yaml";
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments } from "yaml";
 import type { MapEntry, ParsedDocument, ParseProblem, Pos, TreeNode } from "../model.js";
 
 export function parseYaml(text: string, lines: string[]): ParsedDocument {
