@@ -13,66 +13,64 @@ const ALPHABET = 128;
 
 export class KeywordAutomaton {
   private readonly delta: Int32Array;
-  /** For each state, the keyword ids that end there (including via failure links), or undefined. */
-  private readonly outputs: (number[] | undefined)[];
+  /** Keyword ids ending exactly at each state (undefined for most states). */
+  private readonly own: (number[] | undefined)[];
+  /** Nearest state on the failure chain that ends a keyword (-1: none): outputs without copying. */
+  private readonly outLink: Int32Array;
   readonly keywords: readonly string[];
 
   constructor(keywords: readonly string[]) {
     this.keywords = keywords.map((k) => k.toLowerCase());
-    // Build the trie.
-    const children: Map<number, number>[] = [new Map()];
-    const outputs: (number[] | undefined)[] = [undefined];
+    // Built straight into a dense table (this runs on every hook start-up, so no per-node Maps).
+    const maxStates = this.keywords.reduce((n, k) => n + k.length, 0) + 1;
+    const delta = new Int32Array(maxStates * ALPHABET).fill(-1);
+    const own: (number[] | undefined)[] = [undefined];
+    let count = 1;
     this.keywords.forEach((keyword, id) => {
       let state = 0;
       for (let i = 0; i < keyword.length; i++) {
         const c = keyword.charCodeAt(i);
         if (c >= ALPHABET) throw new Error(`keyword "${keyword}" is not ASCII`);
-        let next = children[state]?.get(c);
-        if (next === undefined) {
-          next = children.length;
-          children.push(new Map());
-          outputs.push(undefined);
-          children[state]?.set(c, next);
+        let next = delta[state * ALPHABET + c] as number;
+        if (next === -1) {
+          next = count++;
+          delta[state * ALPHABET + c] = next;
+          own.push(undefined);
         }
         state = next;
       }
-      outputs[state] = [...(outputs[state] ?? []), id];
+      (own[state] ??= []).push(id);
     });
-    // Breadth-first: failure links, folded into a complete transition table.
-    const count = children.length;
-    const delta = new Int32Array(count * ALPHABET);
+    // Breadth-first: failure links folded into the table, and output links along them.
     const fail = new Int32Array(count);
-    const queue: number[] = [];
+    const outLink = new Int32Array(count).fill(-1);
+    const queue = new Int32Array(count);
+    let tail = 0;
     for (let c = 0; c < ALPHABET; c++) {
-      const next = children[0]?.get(c);
-      if (next !== undefined) {
-        delta[c] = next;
-        fail[next] = 0;
-        queue.push(next);
-      }
+      const next = delta[c] as number;
+      if (next === -1) delta[c] = 0;
+      else queue[tail++] = next;
     }
-    for (let head = 0; head < queue.length; head++) {
+    for (let head = 0; head < tail; head++) {
       const state = queue[head] as number;
       const f = fail[state] as number;
-      const inherited = outputs[f];
-      if (inherited) outputs[state] = [...(outputs[state] ?? []), ...inherited];
+      outLink[state] = own[f] !== undefined ? f : (outLink[f] as number);
+      const row = state * ALPHABET;
+      const failRow = f * ALPHABET;
       for (let c = 0; c < ALPHABET; c++) {
-        const next = children[state]?.get(c);
-        if (next !== undefined) {
-          delta[state * ALPHABET + c] = next;
-          fail[next] = delta[f * ALPHABET + c] as number;
-          queue.push(next);
-        } else {
-          delta[state * ALPHABET + c] = delta[f * ALPHABET + c] as number;
+        const next = delta[row + c] as number;
+        if (next === -1) delta[row + c] = delta[failRow + c] as number;
+        else {
+          fail[next] = state === 0 ? 0 : (delta[failRow + c] as number);
+          queue[tail++] = next;
         }
       }
     }
     // Upper-case ASCII letters behave as lower-case ones.
-    for (let s = 0; s < count; s++) {
-      for (let c = 65; c <= 90; c++) delta[s * ALPHABET + c] = delta[s * ALPHABET + c + 32] as number;
-    }
-    this.delta = delta;
-    this.outputs = outputs;
+    for (let s = 0; s < count; s++) delta.copyWithin(s * ALPHABET + 65, s * ALPHABET + 97, s * ALPHABET + 123);
+    this.delta = delta.subarray(0, count * ALPHABET);
+    this.own = own;
+    this.outLink = outLink;
   }
 
   /**
@@ -80,17 +78,16 @@ export class KeywordAutomaton {
    * `text`. Returns the number of distinct keywords found.
    */
   scan(text: string, found: Uint8Array): number {
-    const delta = this.delta;
-    const outputs = this.outputs;
+    const { delta, own, outLink } = this;
     let state = 0;
     let distinct = 0;
     for (let i = 0, n = text.length; i < n; i++) {
       const c = text.charCodeAt(i);
       state = c < ALPHABET ? (delta[(state << 7) | c] as number) : 0;
-      const out = outputs[state];
-      if (out !== undefined) {
-        for (let j = 0; j < out.length; j++) {
-          const id = out[j] as number;
+      for (let s = own[state] !== undefined ? state : (outLink[state] as number); s > 0; s = outLink[s] as number) {
+        const ids = own[s] as number[];
+        for (let j = 0; j < ids.length; j++) {
+          const id = ids[j] as number;
           if (found[id] === 0) {
             found[id] = 1;
             distinct++;

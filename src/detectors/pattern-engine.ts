@@ -68,14 +68,15 @@ function compileRule(rule: LoadedRule<SecretRuleSpec>): CompiledRule {
   const spec = rule.spec;
   // "d" gives group offsets, so a secret group's column is exact.
   const regex = new RegExp(spec.regex, `gd${spec.flags ?? ""}`);
-  const groups = new RegExp(`${spec.regex}|`, spec.flags ?? "").exec("")?.length ?? 1;
   const validator = spec.validate ? getValidator(spec.validate) : undefined;
   if (spec.validate && !validator) throw new Error(`${rule.file}: ${spec.id}: validate: unknown validator "${spec.validate}"`);
   return {
     id: spec.id,
     spec,
     regex,
-    secretGroup: spec.secretGroup ?? (groups > 1 ? 1 : 0),
+    // -1: "group 1 if the regex has groups, else the whole match", settled on the first match
+    // (counting groups up front would compile every regex at start-up).
+    secretGroup: spec.secretGroup ?? -1,
     entropy: spec.entropy,
     validator,
     pathMatcher: compilePathMatcher(spec),
@@ -186,6 +187,7 @@ export class PatternEngine implements Detector {
       trace?.({ ruleId: rule.id, path: fragment.path, ...(line ? { line } : {}), stage, reason });
       return undefined;
     };
+    if (rule.secretGroup === -1) rule.secretGroup = m.length > 1 ? 1 : 0;
     const secret = m[rule.secretGroup];
     const span = m.indices?.[rule.secretGroup];
     if (secret === undefined || span === undefined || secret.length < MIN_SECRET_LENGTH) {
