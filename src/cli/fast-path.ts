@@ -24,7 +24,11 @@ export function parseFastArgs(argv: string[]): { command: string; args: ScanArgs
   if (rest.some((a) => a === "--help" || a === "-h" || a === "--version")) return undefined;
   const options: NonNullable<Parameters<typeof parseArgs>[0]>["options"] = {};
   for (const o of SCAN_OPTIONS) {
-    options[o.name] = { type: o.type, ...(o.alias && o.alias.length === 1 ? { short: o.alias } : {}), ...(o.array ? { multiple: true } : {}) };
+    options[o.name] = {
+      type: o.type,
+      ...(o.alias && o.alias.length === 1 ? { short: o.alias } : {}),
+      ...(o.array ? { multiple: true } : {}),
+    };
     if (o.type === "boolean" || o.negatable) options[`no-${o.name}`] = { type: "boolean" };
   }
   let parsed: ReturnType<typeof parseArgs>;

@@ -15,8 +15,8 @@ import { dirname, join, relative, resolve, sep } from "node:path";
 import { GitwardError } from "../errors.js";
 import { BaselineFilter, DEFAULT_BASELINE_FILE, readBaseline } from "../filters/baseline.js";
 import type { FilterInput, FindingFilter } from "../filters/filter.js";
-import { displayPath } from "../util/display-path.js";
 import type { ScanSetup } from "../setup.js";
+import { displayPath } from "../util/display-path.js";
 import type { ScanArgs } from "./scan-options.js";
 
 /** The baseline file a run uses, or undefined for none. */

@@ -5,10 +5,10 @@
  * so a pre-commit hook never pays for loading yargs.
  */
 import type { Argv } from "yargs";
-import { parseSize } from "../util/size.js";
 import { GitwardError } from "../errors.js";
 import type { SetupOptions } from "../setup.js";
 import { SEVERITIES, type Severity } from "../types.js";
+import { parseSize } from "../util/size.js";
 
 export interface ScanArgs {
   format: "text" | "json" | "sarif";
@@ -72,7 +72,12 @@ export const SCAN_OPTIONS: readonly OptionSpec[] = [
     default: false,
     describe: "Do not fail when a file could not be read or parsed (it is still reported)",
   },
-  { name: "debug", type: "boolean", default: false, describe: "Trace why candidates were dropped (to stderr; secrets stay masked)" },
+  {
+    name: "debug",
+    type: "boolean",
+    default: false,
+    describe: "Trace why candidates were dropped (to stderr; secrets stay masked)",
+  },
   { name: "verbose", alias: "v", type: "boolean", default: false, describe: "List skipped files" },
   { name: "quiet", alias: "q", type: "boolean", default: false, describe: "Print findings only, no summary" },
 ];

@@ -54,8 +54,14 @@ describe("npm package", () => {
     expect(tarball).toBeDefined();
     const project = join(work, "consumer");
     execFileSync("mkdir", ["-p", project]);
-    writeFileSync(join(project, "package.json"), JSON.stringify({ name: "consumer", version: "1.0.0", type: "module", private: true }));
-    execFileSync("npm", ["install", "--silent", "--no-audit", "--no-fund", join(work, tarball as string), "typescript@5"], { cwd: project, stdio: "pipe" });
+    writeFileSync(
+      join(project, "package.json"),
+      JSON.stringify({ name: "consumer", version: "1.0.0", type: "module", private: true }),
+    );
+    execFileSync("npm", ["install", "--silent", "--no-audit", "--no-fund", join(work, tarball as string), "typescript@5"], {
+      cwd: project,
+      stdio: "pipe",
+    });
     const version = execFileSync("npx", ["--no-install", "gitward", "--version"], { cwd: project, encoding: "utf8" });
     expect(version.trim()).toMatch(/^\d+\.\d+\.\d+/);
     writeFileSync(
@@ -64,10 +70,23 @@ describe("npm package", () => {
     );
     writeFileSync(
       join(project, "tsconfig.json"),
-      JSON.stringify({ compilerOptions: { module: "NodeNext", moduleResolution: "NodeNext", target: "ES2022", strict: true, noEmit: true, skipLibCheck: false, types: [] } }),
+      JSON.stringify({
+        compilerOptions: {
+          module: "NodeNext",
+          moduleResolution: "NodeNext",
+          target: "ES2022",
+          strict: true,
+          noEmit: true,
+          skipLibCheck: false,
+          types: [],
+        },
+      }),
     );
     execFileSync("npx", ["--no-install", "tsc", "-p", "."], { cwd: project, stdio: "pipe" });
-    writeFileSync(join(project, "use.mjs"), 'import { scan } from "gitward";\nconst r = await scan({ texts: [{ path: "a.env", text: "x=1" }] });\nconsole.log(JSON.stringify(r.stats.files));\n');
+    writeFileSync(
+      join(project, "use.mjs"),
+      'import { scan } from "gitward";\nconst r = await scan({ texts: [{ path: "a.env", text: "x=1" }] });\nconsole.log(JSON.stringify(r.stats.files));\n',
+    );
     expect(execFileSync(process.execPath, ["use.mjs"], { cwd: project, encoding: "utf8" }).trim()).toBe("1");
   }, 180_000);
 });

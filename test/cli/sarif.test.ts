@@ -35,13 +35,18 @@ describe("SARIF", () => {
     const r = await runCli(["scan", ".", "--format", "sarif", "--output", "out.sarif"], repo.dir);
     expect(r.code).toBe(1);
     const out = join(repo.dir, "validation.sarif");
-    execFileSync(multitool(), ["validate", join(repo.dir, "out.sarif"), "--rule-kind", "Gh;Sarif", "--output", out, "--log", "ForceOverwrite"], {
-      stdio: "pipe",
-    });
+    execFileSync(
+      multitool(),
+      ["validate", join(repo.dir, "out.sarif"), "--rule-kind", "Gh;Sarif", "--output", out, "--log", "ForceOverwrite"],
+      {
+        stdio: "pipe",
+      },
+    );
     expect(existsSync(out)).toBe(true);
     const validation = JSON.parse(readFileSync(out, "utf8"));
-    const problems = validation.runs.flatMap((run: { results?: { ruleId: string; level: string; message: { text?: string } }[] }) =>
-      (run.results ?? []).map((x) => `${x.level} ${x.ruleId}: ${x.message.text ?? ""}`),
+    const problems = validation.runs.flatMap(
+      (run: { results?: { ruleId: string; level: string; message: { text?: string } }[] }) =>
+        (run.results ?? []).map((x) => `${x.level} ${x.ruleId}: ${x.message.text ?? ""}`),
     );
     expect(problems).toEqual([]);
   });

@@ -138,6 +138,16 @@ describe("gitward scan", () => {
     expect(r.code).toBe(0);
   });
 
+  it("traces dropped candidates with --debug, without leaking the secret", async () => {
+    repo.write("debug/app.env", "AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE\n");
+    const r = await runCli(["scan", "debug", "--debug"], repo.dir);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain("debug: aws-access-key-id debug/app.env:1 dropped at allowlist: ");
+    expect(r.stderr).toMatch(/debug: \d+ rule\/fragment pairs skipped by the keyword prefilter/);
+    const leak = await runCli(["scan", "config", "--debug"], repo.dir);
+    expect(leak.stdout + leak.stderr).not.toContain(KEY1);
+  });
+
   it("exits 2 with a clear message on usage errors", async () => {
     const r = await runCli(["scan", "--format", "xml"], repo.dir);
     expect(r.code).toBe(2);

@@ -1,8 +1,8 @@
 /** `gitward rules` and `gitward explain <rule-id>`: what is loaded, where it came from, and each rule's docs. */
 import { GitwardError } from "../../errors.js";
-import { displayPath } from "../../util/display-path.js";
 import type { LoadedRule } from "../../packs/pack-types.js";
 import { prepareScan } from "../../setup.js";
+import { displayPath } from "../../util/display-path.js";
 import type { CliIO } from "../io.js";
 
 export interface RulesArgs {
