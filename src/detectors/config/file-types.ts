@@ -120,10 +120,12 @@ export function fileType(id: string): FileType | undefined {
 
 /** A compiled path test for one file type (or a rule's own globs). */
 export function pathMatcher(globs: string[], exclude: string[] = []): (path: string) => boolean {
+  // Plain RegExps from micromatch.makeRe: matcher() functions re-do work on every call, and this
+  // runs for every fragment of every scan (the hook path included).
   const opts = { dot: true, nocase: true };
-  const inc = globs.map((g) => micromatch.matcher(g, opts));
-  const exc = exclude.map((g) => micromatch.matcher(g, opts));
-  return (path) => inc.some((m) => m(path)) && !exc.some((m) => m(path));
+  const inc = globs.map((g) => micromatch.makeRe(g, opts));
+  const exc = exclude.map((g) => micromatch.makeRe(g, opts));
+  return (path) => inc.some((r) => r.test(path)) && !exc.some((r) => r.test(path));
 }
 
 /** Paths are matched with forward slashes and without a leading "./". */
