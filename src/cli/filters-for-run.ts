@@ -28,7 +28,7 @@ export function baselineFileFor(
   if (args.baseline === false) return undefined;
   if (typeof args.baseline === "string" && args.baseline !== "") {
     const file = resolve(cwd, args.baseline);
-    if (!existsSync(file)) throw new GitwardError(`--baseline: ${displayPath(file)} not found`, "usage");
+    if (!existsSync(file)) throw new GitwardError(`--baseline: ${args.baseline} not found (${displayPath(file)})`, "usage");
     return file;
   }
   const file = setup.config.baseline ?? join(setup.repoRoot ?? cwd, DEFAULT_BASELINE_FILE);
@@ -68,5 +68,5 @@ export async function extraFiltersFor(setup: ScanSetup, args: ScanArgs, cwd: str
   const file = baselineFileFor(setup, args, cwd);
   if (!file) return [];
   const root = baselineRoot(setup.repoRoot, file);
-  return [new BaselineFilter(readBaseline(file), { origin: baselineOrigin(root, file), pathOf: baselinePathOf(root, cwd) })];
+  return [new BaselineFilter(await readBaseline(file), { origin: baselineOrigin(root, file), pathOf: baselinePathOf(root, cwd) })];
 }

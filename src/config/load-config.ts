@@ -41,6 +41,7 @@ interface RawConfig {
   failOn?: Severity;
   maxFileSize?: number | string;
   baseline?: string;
+  reportUnusedAllows?: boolean;
 }
 
 export { parseSize };
@@ -79,54 +80,175 @@ export async function readConfigFile(file: string): Promise<RawConfig> {
   return raw;
 }
 
-/** A layer resolved from an `extends` entry: pack files to load, and/or a shareable config. */
+/** A layer resolved from an `extends` entry: pack files to load (or the built-in packs). */
 export interface ResolvedLayer {
   ref: string;
   packFiles: string[];
   builtin: boolean;
 }
 
+/** What an `extends` entry names: the built-in packs, pack files, or a shareable config (which may add packs first). */
+export type ExtendsTarget =
+  | { kind: "builtin"; ref: string }
+  | { kind: "packs"; ref: string; files: string[] }
+  | { kind: "config"; ref: string; file: string; origin: string; packFiles: string[] };
+
+/** A shareable config is a YAML map without a pack's `name`/`rules: [...]`; a pack has a rules list. */
+async function isConfigYaml(file: string): Promise<boolean> {
+  const { parseYamlSource } = await import("../util/yaml-source.js");
+  let value: unknown;
+  try {
+    value = parseYamlSource(displayPath(file), readFileSync(file, "utf8"), "config").value;
+  } catch {
+    return false; // let the pack loader report it
+  }
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return false;
+  const v = value as Record<string, unknown>;
+  return !Array.isArray(v.rules) && typeof v.name !== "string";
+}
+
+async function fileTarget(ref: string, file: string, origin: string): Promise<ExtendsTarget> {
+  return (await isConfigYaml(file)) ? { kind: "config", ref, file, origin, packFiles: [] } : { kind: "packs", ref, files: [file] };
+}
+
 /**
  * Resolves an `extends` entry relative to the file that names it:
- * "gitward:builtin", a path to a pack (.yaml), or an npm package whose
- * package.json names its packs in `"gitward": {"packs": [...]}` (or whose main
- * file is a YAML pack).
+ * "gitward:builtin"; a path to a pack or a shareable config (.yaml); a file
+ * inside an npm package ("@acme/gitward-config/strict.yaml"); or an npm
+ * package whose package.json says `"gitward": {"config": "gitward.yaml"}`
+ * and/or `"gitward": {"packs": [...]}` (or whose main file is a YAML pack or config).
  */
-export function resolveExtends(ref: string, fromFile: string): ResolvedLayer {
-  if (ref === BUILTIN) return { ref, packFiles: [], builtin: true };
+export async function resolveExtendsTarget(ref: string, fromFile: string): Promise<ExtendsTarget> {
+  if (ref === BUILTIN) return { kind: "builtin", ref };
   const base = dirname(fromFile);
   if (ref.startsWith(".") || isAbsolute(ref)) {
     const file = resolve(base, ref);
     if (!existsSync(file))
       throw new GitwardError(`${displayPath(fromFile)}: extends: "${ref}" not found (${displayPath(file)})`, "config");
-    return { ref, packFiles: [file], builtin: false };
+    return fileTarget(ref, file, displayPath(file));
   }
   const require = createRequire(join(base, "noop.js"));
+  const notInstalled = () =>
+    new GitwardError(`${displayPath(fromFile)}: extends: package "${ref}" is not installed (npm install -D ${packageName(ref)})`, "config");
+  if (/\.ya?ml$/.test(ref)) {
+    let file: string;
+    try {
+      file = require.resolve(ref);
+    } catch {
+      throw notInstalled();
+    }
+    return fileTarget(ref, file, ref);
+  }
   let manifestPath: string;
   try {
     manifestPath = require.resolve(`${ref}/package.json`);
   } catch {
-    throw new GitwardError(
-      `${displayPath(fromFile)}: extends: package "${ref}" is not installed (npm install -D ${ref})`,
-      "config",
-    );
+    throw notInstalled();
   }
-  const manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as { main?: string; gitward?: { packs?: string[] } };
+  const manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as {
+    main?: string;
+    gitward?: { packs?: string[]; config?: string };
+  };
   const dir = dirname(manifestPath);
-  const packs = manifest.gitward?.packs ?? (manifest.main && /\.ya?ml$/.test(manifest.main) ? [manifest.main] : []);
-  if (packs.length === 0) {
-    throw new GitwardError(
-      `${displayPath(fromFile)}: extends: package "${ref}" declares no packs (add "gitward": {"packs": ["pack.yaml"]} to its package.json)`,
-      "config",
-    );
+  const packFiles = (manifest.gitward?.packs ?? []).map((p) => resolve(dir, p));
+  const configRel = manifest.gitward?.config;
+  if (configRel) {
+    const file = resolve(dir, configRel);
+    if (!existsSync(file)) {
+      throw new GitwardError(`${displayPath(fromFile)}: extends: package "${ref}" names config "${configRel}", which is missing`, "config");
+    }
+    return { kind: "config", ref, file, origin: `${ref}/${configRel.replace(/^\.\//, "")}`, packFiles };
   }
-  return { ref, packFiles: packs.map((p) => resolve(dir, p)), builtin: false };
+  if (packFiles.length > 0) return { kind: "packs", ref, files: packFiles };
+  if (manifest.main && /\.ya?ml$/.test(manifest.main)) {
+    return fileTarget(ref, resolve(dir, manifest.main), `${ref}/${manifest.main.replace(/^\.\//, "")}`);
+  }
+  throw new GitwardError(
+    `${displayPath(fromFile)}: extends: package "${ref}" declares no packs or config (add "gitward": {"packs": ["pack.yaml"]} or {"config": "gitward.yaml"} to its package.json)`,
+    "config",
+  );
+}
+
+function packageName(ref: string): string {
+  const parts = ref.split("/");
+  return ref.startsWith("@") ? parts.slice(0, 2).join("/") : (parts[0] ?? ref);
+}
+
+/** Backwards-compatible form of `resolveExtendsTarget` for pack references. */
+export async function resolveExtends(ref: string, fromFile: string): Promise<ResolvedLayer> {
+  const t = await resolveExtendsTarget(ref, fromFile);
+  if (t.kind === "builtin") return { ref, packFiles: [], builtin: true };
+  if (t.kind === "packs") return { ref, packFiles: t.files, builtin: false };
+  return { ref, packFiles: [...t.packFiles], builtin: false };
 }
 
 export interface LoadedConfig {
   config: ResolvedConfig;
   layers: ResolvedLayer[];
   overrides: Record<string, LayeredOverride[]>;
+  /** Config files read, outermost (org) first, the repo's own last. */
+  files?: string[];
+}
+
+interface Accumulator {
+  config: ResolvedConfig;
+  layers: ResolvedLayer[];
+  overrides: Record<string, LayeredOverride[]>;
+  seenPacks: Set<string>;
+  builtin: boolean;
+  files: string[];
+}
+
+function addPacks(acc: Accumulator, ref: string, files: string[]): void {
+  const fresh = files.filter((f) => !acc.seenPacks.has(f));
+  for (const f of fresh) acc.seenPacks.add(f);
+  if (fresh.length > 0) acc.layers.push({ ref, packFiles: fresh, builtin: false });
+}
+
+/**
+ * Applies one config file: first its `extends` layers (recursively, in order,
+ * each pack loaded once), then its own settings, so later layers win.
+ */
+async function applyConfigFile(file: string, origin: string, acc: Accumulator, chain: string[], top: boolean): Promise<void> {
+  const raw = await readConfigFile(file);
+  acc.files.push(file);
+  for (const ref of raw.extends ?? (top ? [BUILTIN] : [])) {
+    const target = await resolveExtendsTarget(ref, file);
+    if (target.kind === "builtin") {
+      if (!acc.builtin) acc.layers.push({ ref, packFiles: [], builtin: true });
+      acc.builtin = true;
+    } else if (target.kind === "packs") {
+      addPacks(acc, ref, target.files);
+    } else {
+      if (chain.includes(target.file)) {
+        const cycle = [...chain.slice(chain.indexOf(target.file)), target.file].map(displayPath).join(" → ");
+        throw new GitwardError(`${displayPath(file)}: extends: "${ref}" forms a cycle: ${cycle}`, "config");
+      }
+      addPacks(acc, ref, target.packFiles);
+      await applyConfigFile(target.file, target.origin, acc, [...chain, target.file], false);
+    }
+  }
+  const { config } = acc;
+  for (const [ruleId, value] of Object.entries(raw.rules ?? {})) {
+    const o: RuleOverride = typeof value === "string" ? { mode: value } : value;
+    acc.overrides[ruleId] = [...(acc.overrides[ruleId] ?? []), { ...o, origin }];
+    config.rules[ruleId] = { ...config.rules[ruleId], ...o };
+  }
+  if (raw.allowlist) {
+    const a = config.allowlist;
+    config.allowlist = {
+      paths: [...a.paths, ...(raw.allowlist.paths ?? [])],
+      regexes: [...a.regexes, ...(raw.allowlist.regexes ?? [])],
+      regexTarget: raw.allowlist.regexTarget ?? a.regexTarget,
+      stopwords: [...a.stopwords, ...(raw.allowlist.stopwords ?? [])],
+    };
+  }
+  if (raw.failOn) config.failOn = raw.failOn;
+  if (raw.maxFileSize !== undefined) config.maxFileSize = parseSize(raw.maxFileSize);
+  if (raw.reportUnusedAllows !== undefined) config.reportUnusedAllows = raw.reportUnusedAllows;
+  // The baseline belongs to the repository: only the repo's own config names it.
+  if (top && raw.baseline) config.baseline = resolve(dirname(file), raw.baseline);
+  if (top) config.extends = raw.extends ?? [BUILTIN];
 }
 
 /**
@@ -138,7 +260,6 @@ export async function loadConfig(
   options: { explicitFile?: string | false; repoRoot?: string } = {},
 ): Promise<LoadedConfig> {
   const config = defaultConfig();
-  const overrides: Record<string, LayeredOverride[]> = {};
   const file =
     options.explicitFile === false
       ? undefined
@@ -148,30 +269,9 @@ export async function loadConfig(
   if (options.explicitFile && file && !existsSync(file)) {
     throw new GitwardError(`config file ${displayPath(file)} not found`, "config");
   }
-  if (!file) return { config, layers: [{ ref: BUILTIN, packFiles: [], builtin: true }], overrides };
-
-  const raw = await readConfigFile(file);
+  if (!file) return { config, layers: [{ ref: BUILTIN, packFiles: [], builtin: true }], overrides: {}, files: [] };
+  const acc: Accumulator = { config, layers: [], overrides: {}, seenPacks: new Set(), builtin: false, files: [] };
   config.file = file;
-  config.extends = raw.extends ?? [BUILTIN];
-  const layers = config.extends.map((ref) => resolveExtends(ref, file));
-  const origin = displayPath(file);
-  for (const [ruleId, value] of Object.entries(raw.rules ?? {})) {
-    const o = typeof value === "string" ? { mode: value } : value;
-    overrides[ruleId] = [...(overrides[ruleId] ?? []), { ...o, origin }];
-  }
-  config.rules = Object.fromEntries(
-    Object.entries(raw.rules ?? {}).map(([k, v]) => [k, typeof v === "string" ? { mode: v } : v]),
-  );
-  if (raw.allowlist) {
-    config.allowlist = {
-      paths: raw.allowlist.paths ?? [],
-      regexes: raw.allowlist.regexes ?? [],
-      regexTarget: raw.allowlist.regexTarget ?? "secret",
-      stopwords: raw.allowlist.stopwords ?? [],
-    };
-  }
-  if (raw.failOn) config.failOn = raw.failOn;
-  if (raw.maxFileSize !== undefined) config.maxFileSize = parseSize(raw.maxFileSize);
-  if (raw.baseline) config.baseline = resolve(dirname(file), raw.baseline);
-  return { config, layers, overrides };
+  await applyConfigFile(file, displayPath(file), acc, [file], true);
+  return { config, layers: acc.layers, overrides: acc.overrides, files: acc.files };
 }

@@ -4,6 +4,7 @@
  * truncated or hand-edited tokens) are not reported.
  */
 import { base62, crc32 } from "../packs/fake-secrets.js";
+import { isPlaceholder, isRealBasicAuth } from "./placeholders.js";
 
 export type Validator = (secret: string) => boolean;
 
@@ -53,6 +54,10 @@ export const VALIDATORS: Record<string, Validator> = {
     }
     return digits.length >= 12 && sum % 10 === 0;
   },
+  /** Generic rules: the value is not a placeholder, reference, identifier or mask (see placeholders.ts). */
+  "not-placeholder": (secret) => !isPlaceholder(secret),
+  /** HTTP Basic credentials: base64 of printable "user:password" with a non-placeholder password. */
+  "basic-auth": isRealBasicAuth,
 };
 
 export function getValidator(name: string): Validator | undefined {

@@ -28,11 +28,11 @@
  * even entries added at the same place merge, because every line is
  * self-contained. Reading tolerates any order, duplicates and pretty-printing.
  */
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
 import { GitwardError } from "../errors.js";
 import { displayPath } from "../util/display-path.js";
 import type { Finding, ScanWarning, Suppression } from "../types.js";
-import { parseYamlSource } from "../util/yaml-source.js";
 import type { FilterInput, FindingFilter } from "./filter.js";
 
 export const DEFAULT_BASELINE_FILE = ".gitward-baseline.json";
@@ -128,9 +128,33 @@ function lineOfPosition(text: string, pos: number): number {
   return line;
 }
 
-/** Line of a field, found by re-parsing with positions (only on the error path). */
-function lineOfField(text: string, file: string, path: (string | number)[]): number {
+/**
+ * The line of a JSON syntax error: from the engine's message when it gives a
+ * position, else the first entry-like line that does not parse on its own
+ * (every entry is one line in the canonical layout).
+ */
+function jsonErrorLine(text: string, message: string): number {
+  const lc = /line (\d+) column/.exec(message);
+  if (lc) return Number(lc[1]);
+  const pos = /position (\d+)/.exec(message);
+  if (pos) return lineOfPosition(text, Number(pos[1]));
+  const lines = text.split("\n");
+  for (const [i, raw] of lines.entries()) {
+    const line = raw.trim();
+    if (!line.startsWith("{") || i === 0) continue;
+    try {
+      JSON.parse(line.replace(/,$/, ""));
+    } catch {
+      return i + 1;
+    }
+  }
+  return 1;
+}
+
+/** Line of a field, found by re-parsing with positions (only on the error path, so YAML loads lazily). */
+async function lineOfField(text: string, file: string, path: (string | number)[]): Promise<number> {
   try {
+    const { parseYamlSource } = await import("../util/yaml-source.js");
     return parseYamlSource(file, text, "config").lineOf(path);
   } catch {
     return 1;
@@ -138,20 +162,21 @@ function lineOfField(text: string, file: string, path: (string | number)[]): num
 }
 
 /** Parses and validates a baseline file's text; errors name file, line and field. */
-export function parseBaseline(text: string, file: string): BaselineEntry[] {
+export async function parseBaseline(text: string, file: string): Promise<BaselineEntry[]> {
   const shown = displayPath(file);
   let doc: unknown;
   try {
     doc = JSON.parse(text);
   } catch (e) {
     const msg = (e as Error).message;
-    const pos = /position (\d+)/.exec(msg);
-    const line = pos ? lineOfPosition(text, Number(pos[1])) : 1;
-    throw new GitwardError(`${shown}:${line}: invalid JSON in baseline: ${msg.replace(/ in JSON at position \d+.*$/, "")}`, "config");
+    throw new GitwardError(`${shown}:${jsonErrorLine(text, msg)}: invalid JSON in baseline: ${msg.split("\n")[0]}`, "config");
   }
   const fail = (line: number, field: string, message: string): never => {
     throw new GitwardError(`${shown}:${line}: ${field}: ${message}`, "config");
   };
+  /** Fails at the line of entries[i] (or one of its fields). */
+  const failAt = async (i: number, field: string | undefined, message: string): Promise<never> =>
+    fail(await lineOfField(text, shown, field ? ["entries", i, field] : ["entries", i]), field ? `entries[${i}].${field}` : `entries[${i}]`, message);
   if (typeof doc !== "object" || doc === null || Array.isArray(doc)) fail(1, "(root)", 'must be an object with "entries"');
   const root = doc as Record<string, unknown>;
   const version = root["gitward-baseline"];
@@ -164,26 +189,27 @@ export function parseBaseline(text: string, file: string): BaselineEntry[] {
   const allowed = new Set(["path", "ruleId", "secretHash", "reason", "owner", "expires"]);
   for (const [i, item] of raw.entries()) {
     if (item === null) continue;
-    const at = (field?: string) => lineOfField(text, shown, field ? ["entries", i, field] : ["entries", i]);
-    if (typeof item !== "object" || Array.isArray(item)) fail(at(), `entries[${i}]`, "must be an object");
+    if (typeof item !== "object" || Array.isArray(item)) await failAt(i, undefined, "must be an object");
     const e = item as Record<string, unknown>;
-    for (const k of Object.keys(e)) if (!allowed.has(k)) fail(at(), `entries[${i}]`, `unknown field "${k}"`);
+    for (const k of Object.keys(e)) if (!allowed.has(k)) await failAt(i, undefined, `unknown field "${k}"`);
     for (const k of ["path", "ruleId", "secretHash"] as const) {
-      if (typeof e[k] !== "string" || e[k] === "") fail(at(k), `entries[${i}].${k}`, "must be a non-empty string");
+      if (typeof e[k] !== "string" || e[k] === "") await failAt(i, k, "must be a non-empty string");
     }
-    if (!/^[0-9a-f]{64}$/.test(e.secretHash as string)) fail(at("secretHash"), `entries[${i}].secretHash`, "must be a SHA-256 (64 lowercase hex digits)");
+    if (!/^[0-9a-f]{64}$/.test(e.secretHash as string)) {
+      await failAt(i, "secretHash", "must be a SHA-256 (64 lowercase hex digits)");
+    }
     for (const k of ["reason", "owner", "expires"] as const) {
-      if (e[k] !== undefined && typeof e[k] !== "string") fail(at(k), `entries[${i}].${k}`, "must be a string");
+      if (e[k] !== undefined && typeof e[k] !== "string") await failAt(i, k, "must be a string");
     }
     if (e.expires !== undefined && !isValidDate(e.expires as string)) {
-      fail(at("expires"), `entries[${i}].expires`, `must be a date YYYY-MM-DD, got ${JSON.stringify(e.expires)}`);
+      await failAt(i, "expires", `must be a date YYYY-MM-DD, got ${JSON.stringify(e.expires)}`);
     }
     entries.push(e as unknown as BaselineEntry);
   }
   return entries;
 }
 
-export function readBaseline(file: string): BaselineEntry[] {
+export async function readBaseline(file: string): Promise<BaselineEntry[]> {
   let text: string;
   try {
     text = readFileSync(file, "utf8");
@@ -195,6 +221,7 @@ export function readBaseline(file: string): BaselineEntry[] {
 
 export function writeBaseline(file: string, entries: readonly BaselineEntry[]): void {
   try {
+    mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, serializeBaseline(entries));
   } catch (e) {
     throw new GitwardError(`cannot write baseline ${displayPath(file)}: ${(e as NodeJS.ErrnoException).code ?? e}`, "io");

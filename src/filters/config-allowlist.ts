@@ -4,8 +4,52 @@
  */
 import micromatch from "micromatch";
 import type { AllowlistConfig } from "../config/config-types.js";
-import type { Suppression } from "../types.js";
+import type { Finding, Suppression } from "../types.js";
 import type { FilterInput, FindingFilter } from "./filter.js";
+
+/**
+ * Compiles gitignore-style globs (matched with micromatch) into one predicate
+ * over POSIX paths relative to the root:
+ *
+ * - a pattern without a slash (`*.pem`, `fixtures`) matches a name at any depth;
+ * - a leading slash (`/secrets.env`) or a slash inside (`test/fixtures`) anchors it at the root;
+ * - a trailing slash (`fixtures/`) matches a directory; any matched directory covers everything under it;
+ * - `!pattern` re-includes what an earlier pattern excluded (the last matching pattern wins).
+ */
+export function compileGitignoreGlobs(patterns: readonly string[]): (path: string) => boolean {
+  const compiled = patterns
+    .map((raw) => raw.trim())
+    .filter((p) => p !== "" && !p.startsWith("#"))
+    .map((raw) => {
+      const negate = raw.startsWith("!");
+      let p = negate ? raw.slice(1) : raw;
+      if (p.endsWith("/")) p = p.slice(0, -1);
+      const anchored = p.startsWith("/") || p.includes("/");
+      if (p.startsWith("/")) p = p.slice(1);
+      const base = anchored ? p : `**/${p}`;
+      const isMatch = micromatch.matcher(base, { dot: true });
+      const under = micromatch.matcher(`${base}/**`, { dot: true });
+      return { negate, test: (path: string) => isMatch(path) || under(path) };
+    });
+  if (compiled.length === 0) return () => false;
+  return (path: string) => {
+    const p = path.replace(/^\.\//, "");
+    let matched = false;
+    for (const c of compiled) if (c.negate === matched && c.test(p)) matched = !c.negate;
+    return matched;
+  };
+}
+
+/** The text a regex is tested against, per `regexTarget`. */
+export function regexTargetOf(finding: Finding, target: AllowlistConfig["regexTarget"]): string {
+  if (target === "line") return finding.lineText;
+  if (target === "match") {
+    // The whole match on its first line (a multi-line match runs to the end of its first line).
+    const end = finding.endLine === finding.startLine ? finding.endColumn - 1 : finding.lineText.length;
+    return finding.lineText.slice(finding.startColumn - 1, end);
+  }
+  return finding.secret;
+}
 
 export class ConfigAllowlistFilter implements FindingFilter {
   readonly name = "config-allowlist";
@@ -17,13 +61,7 @@ export class ConfigAllowlistFilter implements FindingFilter {
     private readonly allowlist: AllowlistConfig,
     private readonly origin: string,
   ) {
-    this.pathMatcher = allowlist.paths.length
-      ? micromatch.matcher(allowlist.paths.length === 1 ? (allowlist.paths[0] as string) : `{${allowlist.paths.join(",")}}`, {
-          dot: true,
-          // gitignore semantics: a pattern without a slash matches at any depth.
-          matchBase: allowlist.paths.every((p) => !p.includes("/")),
-        })
-      : undefined;
+    this.pathMatcher = allowlist.paths.length ? compileGitignoreGlobs(allowlist.paths) : undefined;
     this.regexes = allowlist.regexes.map((r) => new RegExp(r));
     this.stopwords = allowlist.stopwords.map((s) => s.toLowerCase());
   }
@@ -32,12 +70,7 @@ export class ConfigAllowlistFilter implements FindingFilter {
     if (this.pathMatcher?.(finding.path)) {
       return { kind: "config", justification: `${this.origin}: allowlist.paths` };
     }
-    const target =
-      this.allowlist.regexTarget === "line"
-        ? finding.lineText
-        : this.allowlist.regexTarget === "match"
-          ? finding.lineText
-          : finding.secret;
+    const target = regexTargetOf(finding, this.allowlist.regexTarget);
     const regex = this.regexes.find((r) => r.test(target));
     if (regex) return { kind: "config", justification: `${this.origin}: allowlist.regexes /${regex.source}/` };
     if (this.stopwords.length > 0) {

@@ -15,7 +15,11 @@ export interface GitStream {
 }
 
 export function spawnGit(args: string[], cwd: string, extraConfig: string[] = []): GitStream {
-  const child = spawn("git", [...SAFE_GIT_CONFIG, ...extraConfig, ...args], { cwd, env: gitEnv(), stdio: ["pipe", "pipe", "pipe"] });
+  const child = spawn("git", [...SAFE_GIT_CONFIG, ...extraConfig, ...args], {
+    cwd,
+    env: gitEnv(),
+    stdio: ["pipe", "pipe", "pipe"],
+  });
   const err: Buffer[] = [];
   child.stderr.on("data", (b: Buffer) => {
     if (err.length < 64) err.push(b);

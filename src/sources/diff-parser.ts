@@ -199,7 +199,15 @@ export class DiffParser {
       this.flush();
       const hp = headerPaths(line.slice(11));
       this.current = {
-        file: { path: hp?.b ?? "", status: "modified", binary: false, added: [], lineNumbers: [], wholeFile: false, noNewlineAtEnd: false },
+        file: {
+          path: hp?.b ?? "",
+          status: "modified",
+          binary: false,
+          added: [],
+          lineNumbers: [],
+          wholeFile: false,
+          noNewlineAtEnd: false,
+        },
         ...(hp ? { headerA: hp.a, headerB: hp.b } : {}),
         hunks: 0,
       };

@@ -25,7 +25,7 @@ export function consolidate(findings: Finding[], time: (c: CommitInfo | undefine
     if (older < 0 || (older === 0 && f.startLine < g.keep.startLine && sha === g.keep.commit?.sha)) g.keep = f;
   }
   return [...groups.values()].map(({ keep, commits }) => {
-    keep.occurrences = commits.size + (keep.occurrences && keep.occurrences > 1 ? keep.occurrences - 1 : 0);
+    keep.occurrences = commits.size;
     return keep;
   });
 }

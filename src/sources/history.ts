@@ -15,7 +15,7 @@
  * binary (core.bigFileThreshold) and skipped with one notice per path.
  */
 import { BlobReader } from "../git/blob-reader.js";
-import { checkGit, spawnGit } from "../git/git-stream.js";
+import { checkGit, type GitStream, spawnGit } from "../git/git-stream.js";
 import type { CommitInfo, Fragment } from "../types.js";
 import { type DiffFile, DiffParser, readLines } from "./diff-parser.js";
 import type { SourceContext, TextSource } from "./source.js";
@@ -76,25 +76,29 @@ export class HistorySource implements TextSource {
     const { cwd, paths = [], jobs } = this.options;
     const pathspec = paths.length ? ["--", ...paths.map((p) => `:(literal)${p}`)] : ["--"];
     const n = Math.max(1, Math.min(jobs, 8));
-    const workers = Array.from({ length: n }, () =>
-      spawnGit(
-        [
-          "log",
-          "--stdin",
-          "--no-walk=unsorted",
-          "--root",
-          "--no-show-signature",
-          "--diff-merges=off",
-          "--no-mailmap",
-          FORMAT,
-          "-p",
-          ...DIFF_FLAGS,
-          ...pathspec,
-        ],
-        cwd,
-        bigFileConfig(this.options.maxFileSize),
-      ),
-    );
+    const logArgs = [
+      "log",
+      "--stdin",
+      "--no-walk=unsorted",
+      "--root",
+      "--no-show-signature",
+      "--diff-merges=off",
+      "--no-mailmap",
+      FORMAT,
+      "-p",
+      ...DIFF_FLAGS,
+      ...pathspec,
+    ];
+    // Started on their first commit: `git log --stdin` with an empty stdin would log HEAD.
+    const workers: GitStream[] = [];
+    const workerFor = (i: number): GitStream => {
+      let w = workers[i];
+      if (!w) {
+        w = spawnGit(logArgs, cwd, bigFileConfig(this.options.maxFileSize));
+        workers[i] = w;
+      }
+      return w;
+    };
 
     // Deal the commit list to the workers as rev-list produces it (git log --stdin reads it all first).
     const list = spawnGit(["rev-list", ...(this.options.limits ?? []), ...this.options.revs, ...pathspec], cwd);
@@ -108,9 +112,9 @@ export class HistorySource implements TextSource {
         continue;
       }
       if (this.recordCommits) this.stats.commits.push(sha);
-      const w = workers[Math.floor(dealt / BLOCK) % n];
+      const w = workerFor(Math.floor(dealt / BLOCK) % n);
       dealt++;
-      if (w && !w.child.stdin.write(`${sha}\n`)) await new Promise((r) => w.child.stdin.once("drain", r));
+      if (!w.child.stdin.write(`${sha}\n`)) await new Promise((r) => w.child.stdin.once("drain", r));
     }
     for (const w of workers) w.child.stdin.end();
     try {

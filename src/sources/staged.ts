@@ -89,13 +89,19 @@ export class StagedSource implements TextSource {
     const { cwd, maxFileSize } = this.options;
     const given = this.options.files ?? [];
     const pathspec = given.length > 0 ? ["--", ...given.map((f) => `:(literal)${f}`)] : [];
-    const r = await runGit([...bigFileConfig(maxFileSize), "diff", "--cached", ...DIFF_FLAGS, ...pathspec], cwd);
+    const r = await runGit([...bigFileConfig(maxFileSize), "diff", "--cached", ...DIFF_FLAGS, "-C", ...pathspec], cwd);
     const files = parseDiff(r.stdout.toString("utf8"));
     const exclude = await this.excluder();
     const seen = new Set<string>();
     for (const file of files) {
       seen.add(file.path);
-      const fragment = await diffFragment(file, "staged", ctx, { blobs: this.blobs, maxFileSize, scanAll: this.options.scanAll === true, exclude }, this.summary);
+      const fragment = await diffFragment(
+        file,
+        "staged",
+        ctx,
+        { blobs: this.blobs, maxFileSize, scanAll: this.options.scanAll === true, exclude },
+        this.summary,
+      );
       if (fragment) yield fragment;
     }
     if (given.length === 0) return;
@@ -103,13 +109,16 @@ export class StagedSource implements TextSource {
     // Given files with nothing staged: scan their whole index (or work tree) version.
     const root = await realpath(this.options.repoRoot).catch(() => this.options.repoRoot);
     const base = await realpath(cwd).catch(() => cwd);
-    const rest = given.map((f) => ({ given: f, path: toPosix(relative(root, resolve(base, f))) })).filter((f) => !seen.has(f.path));
+    const rest = given
+      .map((f) => ({ given: f, path: toPosix(relative(root, resolve(base, f))) }))
+      .filter((f) => !seen.has(f.path));
     if (rest.length === 0) return;
     const ls = await runGit(["ls-files", "-s", "-z", "--full-name", "--", ...rest.map((f) => `:(literal)${f.given}`)], cwd);
     const inIndex = new Map<string, { mode: string; oid: string }>();
     for (const entry of ls.stdout.toString("utf8").split("\0")) {
       const m = /^(\d+) ([0-9a-f]+) (\d)\t([\s\S]*)$/.exec(entry);
-      if (m && (m[3] === "0" || !inIndex.has(m[4] as string))) inIndex.set(m[4] as string, { mode: m[1] as string, oid: m[2] as string });
+      if (m && (m[3] === "0" || !inIndex.has(m[4] as string)))
+        inIndex.set(m[4] as string, { mode: m[1] as string, oid: m[2] as string });
     }
     for (const f of rest) {
       this.summary.candidates++;
@@ -134,7 +143,13 @@ export class StagedSource implements TextSource {
         const st = await lstat(abs).catch(() => undefined);
         if (st?.isFile()) {
           if (st.size > maxFileSize) {
-            skipOne(ctx, this.summary, f.path, "too-large", `${st.size} bytes > limit ${maxFileSize} (raise maxFileSize or --max-file-size)`);
+            skipOne(
+              ctx,
+              this.summary,
+              f.path,
+              "too-large",
+              `${st.size} bytes > limit ${maxFileSize} (raise maxFileSize or --max-file-size)`,
+            );
             continue;
           }
           bytes = await readFile(abs).catch(() => undefined);
@@ -145,7 +160,14 @@ export class StagedSource implements TextSource {
         this.summary.skipped++;
         continue;
       }
-      const fragment = wholeFileFragment(f.path, bytes, "staged", ctx, { maxFileSize, scanAll: this.options.scanAll === true }, this.summary);
+      const fragment = wholeFileFragment(
+        f.path,
+        bytes,
+        "staged",
+        ctx,
+        { maxFileSize, scanAll: this.options.scanAll === true },
+        this.summary,
+      );
       if (fragment) yield fragment;
     }
   }
@@ -158,7 +180,13 @@ export class StagedSource implements TextSource {
   }
 }
 
-function skipOne(ctx: SourceContext, summary: StagedSummary, path: string, reason: "binary" | "too-large" | "submodule" | "symlink" | "ignored" | "minified", detail: string): void {
+function skipOne(
+  ctx: SourceContext,
+  summary: StagedSummary,
+  path: string,
+  reason: "binary" | "too-large" | "submodule" | "symlink" | "ignored" | "minified",
+  detail: string,
+): void {
   ctx.skip({ path, reason, detail, fatal: false });
   summary.skipped++;
 }
@@ -284,7 +312,13 @@ function wholeFileFragment(
 ): Fragment | undefined {
   const counts = summary ?? { candidates: 0, scanned: 0, skipped: 0 };
   if (bytes.length > options.maxFileSize) {
-    skipOne(ctx, counts, path, "too-large", `${bytes.length} bytes > limit ${options.maxFileSize} (raise maxFileSize or --max-file-size)`);
+    skipOne(
+      ctx,
+      counts,
+      path,
+      "too-large",
+      `${bytes.length} bytes > limit ${options.maxFileSize} (raise maxFileSize or --max-file-size)`,
+    );
     return undefined;
   }
   const decoded = decodeText(bytes);

@@ -1,6 +1,319 @@
-// Placeholder until this command lands; replaced by its implementation.
+/**
+ * `gitward history [range]`: scans the added lines of every commit (all refs by
+ * default) for secrets, for CI. Each leaked secret is reported once per
+ * location, tied to the commit that introduced it, with whether it is still
+ * present at HEAD and how many commits repeat it. Config rules are not run on
+ * history (they judge the current tree: use gitward scan).
+ *
+ * `runHistoryScan` is shared with `gitward pre-push`.
+ */
+import { availableParallelism } from "node:os";
+import { resolve } from "node:path";
 import { GitwardError } from "../../errors.js";
+import { runGit } from "../../git/run-git.js";
+import { runPipeline, sortFindings } from "../../pipeline.js";
+import type { ScanSetup } from "../../setup.js";
+import { prepareScan } from "../../setup.js";
+import { HistorySource } from "../../sources/history.js";
+import {
+  type CachedFinding,
+  type HistoryCache,
+  loadCache,
+  ruleSetHash,
+  saveCache,
+  toCached,
+} from "../../sources/history-cache.js";
+import { consolidate, headCommit, markPresentAtHead, readAtHead } from "../../sources/history-findings.js";
+import type { Finding, ScanResult } from "../../types.js";
+import { sha256 } from "../../util/hash.js";
+import { createDebugTracer } from "../debug-trace.js";
+import { extraFiltersFor } from "../filters-for-run.js";
 import type { CliIO } from "../io.js";
-export async function historyCommand(_args: Record<string, unknown>, _io: CliIO): Promise<number> {
-  throw new GitwardError("history: not available in this build", "usage");
+import { emitReport } from "../report-output.js";
+import { type ScanArgs, setupOptionsFrom } from "../scan-options.js";
+
+export interface HistoryArgs extends ScanArgs {
+  range?: string;
+  all: boolean;
+  since?: string;
+  maxCount?: number;
+  path?: string[];
+  cache?: string;
+  jobs?: number;
+  progress?: boolean;
+}
+
+export interface HistoryScanOptions {
+  revs: string[];
+  limits?: string[];
+  paths?: string[];
+  kind: "history" | "pre-push";
+  cacheFile?: string;
+  jobs?: number;
+  progress: boolean;
+}
+
+export interface HistoryScanOutcome {
+  result: ScanResult;
+  head: string | undefined;
+  listed: number;
+  skippedCached: number;
+}
+
+/** Fails with a clear message outside a repository; works in bare repositories too. */
+export async function requireRepository(cwd: string, command: string): Promise<void> {
+  const r = await runGit(["rev-parse", "--git-dir"], cwd, { allowFail: true });
+  if (r.code !== 0) throw new GitwardError(`${command}: not a git repository (run it inside a clone)`, "usage");
+}
+
+export async function runHistoryScan(
+  setup: ScanSetup,
+  args: ScanArgs,
+  io: CliIO,
+  options: HistoryScanOptions,
+): Promise<HistoryScanOutcome> {
+  const cwd = io.cwd;
+  const head = await headCommit(cwd);
+  const hash = ruleSetHash(setup.ruleSet);
+  let cache: HistoryCache | undefined;
+  if (options.cacheFile) {
+    const loaded = loadCache(resolve(cwd, options.cacheFile), hash);
+    cache = loaded.cache;
+    if (loaded.stale === "rules-changed")
+      io.stderr(`gitward: --cache ${options.cacheFile}: the rule set changed; rescanning every commit\n`);
+  }
+  const cached = cache ? new Set(cache.commits) : undefined;
+  const progress = options.progress ? new ProgressBar(io) : undefined;
+  const source = new HistorySource({
+    cwd,
+    revs: options.revs,
+    ...(options.limits ? { limits: options.limits } : {}),
+    ...(options.paths?.length ? { paths: options.paths } : {}),
+    maxFileSize: setup.config.maxFileSize,
+    jobs: options.jobs ?? Math.min(4, availableParallelism()),
+    kind: options.kind,
+    ...(cached ? { skipCommit: (sha: string) => cached.has(sha) } : {}),
+    ...(progress ? { onTotal: (n: number) => progress.total(n), onCommit: (b: number) => progress.tick(b) } : {}),
+  });
+  source.recordCommits = cache !== undefined;
+  const debug = args.debug ? createDebugTracer(io) : undefined;
+  let result: ScanResult;
+  try {
+    result = await runPipeline({
+      source,
+      ruleSet: setup.ruleSet,
+      config: setup.config,
+      extraFilters: await extraFiltersFor(setup, args, cwd),
+      strict: args.strict,
+      ...(debug ? { trace: debug.tracer } : {}),
+    });
+  } finally {
+    progress?.done();
+    debug?.finish();
+  }
+  const time = (c: Finding["commit"]) => (c ? (source.commitTime.get(c) ?? 0) : 0);
+  let findings = consolidate(result.findings, time);
+  await markPresentAtHead(cwd, findings, head);
+
+  if (cache) {
+    const fresh = new Map(findings.map((f) => [f.fingerprint, f]));
+    const carried: Finding[] = [];
+    for (const c of cache.findings) {
+      const now = fresh.get(c.fingerprint);
+      if (now) {
+        // Same secret at the same place seen again: keep the older introduction, add up the commits.
+        now.occurrences = (now.occurrences ?? 1) + c.occurrences;
+        if (c.commit && c.commit.time < time(now.commit)) {
+          const { time: _t, ...commit } = c.commit;
+          now.commit = commit;
+          Object.assign(now, { startLine: c.startLine, startColumn: c.startColumn, endLine: c.endLine, endColumn: c.endColumn });
+        }
+      } else if (!c.suppressed) carried.push(restore(c, setup));
+    }
+    await markCarriedAtHead(cwd, carried, setup, head);
+    findings = [...findings, ...carried];
+    const times = new Map(cache.findings.map((c) => [c.fingerprint, c.commit?.time ?? 0]));
+    saveCache(resolve(cwd, options.cacheFile as string), {
+      version: 1,
+      ruleSetHash: hash,
+      commits: [...cache.commits, ...source.stats.commits],
+      findings: findings.map((f) =>
+        toCached(f, f.commit ? (source.commitTime.get(f.commit) ?? times.get(f.fingerprint)) : undefined),
+      ),
+    });
+  }
+  result.findings = sortFindings(findings);
+  return { result, head, listed: source.stats.listed, skippedCached: source.stats.skippedCached };
+}
+
+/** A finding from the cache: positions and hashes only (no secret, no line text). */
+function restore(c: CachedFinding, setup: ScanSetup): Finding {
+  const rule = setup.ruleSet.byId.get(c.ruleId);
+  const { time: _t, ...commit } = c.commit ?? { time: 0, sha: "", author: "", email: "", date: "" };
+  return {
+    ruleId: c.ruleId,
+    kind: c.kind,
+    severity: c.severity,
+    mode: c.mode,
+    message: c.message,
+    path: c.path,
+    startLine: c.startLine,
+    startColumn: c.startColumn,
+    endLine: c.endLine,
+    endColumn: c.endColumn,
+    secret: "",
+    sensitive: true,
+    secretHash: c.secretHash,
+    fingerprint: c.fingerprint,
+    lineText: "",
+    provenance: rule ? { pack: rule.pack, version: rule.packVersion, file: rule.file } : { pack: "", version: "", file: "" },
+    ...(c.commit ? { commit } : {}),
+    occurrences: c.occurrences,
+    notes: ["from the history cache (commit scanned in an earlier run)"],
+  };
+}
+
+/** Carried findings have no secret: rescan the HEAD version of their files and compare secret hashes. */
+async function markCarriedAtHead(cwd: string, carried: Finding[], setup: ScanSetup, head: string | undefined): Promise<void> {
+  if (carried.length === 0) return;
+  const texts = await readAtHead(
+    cwd,
+    carried.map((f) => f.path),
+    head,
+  );
+  const { PatternEngine } = await import("../../detectors/pattern-engine.js");
+  const engine = new PatternEngine(setup.ruleSet.secretRules);
+  const hashesByPath = new Map<string, Set<string>>();
+  for (const [path, text] of texts) {
+    const out = await engine.detect({ path, text, startLine: 1, source: "history" });
+    hashesByPath.set(path, new Set(out.findings.map((r) => `${r.ruleId}\0${sha256(r.secret)}`)));
+  }
+  for (const f of carried) f.presentAtHead = hashesByPath.get(f.path)?.has(`${f.ruleId}\0${f.secretHash}`) ?? false;
+}
+
+/** Repository details for SARIF's versionControlProvenance. */
+export async function repositoryInfo(
+  cwd: string,
+  head: string | undefined,
+): Promise<{ uri?: string; revisionId?: string; branch?: string }> {
+  const [origin, branch] = await Promise.all([
+    runGit(["remote", "get-url", "origin"], cwd, { allowFail: true }),
+    runGit(["symbolic-ref", "-q", "--short", "HEAD"], cwd, { allowFail: true }),
+  ]);
+  const uri = origin.code === 0 ? redactUrl(origin.stdout.toString("utf8").trim()) : "";
+  const name = branch.code === 0 ? branch.stdout.toString("utf8").trim() : "";
+  return { ...(uri ? { uri } : {}), ...(head ? { revisionId: head } : {}), ...(name ? { branch: name } : {}) };
+}
+
+/** A remote URL may embed a token (https://user:token@host/...): never print it. */
+function redactUrl(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, "$1");
+}
+
+async function revsFor(args: HistoryArgs, cwd: string): Promise<{ revs: string[]; limits: string[] }> {
+  const revs = args.range ? [args.range] : ["--all"];
+  if (args.range && args.all) revs.push("--all");
+  const limits: string[] = [];
+  if (args.range?.startsWith("-")) throw new GitwardError(`history: "${args.range}" is not a revision range`, "usage");
+  if (args.since) {
+    const r = await runGit(["rev-parse", "--verify", "-q", "--end-of-options", `${args.since}^{commit}`], cwd, {
+      allowFail: true,
+    });
+    if (r.code === 0) revs.push(`^${r.stdout.toString("utf8").trim()}`);
+    else limits.push(`--since=${args.since}`);
+  }
+  if (args.maxCount !== undefined) {
+    if (!Number.isInteger(args.maxCount) || args.maxCount < 0)
+      throw new GitwardError("--max-count: give a whole number", "usage");
+    limits.push(`--max-count=${args.maxCount}`);
+  }
+  return { revs, limits };
+}
+
+export async function historyCommand(args: HistoryArgs, io: CliIO): Promise<number> {
+  await requireRepository(io.cwd, "history");
+  const setup = await prepareScan({ ...setupOptionsFrom(args, io.cwd), kinds: { secret: true, config: false } });
+  for (const w of setup.warnings) io.stderr(`warning: ${w.message}\n`);
+  const quiet = args.quiet;
+  const shallow = await runGit(["rev-parse", "--is-shallow-repository"], io.cwd, { allowFail: true });
+  if (shallow.stdout.toString("utf8").trim() === "true") {
+    io.stderr(
+      "gitward: warning: shallow clone: older commits are missing, and secrets from them are attributed to the oldest commit present. Fetch the full history (actions/checkout fetch-depth: 0, GIT_DEPTH: 0) for a complete scan.\n",
+    );
+  }
+  const { revs, limits } = await revsFor(args, io.cwd);
+  const showProgress = args.progress ?? (io.stderrIsTTY && !isCI(io.env));
+  const outcome = await runHistoryScan(setup, args, io, {
+    revs,
+    limits,
+    ...(args.path?.length ? { paths: args.path } : {}),
+    kind: "history",
+    ...(args.cache ? { cacheFile: args.cache } : {}),
+    ...(args.jobs ? { jobs: args.jobs } : {}),
+    progress: showProgress,
+  });
+  if (outcome.listed === 0 && !quiet) {
+    io.stderr(
+      outcome.head
+        ? "gitward: no commits in the selected range\n"
+        : "gitward: the repository has no commits yet; nothing to scan\n",
+    );
+  }
+  if (args.cache && !quiet) {
+    io.stderr(
+      `gitward: skipped ${outcome.skippedCached} of ${outcome.listed} commits already scanned with this rule set (cache ${args.cache})\n`,
+    );
+  }
+  const repository = await repositoryInfo(io.cwd, outcome.head);
+  return emitReport(outcome.result, setup.ruleSet, args, io, {
+    sourceDescription: "commits",
+    ...(setup.repoRoot ? { root: setup.repoRoot } : {}),
+    repository,
+    hint: "gitward: secrets in history are leaked even when removed later: rotate them, then allow or baseline the findings.",
+  });
+}
+
+export function isCI(env: Record<string, string | undefined>): boolean {
+  return !!env.CI && env.CI !== "false" && env.CI !== "0";
+}
+
+/** A one-line progress bar on stderr: commits, MB of diff read, rate, ETA. */
+class ProgressBar {
+  private commits = 0;
+  private bytes = 0;
+  private all = 0;
+  private readonly started = performance.now();
+  private last = 0;
+
+  constructor(private readonly io: CliIO) {}
+
+  total(n: number): void {
+    this.all = n;
+    this.render(true);
+  }
+
+  tick(bytes: number): void {
+    this.commits++;
+    this.bytes += bytes;
+    this.render(false);
+  }
+
+  private render(force: boolean): void {
+    const now = performance.now();
+    if (!force && now - this.last < 100) return;
+    this.last = now;
+    const secs = (now - this.started) / 1000;
+    const rate = secs > 0 ? this.commits / secs : 0;
+    const left = this.all > this.commits && rate > 0 ? (this.all - this.commits) / rate : 0;
+    const width = 24;
+    const filled = this.all > 0 ? Math.round((width * this.commits) / this.all) : 0;
+    const bar = `${"#".repeat(filled)}${"-".repeat(Math.max(0, width - filled))}`;
+    this.io.stderr(
+      `\r[${bar}] ${this.commits}/${this.all || "?"} commits  ${(this.bytes / 1e6).toFixed(1)} MB  ${rate.toFixed(0)} commits/s  ETA ${Math.ceil(left)}s  `,
+    );
+  }
+
+  done(): void {
+    this.io.stderr("\r\u001b[2K");
+  }
 }

@@ -1,0 +1,80 @@
+// Where things are: the repository root, gitward's bin, and bench/.work (gitignored).
+import { execFileSync } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, symlinkSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+export const WORK = join(ROOT, "bench", ".work");
+/** The copy of gitward the benchmarks run (see snapshotBuild); bin/gitward.js of the checkout until then. */
+export let GITWARD_ROOT = ROOT;
+export let GITWARD_BIN = join(ROOT, "bin", "gitward.js");
+export const NODE = process.execPath;
+
+export function workDir(...parts) {
+  const dir = join(WORK, ...parts);
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+/** Builds dist/ when it is missing (a fresh clone after `npm ci --ignore-scripts`) or when asked. */
+export function ensureBuilt({ force = false, log } = {}) {
+  if (!force && existsSync(join(ROOT, "dist", "bin", "main.js")) && existsSync(join(ROOT, "dist", "builtin-packs.json"))) return;
+  log?.("building dist/ (npm run build)…");
+  execFileSync(NODE, [join(ROOT, "scripts", "build.mjs")], { cwd: ROOT, stdio: ["ignore", "ignore", "inherit"] });
+}
+
+function buildComplete(root) {
+  return existsSync(join(root, "dist", "bin", "main.js")) && existsSync(join(root, "dist", "builtin-packs.json"));
+}
+
+/**
+ * Copies the built CLI (bin/, dist/, package.json; patterns/ linked) to
+ * bench/.work/gitward/ and points GITWARD_BIN there, so a rebuild of dist/ in
+ * the shared checkout while the benchmarks run cannot pull files from under
+ * them. Waits up to a minute for a build in progress to finish.
+ */
+export async function snapshotBuild({ log } = {}) {
+  for (let i = 0; i < 60 && !buildComplete(ROOT); i++) {
+    if (i === 0) log?.("waiting for dist/ (a build is in progress)…");
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  if (!buildComplete(ROOT)) throw new Error("dist/ is incomplete (run npm run build)");
+  // dist/ is complete once builtin-packs.json exists (written last); let a second writer settle.
+  await new Promise((r) => setTimeout(r, 500));
+  const target = join(WORK, "gitward");
+  rmSync(target, { recursive: true, force: true });
+  mkdirSync(target, { recursive: true });
+  cpSync(join(ROOT, "dist"), join(target, "dist"), { recursive: true });
+  cpSync(join(ROOT, "bin"), join(target, "bin"), { recursive: true });
+  cpSync(join(ROOT, "package.json"), join(target, "package.json"));
+  // Linked, not copied: the pack cache is checked against the pack files' size and mtime.
+  symlinkSync(join(ROOT, "patterns"), join(target, "patterns"));
+  if (!buildComplete(target)) throw new Error("dist/ changed while it was copied; run again");
+  GITWARD_ROOT = target;
+  GITWARD_BIN = join(target, "bin", "gitward.js");
+  return target;
+}
+
+/** A command on PATH, or undefined. */
+export function which(cmd) {
+  for (const dir of (process.env.PATH ?? "").split(":")) {
+    const p = join(dir, cmd);
+    if (dir && existsSync(p)) return p;
+  }
+  return undefined;
+}
+
+/** Environment for git in the benchmark repositories: no user/system config, fixed identity. */
+export function gitEnv(extra = {}) {
+  return {
+    ...process.env,
+    GIT_CONFIG_NOSYSTEM: "1",
+    GIT_CONFIG_GLOBAL: "/dev/null",
+    GIT_AUTHOR_NAME: "gitward bench",
+    GIT_AUTHOR_EMAIL: "bench@example.invalid",
+    GIT_COMMITTER_NAME: "gitward bench",
+    GIT_COMMITTER_EMAIL: "bench@example.invalid",
+    ...extra,
+  };
+}

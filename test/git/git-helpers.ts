@@ -1,0 +1,58 @@
+/**
+ * Temp repositories for the git source tests: a `.gitward.yaml` that loads only
+ * the AWS pack (so tests do not depend on every built-in pack), kept out of git
+ * through .git/info/exclude, and fake AWS keys built at test time.
+ */
+import { appendFileSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+import { expandFakes } from "../../src/packs/fake-secrets.js";
+import { createRepo, type TempRepo } from "../helpers/temp-repo.js";
+
+export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+export const AWS_PACK = join(ROOT, "patterns/secrets/aws.yaml");
+
+export function fakeAwsKey(seed: string): string {
+  return expandFakes("AKIA{{fake:chars:ABCDEFGHIJKLMNOPQRSTUVWXYZ234567:16}}", seed);
+}
+
+export function awsRepo(): TempRepo {
+  const repo = createRepo();
+  repo.write(".gitward.yaml", `extends:\n  - ${JSON.stringify(AWS_PACK)}\n`);
+  appendFileSync(join(repo.dir, ".git/info/exclude"), ".gitward.yaml\n");
+  return repo;
+}
+
+export interface JsonFinding {
+  ruleId: string;
+  path: string;
+  startLine: number;
+  startColumn: number;
+  commit?: { sha: string; author: string; date: string };
+  presentAtHead?: boolean;
+  occurrences?: number;
+}
+
+export function findingsOf(stdout: string): JsonFinding[] {
+  const data = JSON.parse(stdout) as { findings: JsonFinding[] };
+  return data.findings;
+}
+
+export function brief(findings: JsonFinding[]): string[] {
+  return findings.map((f) => `${f.ruleId} ${f.path}:${f.startLine}`);
+}
+
+/** Every file under dir (including .git) with its bytes, to prove a command changed nothing. */
+export function snapshot(dir: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const walk = (d: string) => {
+    for (const name of readdirSync(d)) {
+      const full = join(d, name);
+      const st = statSync(full);
+      if (st.isDirectory()) walk(full);
+      else out.set(relative(dir, full), readFileSync(full).toString("base64"));
+    }
+  };
+  walk(dir);
+  return out;
+}
