@@ -95,10 +95,14 @@ function stripPrefix(token: string, prefix: string): string {
   return p.startsWith(prefix) ? p.slice(prefix.length) : p;
 }
 
-/** A name from `--- x` / `+++ x`: git appends a tab when the (unquoted) name contains a space. */
+/**
+ * A name from `--- x` / `+++ x`: git appends a tab when the name contains a
+ * space (quoted or not); a tab inside a name is always quoted, so one trailing
+ * tab is never part of the name.
+ */
 function labelPath(rest: string, prefix: string): string | undefined {
-  if (rest === "/dev/null") return undefined;
-  const token = !rest.startsWith('"') && rest.endsWith("\t") ? rest.slice(0, -1) : rest;
+  const token = rest.endsWith("\t") ? rest.slice(0, -1) : rest;
+  if (token === "/dev/null") return undefined;
   return stripPrefix(token, prefix);
 }
 
