@@ -17,7 +17,10 @@ import { commandCase, HAS_TIME_V, interleave } from "./lib/timing.mjs";
 
 /** Two `git log --stdin --no-walk=unsorted -p -U0` processes over the two halves of the commit list, in parallel. */
 function splitLogCase(dir, env) {
-  const shas = execFileSync("git", ["rev-list", "--all"], { cwd: dir, env, maxBuffer: 1 << 28 }).toString().trim().split("\n");
+  const shas = execFileSync("git", ["rev-list", "--all"], { cwd: dir, env, maxBuffer: 1 << 28 })
+    .toString()
+    .trim()
+    .split("\n");
   const half = Math.ceil(shas.length / 2);
   const parts = [shas.slice(0, half), shas.slice(half)];
   return {
@@ -90,7 +93,9 @@ export async function run({ runs, quick, log }) {
   rows.push(...s.rows);
   const r = await benchRepo(`moment, ${real.commits} releases`, real.dir, { runs: hRuns, log });
   rows.push(...r.rows);
-  notes.push(`synthetic: ${s.commits} commits, ${fmt.mb(s.bytes)} of patch (generated with git fast-import, see bench/README.md)`);
+  notes.push(
+    `synthetic: ${s.commits} commits, ${fmt.mb(s.bytes)} of patch (generated with git fast-import, see bench/README.md)`,
+  );
   notes.push(`moment: ${r.commits} commits, ${fmt.mb(r.bytes)} of patch (real releases; few, very large commits)`);
   const [base, , j1, j2] = s.res;
   const ratio = (x) => (x.error || base.error ? Number.NaN : medianRatio(x.ms, base.ms));

@@ -12,7 +12,7 @@
 //                    next to git commit --no-verify, so the hook's share is visible
 //   secretlint       secretlint + preset-recommend on the same files (and through npx, 10-file change)
 import { execFileSync } from "node:child_process";
-import { readFileSync, writeFileSync, mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { benchEnv, gitwardStep, secretlintAvailable, secretlintNpxStep, secretlintStep } from "./lib/gitward-cmd.mjs";
 import { GITWARD_BIN, NODE } from "./lib/paths.mjs";
@@ -29,7 +29,9 @@ function git(cwd, args, env) {
 function linesFrom(dir, files, seed, count) {
   for (let k = 0; k < files.length; k++) {
     const f = files[(seed + k * 7) % files.length];
-    const lines = readFileSync(join(dir, f), "latin1").split("\n").filter((l) => l.trim().length > 0 && l.length < 200);
+    const lines = readFileSync(join(dir, f), "latin1")
+      .split("\n")
+      .filter((l) => l.trim().length > 0 && l.length < 200);
     if (lines.length >= count) {
       const start = (seed * 13) % (lines.length - count + 1);
       return lines.slice(start, start + count);
@@ -45,7 +47,8 @@ export function stageChange(dir, env, { files: fileCount, lines }) {
   const tracked = git(dir, ["ls-files", "*.js"], env).split("\n").filter(Boolean).sort();
   const step = Math.max(1, Math.floor(tracked.length / Math.max(1, fileCount)));
   const targets = [];
-  for (let i = 0; i < tracked.length && targets.length < fileCount; i += fileCount >= tracked.length ? 1 : step) targets.push(tracked[i]);
+  for (let i = 0; i < tracked.length && targets.length < fileCount; i += fileCount >= tracked.length ? 1 : step)
+    targets.push(tracked[i]);
   const changed = [];
   targets.forEach((f, i) => {
     const path = join(dir, f);
@@ -105,16 +108,36 @@ export async function run({ runs, quick, log }) {
         { cmd: "git", args: ["diff", "--cached", "-U0"], cwd: dir, env },
       ]),
       commandCase("gitward staged", [gitwardStep(dir, ["staged"], env)]),
-      commandCase("git commit --no-verify", [{ cmd: "git", args: ["commit", "-q", "--no-verify", "-m", "bench"], cwd: dir, env }], {
-        after: backToStaged,
-      }),
-      commandCase("git commit + installed hook", [{ cmd: "git", args: ["commit", "-q", "-m", "bench"], cwd: dir, env, okCodes: [0] }], {
-        after: backToStaged,
-        unavailable: hookProblem,
-      }),
+      commandCase(
+        "git commit --no-verify",
+        [{ cmd: "git", args: ["commit", "-q", "--no-verify", "-m", "bench"], cwd: dir, env }],
+        {
+          after: backToStaged,
+        },
+      ),
+      commandCase(
+        "git commit + installed hook",
+        [{ cmd: "git", args: ["commit", "-q", "-m", "bench"], cwd: dir, env, okCodes: [0] }],
+        {
+          after: backToStaged,
+          unavailable: hookProblem,
+        },
+      ),
       commandCase("secretlint (preset-recommend)", [secretlintStep(dir, files, env)], { unavailable: secretlintProblem }),
     ];
-    if (sc.id === "10") cases.push(commandCase("secretlint via npx", [secretlintNpxStep(files.map((f) => join(dir, f)), env)], { unavailable: secretlintProblem }));
+    if (sc.id === "10")
+      cases.push(
+        commandCase(
+          "secretlint via npx",
+          [
+            secretlintNpxStep(
+              files.map((f) => join(dir, f)),
+              env,
+            ),
+          ],
+          { unavailable: secretlintProblem },
+        ),
+      );
     const sRuns = sc.id === "1000" ? Math.max(3, Math.ceil(runs / 2)) : runs;
     const res = await interleave(cases, { runs: sRuns, warmup: 1, log });
     backToStaged();

@@ -10,7 +10,7 @@ import { writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { ensureBuilt, snapshotBuild, WORK, workDir } from "./lib/paths.mjs";
+import { ensureBuilt, snapshotBuild, stalePackCache, WORK, workDir } from "./lib/paths.mjs";
 import { markdownTable, textTable } from "./lib/table.mjs";
 
 const BENCHMARKS = {
@@ -18,6 +18,7 @@ const BENCHMARKS = {
   history: () => import("./history.mjs"),
   dirscan: () => import("./dirscan.mjs"),
   engine: () => import("./engine.mjs"),
+  profile: () => import("./profile.mjs"),
 };
 
 const USAGE = `usage: node bench/run.mjs [--only ${Object.keys(BENCHMARKS).join(",")}] [--quick] [--runs N] [--build] [--profile]
@@ -25,7 +26,7 @@ const USAGE = `usage: node bench/run.mjs [--only ${Object.keys(BENCHMARKS).join(
   --quick    smaller inputs and fewer runs (a smoke test of the harness)
   --runs N   timed rounds per case (default 7, quick 3); one untimed warm-up round precedes them
   --build    rebuild dist/ first (otherwise it is built only when missing)
-  --profile  also profile gitward staged on the 10-file change with node --cpu-prof (hook)`;
+  --profile  also profile gitward staged on the 10-file change with node --cpu-prof (same as adding "profile" to --only)`;
 
 const { values } = parseArgs({
   options: {
@@ -41,7 +42,13 @@ if (values.help) {
   console.log(USAGE);
   process.exit(0);
 }
-const only = values.only ? values.only.split(",").map((s) => s.trim()).filter(Boolean) : Object.keys(BENCHMARKS);
+const only = values.only
+  ? values.only
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean)
+  : Object.keys(BENCHMARKS).filter((b) => b !== "profile" || values.profile);
+if (values.profile && !only.includes("profile")) only.push("profile");
 for (const name of only) {
   if (!BENCHMARKS[name]) {
     console.error(`bench: unknown benchmark "${name}" (expected one of ${Object.keys(BENCHMARKS).join(", ")})\n${USAGE}`);
@@ -67,6 +74,11 @@ for (let attempt = 0; attempt < 2 && !snapshot; attempt++) {
     log(`bench: ${e.message.split("\n")[0]}`);
   }
 }
+const stale = stalePackCache();
+if (stale.length) {
+  log(`bench: note: dist/builtin-packs.json is stale for ${stale.join(", ")} (packs edited since the build);`);
+  log("bench: the checkout's own CLI re-parses every pack on each run until npm run build; the snapshot's cache was rebuilt");
+}
 if (!snapshot) log("bench: no complete build of gitward; its benchmarks will report unavailable");
 
 const machine = `${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${process.platform}`;
@@ -80,7 +92,14 @@ for (const name of only) {
   } catch (e) {
     const reason = e instanceof Error ? e.message.split("\n")[0] : String(e);
     log(`${name}: unavailable: ${reason}`);
-    results.push({ name, title: name, header: ["benchmark", "result"], rows: [[name, `unavailable: ${reason}`]], notes: [], targets: [] });
+    results.push({
+      name,
+      title: name,
+      header: ["benchmark", "result"],
+      rows: [[name, `unavailable: ${reason}`]],
+      notes: [],
+      targets: [],
+    });
   }
 }
 
@@ -98,5 +117,8 @@ out.push(`\nTargets\n${textTable(["benchmark", "target", "measured", "status"], 
 md.push("### Targets", "", markdownTable(["benchmark", "target", "measured", "status"], targetRows), "");
 console.log(`Machine: ${machine}${out.join("\n")}`);
 writeFileSync(join(WORK, "results.md"), `${md.join("\n")}\n`);
-writeFileSync(join(WORK, "results.json"), `${JSON.stringify({ machine, started, runs, quick: values.quick, results }, null, 2)}\n`);
+writeFileSync(
+  join(WORK, "results.json"),
+  `${JSON.stringify({ machine, started, runs, quick: values.quick, results }, null, 2)}\n`,
+);
 log(`\nwrote bench/.work/results.md and bench/.work/results.json`);

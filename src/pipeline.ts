@@ -134,6 +134,7 @@ export async function runPipeline(options: PipelineOptions): Promise<ScanResult>
     for (const detector of detectors) {
       const out = await detector.detect(fragment, trace);
       warnings.push(...out.warnings);
+      if (out.skipped) skipped.push(...out.skipped);
       for (const raw of out.findings) {
         const rule = ruleSet.byId.get(raw.ruleId);
         if (!rule) throw new Error(`detector ${detector.name} reported unknown rule ${raw.ruleId}`);

@@ -40,14 +40,19 @@ export async function prepareScan(options: SetupOptions): Promise<ScanSetup> {
     ...(repoRoot ? { repoRoot } : {}),
   });
   const packs: LoadedPack[] = [];
-  // The pack loader (YAML + schema validation) is only imported when a user pack is named.
-  const loadPackFile = async (file: string) => (await import("./packs/load-pack.js")).loadPackFile(file);
+  const warnings: ScanWarning[] = [];
+  // The pack loader (YAML + schema validation) is only imported when a user pack is named. User
+  // packs are checked for catastrophic backtracking as they load (built-in ones by `packs lint` in CI).
+  const loadPackFile = async (file: string) => {
+    const pack = await (await import("./packs/load-pack.js")).loadPackFile(file);
+    warnings.push(...(await (await import("./packs/redos-check.js")).checkPackRegexes(pack)));
+    return pack;
+  };
   for (const layer of loaded.layers) {
     if (layer.builtin) packs.push(...(await loadBuiltinPacks()));
     for (const file of layer.packFiles) packs.push(await loadPackFile(file));
   }
   for (const file of options.packs ?? []) packs.push(await loadPackFile(resolve(options.cwd, file)));
-  const warnings: ScanWarning[] = [];
   const ruleSet = buildRuleSet(packs, loaded.overrides, {
     onUnknownOverride: (ruleId, origin) =>
       warnings.push({ ruleId, message: `${origin}: rules: unknown rule "${ruleId}" (see gitward rules)` }),

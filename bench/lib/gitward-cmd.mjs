@@ -1,5 +1,5 @@
 // Commands shared by the benchmarks: gitward and secretlint invocations.
-import { chmodSync, existsSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { GITWARD_BIN, gitEnv, NODE, ROOT, WORK } from "./paths.mjs";
 

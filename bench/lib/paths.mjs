@@ -1,8 +1,8 @@
 // Where things are: the repository root, gitward's bin, and bench/.work (gitignored).
 import { execFileSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, symlinkSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const WORK = join(ROOT, "bench", ".work");
@@ -48,12 +48,31 @@ export async function snapshotBuild({ log } = {}) {
   cpSync(join(ROOT, "dist"), join(target, "dist"), { recursive: true });
   cpSync(join(ROOT, "bin"), join(target, "bin"), { recursive: true });
   cpSync(join(ROOT, "package.json"), join(target, "package.json"));
-  // Linked, not copied: the pack cache is checked against the pack files' size and mtime.
-  symlinkSync(join(ROOT, "patterns"), join(target, "patterns"));
+  // The packs are copied too and the pack cache rebuilt against the copies: a pack edited after
+  // the last build makes the cache stale, and the CLI then parses and validates every YAML pack
+  // on each run (about a second), which would be measured instead of the hook.
+  cpSync(join(ROOT, "patterns"), join(target, "patterns"), { recursive: true });
   if (!buildComplete(target)) throw new Error("dist/ changed while it was copied; run again");
+  const { buildBuiltinCache } = await import(pathToFileURL(join(target, "dist", "packs", "builtin-packs.js")).href);
+  writeFileSync(join(target, "dist", "builtin-packs.json"), JSON.stringify(await buildBuiltinCache()));
   GITWARD_ROOT = target;
   GITWARD_BIN = join(target, "bin", "gitward.js");
   return target;
+}
+
+/** Pack files the checkout's dist/builtin-packs.json is stale for (its hook re-parses YAML while any are). */
+export function stalePackCache(root = ROOT) {
+  try {
+    const cache = JSON.parse(readFileSync(join(root, "dist", "builtin-packs.json"), "utf8"));
+    return cache.files
+      .filter((f) => {
+        const st = statSync(join(root, "patterns", f.file), { throwIfNoEntry: false });
+        return !st || st.size !== f.size || st.mtimeMs !== f.mtimeMs;
+      })
+      .map((f) => f.file);
+  } catch {
+    return [];
+  }
 }
 
 /** A command on PATH, or undefined. */

@@ -15,15 +15,59 @@ import { gitEnv, WORK, workDir } from "./paths.mjs";
 export const REAL_PACKAGE = "moment";
 /** 44 consecutive releases, 2.11.0 (Dec 2015) → 2.31.0: real history of a mid-size library. */
 export const REAL_VERSIONS = [
-  "2.11.0", "2.11.1", "2.11.2", "2.12.0", "2.13.0", "2.14.0", "2.14.1", "2.15.0", "2.15.1", "2.15.2", "2.16.0",
-  "2.17.0", "2.17.1", "2.18.0", "2.18.1", "2.19.0", "2.19.1", "2.19.2", "2.19.3", "2.19.4", "2.20.0", "2.20.1",
-  "2.21.0", "2.22.0", "2.22.1", "2.22.2", "2.23.0", "2.24.0", "2.25.0", "2.25.1", "2.25.2", "2.25.3", "2.26.0",
-  "2.27.0", "2.28.0", "2.29.0", "2.29.1", "2.29.2", "2.29.3", "2.29.4", "2.30.0", "2.30.1", "2.31.0",
+  "2.11.0",
+  "2.11.1",
+  "2.11.2",
+  "2.12.0",
+  "2.13.0",
+  "2.14.0",
+  "2.14.1",
+  "2.15.0",
+  "2.15.1",
+  "2.15.2",
+  "2.16.0",
+  "2.17.0",
+  "2.17.1",
+  "2.18.0",
+  "2.18.1",
+  "2.19.0",
+  "2.19.1",
+  "2.19.2",
+  "2.19.3",
+  "2.19.4",
+  "2.20.0",
+  "2.20.1",
+  "2.21.0",
+  "2.22.0",
+  "2.22.1",
+  "2.22.2",
+  "2.23.0",
+  "2.24.0",
+  "2.25.0",
+  "2.25.1",
+  "2.25.2",
+  "2.25.3",
+  "2.26.0",
+  "2.27.0",
+  "2.28.0",
+  "2.29.0",
+  "2.29.1",
+  "2.29.2",
+  "2.29.3",
+  "2.29.4",
+  "2.30.0",
+  "2.30.1",
+  "2.31.0",
 ];
 
 function git(cwd, args, opts = {}) {
-  return execFileSync("git", args, { cwd, env: gitEnv(opts.env), stdio: ["pipe", "pipe", "pipe"], input: opts.input, maxBuffer: 1 << 30 })
-    .toString();
+  return execFileSync("git", args, {
+    cwd,
+    env: gitEnv(opts.env),
+    stdio: ["pipe", "pipe", "pipe"],
+    input: opts.input,
+    maxBuffer: 1 << 30,
+  }).toString();
 }
 
 /** The npm tarballs, fetched once into bench/.work/tarballs/ (npm's own cache makes re-fetches offline). */
@@ -94,6 +138,8 @@ export function sourceTree(count, log) {
     const target = workDir("trees", `${REAL_PACKAGE}-${count}`, `${REAL_PACKAGE}-${version}`);
     untar(file, target);
   }
+  // Its own (empty) repository: the checkout's .gitignore ignores bench/.work/, which would hide the tree.
+  git(dir, ["init", "-q"]);
   writeFileSync(marker, "");
   return dir;
 }
@@ -171,7 +217,11 @@ export async function syntheticRepo(commits, log) {
     files.push({ name, lines });
     return files.at(-1);
   };
-  const child = spawn("git", ["fast-import", "--quiet", "--done"], { cwd: dir, env: gitEnv(), stdio: ["pipe", "ignore", "inherit"] });
+  const child = spawn("git", ["fast-import", "--quiet", "--done"], {
+    cwd: dir,
+    env: gitEnv(),
+    stdio: ["pipe", "ignore", "inherit"],
+  });
   const exited = new Promise((resolve, reject) => {
     child.on("error", reject);
     child.on("close", (code) => (code === 0 ? resolve() : reject(new Error(`git fast-import exited ${code}`))));

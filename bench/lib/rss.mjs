@@ -13,7 +13,13 @@ export function parseElapsed(text) {
  * user and system seconds, and the exit status. Missing fields are NaN.
  */
 export function parseTimeV(stderr) {
-  const out = { maxRssBytes: Number.NaN, wallSeconds: Number.NaN, userSeconds: Number.NaN, systemSeconds: Number.NaN, exitStatus: Number.NaN };
+  const out = {
+    maxRssBytes: Number.NaN,
+    wallSeconds: Number.NaN,
+    userSeconds: Number.NaN,
+    systemSeconds: Number.NaN,
+    exitStatus: Number.NaN,
+  };
   for (const line of stderr.split("\n")) {
     const i = line.lastIndexOf(": ");
     if (i === -1) continue;

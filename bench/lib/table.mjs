@@ -7,7 +7,11 @@ function widths(header, rows) {
 /** A fixed-width text table. */
 export function textTable(header, rows) {
   const w = widths(header, rows);
-  const line = (r) => r.map((c, i) => String(c ?? "").padEnd(w[i])).join("  ").trimEnd();
+  const line = (r) =>
+    r
+      .map((c, i) => String(c ?? "").padEnd(w[i]))
+      .join("  ")
+      .trimEnd();
   return [line(header), w.map((n) => "-".repeat(n)).join("  "), ...rows.map(line)].join("\n");
 }
 

@@ -48,7 +48,10 @@ export function runStep(step) {
 
 /** One line saying why a command failed: its own "tool: message" line if any, else its first line. */
 export function failureReason(stderr) {
-  const lines = stderr.split("\n").map((l) => l.trim()).filter(Boolean);
+  const lines = stderr
+    .split("\n")
+    .map((l) => l.trim())
+    .filter(Boolean);
   const own = lines.find((l) => /^[\w@/.-]+: /.test(l) && !/^at /.test(l));
   return (own ?? lines[0] ?? "no message").slice(0, 200);
 }
@@ -90,6 +93,8 @@ export async function interleave(cases, { runs = 5, warmup = 1, log } = {}) {
       const c = cases[i];
       const res = results[i];
       if (res.error) continue;
+      // Slow comparison subjects may ask for fewer rounds (maxRuns) and no warm-up.
+      if (c.maxRuns !== undefined && (round < warmup || res.ms.length >= c.maxRuns)) continue;
       try {
         await c.before?.();
         const r = await c.run();

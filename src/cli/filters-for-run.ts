@@ -68,5 +68,7 @@ export async function extraFiltersFor(setup: ScanSetup, args: ScanArgs, cwd: str
   const file = baselineFileFor(setup, args, cwd);
   if (!file) return [];
   const root = baselineRoot(setup.repoRoot, file);
-  return [new BaselineFilter(await readBaseline(file), { origin: baselineOrigin(root, file), pathOf: baselinePathOf(root, cwd) })];
+  return [
+    new BaselineFilter(await readBaseline(file), { origin: baselineOrigin(root, file), pathOf: baselinePathOf(root, cwd) }),
+  ];
 }

@@ -7,12 +7,13 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname, isAbsolute, join, resolve } from "node:path";
+import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { GitwardError } from "../errors.js";
-import { displayPath, formatProblem } from "../util/display-path.js";
 import type { LayeredOverride } from "../packs/rule-set.js";
 import type { Severity } from "../types.js";
+import { displayPath, formatProblem } from "../util/display-path.js";
 import { parseSize } from "../util/size.js";
+import type { YamlSource } from "../util/yaml-source.js";
 import { defaultConfig, type ResolvedConfig, type RuleOverride } from "./config-types.js";
 
 export const CONFIG_NAMES = [".gitward.yaml", ".gitward.yml", "gitward.config.yaml", "gitward.config.yml"];
@@ -46,6 +47,17 @@ interface RawConfig {
 
 export { parseSize };
 
+/** 1-based line of the key `key` in the map at `path` (falls back to the map's line). */
+function keyLine(source: YamlSource, text: string, path: (string | number)[], key: string): number {
+  const parent = path.length ? source.doc.getIn(path, true) : source.doc.contents;
+  const items = (parent as { items?: { key?: { value?: unknown; range?: [number, number, number] } }[] } | null)?.items;
+  const offset = items?.find((pair) => pair.key?.value === key)?.key?.range?.[0];
+  if (offset === undefined) return source.lineOf(path);
+  let line = 1;
+  for (let i = 0; i < offset; i++) if (text.charCodeAt(i) === 10) line++;
+  return line;
+}
+
 /** Reads and validates one config file (no extends resolution). */
 export async function readConfigFile(file: string): Promise<RawConfig> {
   let text: string;
@@ -61,9 +73,12 @@ export async function readConfigFile(file: string): Promise<RawConfig> {
   if (source.value === null || source.value === undefined) return {};
   const problems = await validateAgainstSchema(source, "config.schema.json");
   if (problems.length > 0) {
-    const lines = problems.map((p) =>
-      formatProblem({ file, line: p.line, ...(p.path.length ? { field: p.path.join(".") } : {}), message: p.message }),
-    );
+    const lines = problems.map((p) => {
+      // An unknown field is reported on its parent; point at the field's own line.
+      const unknown = /^unknown field "(.+)"$/.exec(p.message)?.[1];
+      const line = unknown !== undefined ? keyLine(source, text, p.path, unknown) : p.line;
+      return formatProblem({ file, line, ...(p.path.length ? { field: p.path.join(".") } : {}), message: p.message });
+    });
     throw new GitwardError(`invalid config:\n  ${lines.join("\n  ")}`, "config");
   }
   const raw = source.value as RawConfig;
@@ -108,7 +123,9 @@ async function isConfigYaml(file: string): Promise<boolean> {
 }
 
 async function fileTarget(ref: string, file: string, origin: string): Promise<ExtendsTarget> {
-  return (await isConfigYaml(file)) ? { kind: "config", ref, file, origin, packFiles: [] } : { kind: "packs", ref, files: [file] };
+  return (await isConfigYaml(file))
+    ? { kind: "config", ref, file, origin, packFiles: [] }
+    : { kind: "packs", ref, files: [file] };
 }
 
 /**
@@ -125,11 +142,14 @@ export async function resolveExtendsTarget(ref: string, fromFile: string): Promi
     const file = resolve(base, ref);
     if (!existsSync(file))
       throw new GitwardError(`${displayPath(fromFile)}: extends: "${ref}" not found (${displayPath(file)})`, "config");
-    return fileTarget(ref, file, displayPath(file));
+    return fileTarget(ref, file, originOf(file, dirname(fromFile)));
   }
   const require = createRequire(join(base, "noop.js"));
   const notInstalled = () =>
-    new GitwardError(`${displayPath(fromFile)}: extends: package "${ref}" is not installed (npm install -D ${packageName(ref)})`, "config");
+    new GitwardError(
+      `${displayPath(fromFile)}: extends: package "${ref}" is not installed (npm install -D ${packageName(ref)})`,
+      "config",
+    );
   if (/\.ya?ml$/.test(ref)) {
     let file: string;
     try {
@@ -155,7 +175,10 @@ export async function resolveExtendsTarget(ref: string, fromFile: string): Promi
   if (configRel) {
     const file = resolve(dir, configRel);
     if (!existsSync(file)) {
-      throw new GitwardError(`${displayPath(fromFile)}: extends: package "${ref}" names config "${configRel}", which is missing`, "config");
+      throw new GitwardError(
+        `${displayPath(fromFile)}: extends: package "${ref}" names config "${configRel}", which is missing`,
+        "config",
+      );
     }
     return { kind: "config", ref, file, origin: `${ref}/${configRel.replace(/^\.\//, "")}`, packFiles };
   }
@@ -180,6 +203,12 @@ export async function resolveExtends(ref: string, fromFile: string): Promise<Res
   if (t.kind === "builtin") return { ref, packFiles: [], builtin: true };
   if (t.kind === "packs") return { ref, packFiles: t.files, builtin: false };
   return { ref, packFiles: [...t.packFiles], builtin: false };
+}
+
+/** How a local config file is named in `gitward rules`: relative to `root` when inside it. */
+function originOf(file: string, root: string): string {
+  const rel = relative(root, file).split(sep).join("/");
+  return rel && !rel.startsWith("..") ? rel : displayPath(file);
 }
 
 export interface LoadedConfig {
@@ -272,6 +301,6 @@ export async function loadConfig(
   if (!file) return { config, layers: [{ ref: BUILTIN, packFiles: [], builtin: true }], overrides: {}, files: [] };
   const acc: Accumulator = { config, layers: [], overrides: {}, seenPacks: new Set(), builtin: false, files: [] };
   config.file = file;
-  await applyConfigFile(file, displayPath(file), acc, [file], true);
+  await applyConfigFile(file, originOf(file, options.repoRoot ?? cwd), acc, [file], true);
   return { config, layers: acc.layers, overrides: acc.overrides, files: acc.files };
 }

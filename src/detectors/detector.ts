@@ -4,7 +4,7 @@
  * file positions; the pipeline turns them into `Finding`s (hashes, fingerprint,
  * severity and mode from the loaded rule) so that detectors stay small.
  */
-import type { Fragment, ScanWarning, Tracer } from "../types.js";
+import type { Fragment, ScanWarning, SkipNotice, Tracer } from "../types.js";
 
 export interface RawFinding {
   ruleId: string;
@@ -31,6 +31,8 @@ export interface RawFinding {
 export interface DetectorOutput {
   findings: RawFinding[];
   warnings: ScanWarning[];
+  /** What a detector could not scan (a rule that blew its time budget): fails the run closed. */
+  skipped?: SkipNotice[];
 }
 
 export interface Detector {

@@ -39,7 +39,7 @@ export class KeywordAutomaton {
         }
         state = next;
       }
-      (own[state] ??= []).push(id);
+      own[state] = [...(own[state] ?? []), id];
     });
     // Breadth-first: failure links folded into the table, and output links along them.
     const fail = new Int32Array(count);

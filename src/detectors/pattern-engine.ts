@@ -9,11 +9,12 @@
  */
 import micromatch from "micromatch";
 import type { LoadedRule, SecretRuleSpec } from "../packs/pack-types.js";
-import type { Fragment, Tracer } from "../types.js";
+import type { Fragment, ScanWarning, SkipNotice, Tracer } from "../types.js";
 import type { Detector, DetectorOutput, RawFinding } from "./detector.js";
 import { passesEntropy } from "./entropy.js";
 import { KeywordAutomaton } from "./keyword-automaton.js";
 import { LineIndex } from "./line-index.js";
+import { budgetFromEnv, RegexBudget } from "./regex-budget.js";
 import { getValidator, type Validator } from "./validators.js";
 
 interface CompiledRule {
@@ -97,9 +98,12 @@ export class PatternEngine implements Detector {
   /** Rules with no keywords run on every fragment (the linter warns about them). */
   private readonly alwaysRun: number[];
   private readonly found: Uint8Array;
+  /** Per-rule, per-fragment regex time budget (see regex-budget.ts). */
+  private readonly budget: RegexBudget;
 
-  constructor(rules: readonly LoadedRule<SecretRuleSpec>[]) {
+  constructor(rules: readonly LoadedRule<SecretRuleSpec>[], options: { budget?: RegexBudget } = {}) {
     this.rules = rules.map(compileRule);
+    this.budget = options.budget ?? new RegexBudget(budgetFromEnv());
     const keywordIds = new Map<string, number>();
     const keywordRules: number[][] = [];
     this.alwaysRun = [];
@@ -154,15 +158,32 @@ export class PatternEngine implements Detector {
       });
     }
     let index: LineIndex | undefined;
+    const warnings: ScanWarning[] = [];
+    const skipped: SkipNotice[] = [];
+    const limit = this.budget.limitFor(text.length);
     for (const ruleIndex of candidates) {
       const rule = this.rules[ruleIndex] as CompiledRule;
       if (rule.pathMatcher && !rule.pathMatcher(fragment.path)) {
         trace?.({ ruleId: rule.id, path: fragment.path, stage: "path", reason: "path not in the rule's paths" });
         continue;
       }
+      if (this.budget.isDisabled(rule.id)) {
+        trace?.({ ruleId: rule.id, path: fragment.path, stage: "budget", reason: "disabled: exceeded its time budget" });
+        const notice = this.budget.notScanned(rule.id, fragment.path);
+        if (notice) skipped.push(notice);
+        continue;
+      }
       const regex = rule.regex;
       regex.lastIndex = 0;
+      const started = performance.now();
+      let elapsed = 0;
+      let stopped = false;
       for (let m = regex.exec(text); m !== null; m = regex.exec(text)) {
+        elapsed = performance.now() - started;
+        if (elapsed > limit) {
+          stopped = true;
+          break;
+        }
         if (m[0].length === 0) {
           regex.lastIndex++;
           continue;
@@ -171,8 +192,21 @@ export class PatternEngine implements Detector {
         const finding = this.examine(rule, m, fragment, index, trace);
         if (finding) findings.push(finding);
       }
+      if (!stopped) elapsed = performance.now() - started;
+      if (elapsed > limit) {
+        warnings.push(this.budget.disable(rule.id, fragment.path, elapsed, limit, !stopped));
+        trace?.({ ruleId: rule.id, path: fragment.path, stage: "budget", reason: `exceeded ${Math.round(limit)} ms` });
+        if (stopped) {
+          const notice = this.budget.notScanned(rule.id, fragment.path);
+          if (notice) skipped.push(notice);
+        }
+      }
     }
-    return { findings: dropOverlappedFallbacks(findings, this.rules, trace, fragment.path), warnings: [] };
+    return {
+      findings: dropOverlappedFallbacks(findings, this.rules, trace, fragment.path),
+      warnings,
+      ...(skipped.length > 0 ? { skipped } : {}),
+    };
   }
 
   /** Runs the post-regex stages on one match; returns the finding or undefined (traced). */

@@ -25,6 +25,8 @@
  * `isPlaceholder` is the boolean the `not-placeholder` validator uses.
  */
 
+import { base62, crc32 } from "../packs/fake-secrets.js";
+
 /** Whole-value dummy words (compared after lowercasing, stripping trailing digits/punctuation and leetspeak). */
 const DUMMY_WORDS = new Set([
   "password",
@@ -145,6 +147,35 @@ const DUMMY_WORDS = new Set([
   "passwordhere",
   "tokenhere",
   "secrethere",
+  // "password" in other languages (UI labels in locale files).
+  "passwort",
+  "kennwort",
+  "contrasea",
+  "contrasena",
+  "senha",
+  "wachtwoord",
+  "motdepasse",
+  "parola",
+  "haslo",
+  "salasana",
+  "losenord",
+  "adgangskode",
+  "passord",
+  "heslo",
+  "jelszo",
+]);
+
+/**
+ * Published example credentials: RFC 6749 (OAuth 2.0) and RFC 6750 (Bearer) sample tokens, codes and
+ * client secrets, which libraries repeat in docstrings and tests.
+ */
+const KNOWN_EXAMPLES = new Set([
+  "2YotnFZFEjr1zCsicMWpAA",
+  "tGzv3JOkF0XG5Qx2TlKWIA",
+  "SplxlOBeZQQYbYS6WxSbIA",
+  "gX1fBat3bV",
+  "mF_9.B5f-4.1JqM",
+  "8xLOxBtZp8",
 ]);
 
 /** Substrings that mark a value as an example or stand-in wherever they occur. */
@@ -205,6 +236,9 @@ const FILE_REFERENCE =
 
 const SECRET_WORD = /pass|pwd|secret|token|key|auth|cred|cert|sign/i;
 
+/** Keyboard and alphabet runs inside a value: "sk-1234567890abcdef", "abcdefghijklmnop", "qwertyuiop". */
+const RUNS = /0123456789|123456789|abcdefghij|qwertyuiop|asdfghjkl|zyxwvuts|9876543210/i;
+
 /** Digits-only sequences people type as stand-ins. */
 const SEQUENCES = /^(?:0?123456789?0?|12345678?|1234567|123456|12345|1234|987654321?|9876543210)$/;
 
@@ -240,10 +274,21 @@ export function isBase64OfText(value: string): boolean {
   return !text.includes("\uFFFD");
 }
 
+/**
+ * GitHub (ghp_/gho_/ghu_/ghs_/ghr_) and npm (npm_) tokens end in a CRC32 of their body. A value in
+ * that shape whose checksum fails is made up or edited (a fixture, a doc sample), not a credential;
+ * the provider rules drop it by the same check, so the generic rules must not pick it up instead.
+ */
+export function failsKnownChecksum(value: string): boolean {
+  if (!/^(?:gh[pousr]|npm)_[A-Za-z0-9]{36}$/.test(value)) return false;
+  const body = value.slice(value.indexOf("_") + 1, -6);
+  return base62(crc32(body), 6) !== value.slice(-6);
+}
+
 /** Identifiers and expressions: `self.password`, `tokenValue`, `DB_PASSWORD`, `getSecret()`. */
 export function looksLikeIdentifier(value: string): boolean {
   // Dotted member access / module path: config.db.password, this.token, settings.API_KEY.
-  if (/^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/.test(value)) return true;
+  if (/^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/.test(value) && !/\d/.test(value)) return true;
   if (/^[A-Za-z_$][\w$.]*\(.*\)$/.test(value)) return true; // call expression
   if (/^[A-Za-z_$][\w$]*\[[^\]]*\]$/.test(value)) return true; // index expression
   if (/^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/.test(value)) return true; // ENV_VAR_NAME
@@ -260,6 +305,7 @@ export function placeholderReason(raw: string): string | undefined {
   const value = raw.trim();
   if (value.length < 3) return "too short";
   if (/^(.)\1+$/.test(value)) return "one repeated character";
+  if (KNOWN_EXAMPLES.has(value)) return "published example value (RFC 6749/6750)";
   if (/^[xX*•·.#_\-?0]+$/.test(value)) return "mask characters";
   const lower = value.toLowerCase();
   const marker = DUMMY_MARKERS.find((m) => lower.includes(m));
@@ -269,12 +315,18 @@ export function placeholderReason(raw: string): string | undefined {
   if (REFERENCE.test(value)) return "reference to the environment or a secret store";
   if (/^[*&][A-Za-z_][\w-]*$|^![A-Za-z]+$|^[|>][-+]?\d?$/.test(value)) return "YAML alias, tag or block indicator";
   if (value.startsWith("--")) return "command-line flag";
+  if (value.startsWith("#")) return "comment";
+  if (/^[<[]/.test(value)) return "placeholder in brackets";
+  if (/^[-?=+:]/.test(value)) return "shell parameter expansion default or operator";
+  if (failsKnownChecksum(value)) return "checksummed token format with a wrong checksum (a look-alike)";
   if (value.includes("://")) return "URL";
   if (FILE_REFERENCE.test(value)) return "file reference";
   if (UUID.test(value)) return "UUID";
   if (HASH_FORMAT.test(value)) return "password hash or digest";
   if (/^-?\d+(?:\.\d+)?$/.test(value) && value.length <= 5) return "small number";
+  if (/^[~^=<>v]*\d+(?:\.\d+){1,3}(?:[-+][\w.]+)?$/.test(value)) return "version number";
   if (SEQUENCES.test(value)) return "digit sequence";
+  if (RUNS.test(value)) return "keyboard or alphabet run";
   const word = normalise(value);
   if (word.length === 0 && /^[\d\W]+$/.test(value) && value.length < 6) return "no letters";
   if (DUMMY_WORDS.has(word)) return `dummy word "${word}"`;

@@ -31,8 +31,8 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { GitwardError } from "../errors.js";
-import { displayPath } from "../util/display-path.js";
 import type { Finding, ScanWarning, Suppression } from "../types.js";
+import { displayPath } from "../util/display-path.js";
 import type { FilterInput, FindingFilter } from "./filter.js";
 
 export const DEFAULT_BASELINE_FILE = ".gitward-baseline.json";
@@ -176,7 +176,11 @@ export async function parseBaseline(text: string, file: string): Promise<Baselin
   };
   /** Fails at the line of entries[i] (or one of its fields). */
   const failAt = async (i: number, field: string | undefined, message: string): Promise<never> =>
-    fail(await lineOfField(text, shown, field ? ["entries", i, field] : ["entries", i]), field ? `entries[${i}].${field}` : `entries[${i}]`, message);
+    fail(
+      await lineOfField(text, shown, field ? ["entries", i, field] : ["entries", i]),
+      field ? `entries[${i}].${field}` : `entries[${i}]`,
+      message,
+    );
   if (typeof doc !== "object" || doc === null || Array.isArray(doc)) fail(1, "(root)", 'must be an object with "entries"');
   const root = doc as Record<string, unknown>;
   const version = root["gitward-baseline"];
@@ -299,6 +303,10 @@ export class BaselineFilter implements FindingFilter {
   finish(): ScanWarning[] {
     if (this.expiredSeen.size === 0) return [];
     const n = this.expiredSeen.size;
-    return [{ message: `${n} baseline entr${n === 1 ? "y has" : "ies have"} expired in ${this.options.origin}; their findings are reported again` }];
+    return [
+      {
+        message: `${n} baseline entr${n === 1 ? "y has" : "ies have"} expired in ${this.options.origin}; their findings are reported again`,
+      },
+    ];
   }
 }

@@ -134,11 +134,7 @@ export function renderSarif(result: ScanResult, ruleSet: RuleSet, options: Repor
   return `${JSON.stringify(log, null, 2)}\n`;
 }
 
-function toResult(
-  f: Finding,
-  ruleIndex: Map<string, number>,
-  options: ReportOptions,
-): Sarif.Result {
+function toResult(f: Finding, ruleIndex: Map<string, number>, options: ReportOptions): Sarif.Result {
   const where = ruleIndex.get(f.ruleId);
   const shown = f.sensitive && !options.noRedact ? redact(f.secret) : f.secret;
   const text = f.sensitive ? `${sentence(f.message)} Secret: ${shown}` : sentence(f.message);

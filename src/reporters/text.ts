@@ -120,8 +120,15 @@ export function summaryLines(result: ScanResult, options: ReportOptions): string
   const counts = [`${active.length} finding${active.length === 1 ? "" : "s"}`];
   if (active.length > 0) counts.push(`${blocking} blocking, ${warnings} warning${warnings === 1 ? "" : "s"}`);
   if (suppressed > 0) counts.push(`${suppressed} suppressed`);
-  lines.push(
-    `scanned ${what} (${formatBytes(s.bytes)}, ${s.lines} lines) in ${Math.round(s.durationMs)} ms, ${counts.join(", ")}`,
-  );
+  if (options.sourceDescription.startsWith("staged")) {
+    // The pre-commit summary counts what a developer thinks in: files and the lines they added.
+    lines.push(
+      `scanned ${s.files} ${options.sourceDescription}, ${s.lines} added line${s.lines === 1 ? "" : "s"} (${formatBytes(s.bytes)}) in ${Math.round(s.durationMs)} ms, ${counts.join(", ")}`,
+    );
+  } else {
+    lines.push(
+      `scanned ${what} (${formatBytes(s.bytes)}, ${s.lines} lines) in ${Math.round(s.durationMs)} ms, ${counts.join(", ")}`,
+    );
+  }
   return lines;
 }

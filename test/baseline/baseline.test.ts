@@ -47,7 +47,9 @@ describe("gitward baseline", () => {
     expect(entryLines[0]).not.toMatch(/line|date|time/i);
     expect(entries(r)).toEqual([{ path: "app/.env", ruleId: "aws-access-key-id", secretHash: sha256(K1) }]);
     // One entry per line, each ending with a comma, then the null sentinel.
-    expect(text).toMatch(/\n {4}\{"path": "app\/\.env", "ruleId": "aws-access-key-id", "secretHash": "[0-9a-f]{64}"\},\n {4}null\n/);
+    expect(text).toMatch(
+      /\n {4}\{"path": "app\/\.env", "ruleId": "aws-access-key-id", "secretHash": "[0-9a-f]{64}"\},\n {4}null\n/,
+    );
     expect(r.read(".gitattributes")).toContain("/.gitward-baseline.json merge=union");
 
     const scan = await runCli(["scan"], r.dir);
@@ -94,10 +96,7 @@ describe("gitward baseline", () => {
     await runCli(["baseline", "create", "--reason", "legacy", "--owner", "@platform", "--expires", "2999-12-31"], r.dir);
     const doc = readDoc(r);
     // Expire one entry by hand, as a reviewer would.
-    const text = r.read(".gitward-baseline.json").replace(
-      new RegExp(`("path": "a\\.env".*?"expires": )"2999-12-31"`),
-      '$1"2001-02-03"',
-    );
+    const text = r.read(".gitward-baseline.json").replace(/("path": "a\.env".*?"expires": )"2999-12-31"/, '$1"2001-02-03"');
     expect(text).not.toBe(r.read(".gitward-baseline.json"));
     r.write(".gitward-baseline.json", text);
     expect(doc.entries.filter(Boolean)).toHaveLength(2);
@@ -294,9 +293,9 @@ describe("baseline format", () => {
 
   it("rejects impossible dates and unknown fields", async () => {
     const bad = (entry: string) => `{"entries": [\n${entry},\nnull]}`;
-    await expect(parseBaseline(bad(`{"path":"a","ruleId":"r","secretHash":"${h("x")}","expires":"2030-02-30"}`), "b.json")).rejects.toThrow(
-      "b.json:2: entries[0].expires: must be a date YYYY-MM-DD",
-    );
+    await expect(
+      parseBaseline(bad(`{"path":"a","ruleId":"r","secretHash":"${h("x")}","expires":"2030-02-30"}`), "b.json"),
+    ).rejects.toThrow("b.json:2: entries[0].expires: must be a date YYYY-MM-DD");
     await expect(parseBaseline(bad(`{"path":"a","ruleId":"r","secretHash":"${h("x")}","line":3}`), "b.json")).rejects.toThrow(
       'b.json:2: entries[0]: unknown field "line"',
     );

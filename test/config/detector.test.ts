@@ -57,7 +57,7 @@ describe("createConfigDetector", () => {
     const cred = out.findings.find((f) => f.ruleId === "container-default-credentials");
     expect(cred).toMatchObject({
       startLine: 5,
-      secret: "POSTGRES_PASSWORD=postgres",
+      secret: "POSTGRES_PASSWORD=postgres", // gitward:allow generic-secret -- test expectation, not a credential
       sensitive: true,
       lineText: "      - POSTGRES_PASSWORD=postgres",
     });

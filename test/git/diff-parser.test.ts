@@ -7,7 +7,31 @@ import { runGit } from "../../src/git/run-git.js";
 import { parseDiff, quoteCPath, readLines, unquoteCPath } from "../../src/sources/diff-parser.js";
 import { DIFF_FLAGS } from "../../src/sources/staged.js";
 
-const NAME_CHARS = ["a", "b", "Z", "0", " ", '"', "'", "\n", "\t", "\\", "-", "ü", "é", "日", "😀", "*", "?", "[", "#", "\r", "\u0001", "+", "@"];
+const NAME_CHARS = [
+  "a",
+  "b",
+  "Z",
+  "0",
+  " ",
+  '"',
+  "'",
+  "\n",
+  "\t",
+  "\\",
+  "-",
+  "ü",
+  "é",
+  "日",
+  "😀",
+  "*",
+  "?",
+  "[",
+  "#",
+  "\r",
+  "\u0001",
+  "+",
+  "@",
+];
 const nameArb = fc
   .array(fc.constantFrom(...NAME_CHARS), { minLength: 1, maxLength: 12 })
   .map((cs) => cs.join(""))
@@ -106,10 +130,13 @@ describe("DiffParser (property)", () => {
           fc.record({
             name: nameArb,
             oldCount: fc.nat(6),
-            inserts: fc.array(fc.record({ at: fc.nat(6), text: fc.string({ maxLength: 20 }).map((s) => s.replace(/[\n\r\0]/g, "")) }), {
-              minLength: 1,
-              maxLength: 4,
-            }),
+            inserts: fc.array(
+              fc.record({ at: fc.nat(6), text: fc.string({ maxLength: 20 }).map((s) => s.replace(/[\n\r\0]/g, "")) }),
+              {
+                minLength: 1,
+                maxLength: 4,
+              },
+            ),
             crlf: fc.boolean(),
           }),
           { selector: (f) => f.name, minLength: 1, maxLength: 4 },
@@ -123,12 +150,27 @@ describe("DiffParser (property)", () => {
             const model = specs.map((s, k) => {
               const old = Array.from({ length: s.oldCount }, (_, i) => `old ${k} ${i}`);
               // Inserted lines are unique so the minimal diff is exactly the insertions.
-              const inserts = s.inserts.map((ins, j) => ({ at: Math.min(ins.at, old.length), text: `new ${k}.${j} ${ins.text}` }));
+              const inserts = s.inserts.map((ins, j) => ({
+                at: Math.min(ins.at, old.length),
+                text: `new ${k}.${j} ${ins.text}`,
+              }));
               return { name: s.name, old, inserts, crlf: s.crlf };
             });
             for (const m of model) writeFileSync(join(dir, m.name), m.old.map((l) => l + eol(m.crlf)).join(""));
             await git(["-c", "user.name=t", "-c", "user.email=t@e", "add", "-A"]);
-            await git(["-c", "user.name=t", "-c", "user.email=t@e", "-c", "core.autocrlf=false", "commit", "-q", "--allow-empty", "-m", "base"]);
+            await git([
+              "-c",
+              "user.name=t",
+              "-c",
+              "user.email=t@e",
+              "-c",
+              "core.autocrlf=false",
+              "commit",
+              "-q",
+              "--allow-empty",
+              "-m",
+              "base",
+            ]);
             for (const m of model) {
               const lines = [...m.old];
               const sorted = [...m.inserts].map((x, j) => ({ ...x, j })).sort((a, b) => a.at - b.at || a.j - b.j);
@@ -145,7 +187,11 @@ describe("DiffParser (property)", () => {
             for (const m of model) {
               const p = parsed.find((f) => f.path === m.name);
               expect(p, `file ${JSON.stringify(m.name)}`).toBeDefined();
-              const e = expected({ old: m.old, inserts: [...m.inserts].map((x, j) => ({ ...x, j })).sort((a, b) => a.at - b.at || a.j - b.j), crlf: m.crlf });
+              const e = expected({
+                old: m.old,
+                inserts: [...m.inserts].map((x, j) => ({ ...x, j })).sort((a, b) => a.at - b.at || a.j - b.j),
+                crlf: m.crlf,
+              });
               expect(p?.added).toEqual(e.added);
               expect(p?.lineNumbers).toEqual(e.numbers);
             }
@@ -201,7 +247,17 @@ describe("DiffParser (property)", () => {
       "\\ No newline at end of file",
     ].join("\n");
     const files = parseDiff(diff);
-    expect(files.map((f) => [f.status, f.path, f.oldPath ?? "", f.binary, f.newMode ?? "", f.added.join("|"), f.lineNumbers.join(",")])).toEqual([
+    expect(
+      files.map((f) => [
+        f.status,
+        f.path,
+        f.oldPath ?? "",
+        f.binary,
+        f.newMode ?? "",
+        f.added.join("|"),
+        f.lineNumbers.join(","),
+      ]),
+    ).toEqual([
       ["renamed", 'new "name"', "old name", false, "100644", "added", "4"],
       ["deleted", "gone", "", false, "", "", ""],
       ["added", "img.png", "", true, "100644", "", ""],

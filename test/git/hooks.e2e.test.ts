@@ -34,7 +34,11 @@ function project(): TempRepo {
 
 /** Runs git like a user would: hooks enabled, output captured. */
 function git(r: TempRepo, args: string[], env: Record<string, string> = {}) {
-  const p = spawnSync("git", args, { cwd: r.dir, encoding: "utf8", env: { ...process.env, ...GIT_ENV, NO_COLOR: "1", CI: "true", ...env } });
+  const p = spawnSync("git", args, {
+    cwd: r.dir,
+    encoding: "utf8",
+    env: { ...process.env, ...GIT_ENV, NO_COLOR: "1", CI: "true", ...env },
+  });
   return { code: p.status ?? -1, out: `${p.stdout}${p.stderr}` };
 }
 
@@ -127,10 +131,18 @@ describe("husky", () => {
     mkdirSync(join(r.dir, ".husky"));
     writeFileSync(join(r.dir, ".husky/pre-commit"), "echo existing-husky-step\n");
     // Initialise husky exactly as `npx husky` does.
-    const init = spawnSync(process.execPath, ["--input-type=module", "-e", `import h from ${JSON.stringify(join(ROOT, "node_modules/husky/index.js"))}; console.log(h());`], {
-      cwd: r.dir,
-      encoding: "utf8",
-    });
+    const init = spawnSync(
+      process.execPath,
+      [
+        "--input-type=module",
+        "-e",
+        `import h from ${JSON.stringify(join(ROOT, "node_modules/husky/index.js"))}; console.log(h());`,
+      ],
+      {
+        cwd: r.dir,
+        encoding: "utf8",
+      },
+    );
     expect(init.status).toBe(0);
     expect(r.git("config", "core.hooksPath").trim()).toBe(".husky/_");
     const inst = runBin(["install", "--pre-push"], r.dir);

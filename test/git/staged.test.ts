@@ -274,7 +274,7 @@ describe("gitward staged", () => {
     r.git("add", "-A");
     const out = await runCli(["scan", "--staged"], r.dir);
     expect(out.code).toBe(1);
-    expect(out.stdout).toMatch(/scanned 1 staged file \(\d+ B, 1 lines\) in \d+ ms/);
+    expect(out.stdout).toMatch(/scanned 1 staged file, 1 added line \(\d+ B\) in \d+ ms/);
     expect(out.stderr).toMatch(/--no-verify/);
   });
 
@@ -289,7 +289,8 @@ describe("gitward staged", () => {
   it("outside a work tree: a clear error, exit 2", async () => {
     const bare = createRepo({ bare: true });
     repos.push(bare);
-    const out = await runCli(["staged", "--no-config"], bare.dir);
+    const withConfig = repo();
+    const out = await runCli(["staged", "--config", join(withConfig.dir, ".gitward.yaml")], bare.dir);
     expect(out.code).toBe(2);
     expect(out.stderr).toMatch(/not inside a git work tree/);
   });

@@ -68,9 +68,7 @@ export async function baselineCommand(args: BaselineArgs, io: CliIO): Promise<nu
   const setup = await prepareScan(setupOptionsFrom(args, io.cwd));
   for (const w of setup.warnings) io.stderr(`warning: ${w.message}\n`);
   const scanRoot = setup.repoRoot ?? io.cwd;
-  const absFile = args.file
-    ? resolve(io.cwd, args.file)
-    : (setup.config.baseline ?? join(scanRoot, DEFAULT_BASELINE_FILE));
+  const absFile = args.file ? resolve(io.cwd, args.file) : (setup.config.baseline ?? join(scanRoot, DEFAULT_BASELINE_FILE));
   const root = baselineRoot(setup.repoRoot, absFile);
   const origin = baselineOrigin(root, absFile);
   const exists = existsSync(absFile);
