@@ -82,7 +82,12 @@ export async function run(argvIn: string[], ioIn: CliIO): Promise<number> {
           })
           .option("stdin-filename", { type: "string", describe: "Path to report (and to select rules by) for stdin" })
           .option("staged", { type: "boolean", default: false, describe: "Scan what is staged (same as gitward staged)" })
-          .option("no-ignore", { type: "boolean", default: false, describe: "Also scan files that .gitignore excludes" })
+          // Declared as "ignore" so that yargs' --no-ignore negation works under strict mode.
+          .option("ignore", {
+            type: "boolean",
+            default: true,
+            describe: "Honour .gitignore (--no-ignore also scans ignored files)",
+          })
           .option("scan-all", { type: "boolean", default: false, describe: "Also scan minified bundles and lockfile hashes" }),
       choose(async () => {
         return async (args: Record<string, unknown>, io: CliIO) => {

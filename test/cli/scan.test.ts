@@ -74,6 +74,14 @@ describe("gitward scan", () => {
     expect(r.stdout).not.toContain("\u001b[");
   });
 
+  it("scans .gitignore'd files with --no-ignore", async () => {
+    const r = await runCli(["scan", "ignored", "--no-ignore", "--format", "json"], repo.dir);
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout).findings.map((f: { path: string; startLine: number }) => [f.path, f.startLine])).toEqual([
+      ["ignored/leak.env", 1],
+    ]);
+  });
+
   it("exits 0 on a clean tree and honours the documented example key allowlist", async () => {
     const r = await runCli(["scan", "docs"], repo.dir);
     expect(r.code).toBe(0);

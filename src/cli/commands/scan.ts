@@ -14,7 +14,7 @@ import { type ScanArgs, setupOptionsFrom } from "../scan-options.js";
 export interface ScanCommandArgs extends ScanArgs {
   paths: string[];
   stdinFilename?: string;
-  noIgnore: boolean;
+  ignore: boolean;
   scanAll: boolean;
 }
 
@@ -32,7 +32,7 @@ export async function scanCommand(args: ScanCommandArgs, io: CliIO): Promise<num
       paths,
       maxFileSize: setup.config.maxFileSize,
       excludePaths: setup.config.allowlist.paths,
-      noIgnore: args.noIgnore,
+      noIgnore: args.ignore === false,
       scanAll: args.scanAll,
     });
   }
