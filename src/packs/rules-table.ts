@@ -13,6 +13,17 @@ function cell(text: string): string {
   return text.replace(/\|/g, "\\|").replace(/\s+/g, " ").trim();
 }
 
+/**
+ * A Markdown table with its columns padded to equal width: the layout the
+ * repository's formatter (biome) gives tables, so the lint and the up-to-date
+ * check agree on one text.
+ */
+function table(header: string[], rows: string[][]): string[] {
+  const widths = header.map((h, c) => Math.max(3, h.length, ...rows.map((r) => (r[c] ?? "").length)));
+  const line = (cells: string[]) => `| ${cells.map((v, c) => v.padEnd(widths[c] as number)).join(" | ")} |`;
+  return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)];
+}
+
 export function renderRulesTable(packs: LoadedPack[]): string {
   const out: string[] = [];
   const config = packs.filter((p) => p.rules.some((r) => r.kind === "config"));
@@ -21,7 +32,7 @@ export function renderRulesTable(packs: LoadedPack[]): string {
   out.push(`### Config rules by file type (${count(config)} rules)`, "");
   for (const pack of config) {
     out.push(`#### ${pack.description ? cell(pack.description) : pack.name} (\`${pack.name}\`)`, "");
-    out.push("| rule | severity | file types | what it catches |", "| --- | --- | --- | --- |");
+    const rows: string[][] = [];
     for (const rule of pack.rules) {
       const r = rule as ConfigRuleSpec;
       const types = Array.isArray(r.fileTypes)
@@ -29,15 +40,13 @@ export function renderRulesTable(packs: LoadedPack[]): string {
         : Array.isArray(r.files)
           ? (r.files as string[]).join(", ")
           : "";
-      out.push(`| \`${r.id}\` | ${r.severity} | ${cell(types)} | ${cell(r.description)} |`);
+      rows.push([`\`${r.id}\``, r.severity, cell(types), cell(r.description)]);
     }
-    out.push("");
+    out.push(...table(["rule", "severity", "file types", "what it catches"], rows), "");
   }
   out.push(`### Secret rules by provider (${count(secret)} rules)`, "");
-  out.push("| pack | rules |", "| --- | --- |");
-  for (const pack of secret) {
-    out.push(`| \`${pack.name}\` (${pack.rules.length}) | ${pack.rules.map((r) => `\`${r.id}\``).join(", ")} |`);
-  }
+  const rows = secret.map((pack) => [`\`${pack.name}\` (${pack.rules.length})`, pack.rules.map((r) => `\`${r.id}\``).join(", ")]);
+  out.push(...table(["pack", "rules"], rows));
   out.push("", "`gitward explain <rule-id>` prints any rule's documentation: why it matters, how to fix, how to allow.");
   return out.join("\n");
 }
