@@ -13,7 +13,6 @@
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { builtinSecretRules } from "./export-regexes.mjs";
 import { GITWARD_ROOT, gitEnv } from "./lib/paths.mjs";
 import { realRepo } from "./lib/repos.mjs";
 import { median, medianRatio } from "./lib/stats.mjs";
@@ -61,17 +60,11 @@ export async function run({ runs, quick, log }) {
   const dist = (p) => pathToFileURL(join(GITWARD_ROOT, "dist", p)).href;
   const { PatternEngine } = await import(dist("detectors/pattern-engine.js"));
   const { KeywordAutomaton } = await import(dist("detectors/keyword-automaton.js"));
-  const specs = builtinSecretRules();
-  const asLoaded = (spec) => ({
-    spec,
-    pack: "builtin",
-    packVersion: "0",
-    file: "builtin",
-    mode: "block",
-    severity: spec.severity,
-    overrides: [],
-  });
-  const full = specs.map(asLoaded);
+  // The secret rules as the CLI loads them: from the built-in pack cache, with their scan scopes.
+  const { loadBuiltinPacks } = await import(dist("packs/builtin-packs.js"));
+  const { buildRuleSet } = await import(dist("packs/rule-set.js"));
+  const full = buildRuleSet(await loadBuiltinPacks()).secretRules;
+  const specs = full.map((r) => r.spec);
   const small = subset(full, 50);
   const { dir } = realRepo(log);
   const corpusBytes = quick ? 4e6 : 16e6;

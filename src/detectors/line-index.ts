@@ -54,6 +54,17 @@ export class LineIndex {
     return this.text.slice(start, next === undefined ? this.text.length : next - 1);
   }
 
+  /** Offset of the first character of a text line. */
+  lineStart(textLine: number): number {
+    return this.starts[textLine] ?? this.text.length;
+  }
+
+  /** Offset just past a text line's last character (its "\n", or the end of the text). */
+  lineEnd(textLine: number): number {
+    const next = this.starts[textLine + 1];
+    return next === undefined ? this.text.length : next - 1;
+  }
+
   get lineCount(): number {
     return this.starts.length;
   }

@@ -6,13 +6,16 @@
  *
  * Each stage can drop a candidate; with a tracer attached (`--debug`) every
  * drop is reported with its stage and reason.
+ *
+ * In large fragments a rule whose scan scope is "lines" (detectors/scan-scope.ts)
+ * runs only over the lines around its keywords' hits, not the whole fragment.
  */
 import micromatch from "micromatch";
 import type { LoadedRule, SecretRuleSpec } from "../packs/pack-types.js";
 import type { Fragment, ScanWarning, SkipNotice, Tracer } from "../types.js";
 import type { Detector, DetectorOutput, RawFinding } from "./detector.js";
 import { passesEntropy } from "./entropy.js";
-import { KeywordAutomaton } from "./keyword-automaton.js";
+import { KeywordAutomaton, KeywordHits } from "./keyword-automaton.js";
 import { LineIndex } from "./line-index.js";
 import { budgetFromEnv, RegexBudget } from "./regex-budget.js";
 import { getValidator, type Validator } from "./validators.js";
@@ -30,7 +33,30 @@ interface CompiledRule {
   stopwords: string[];
   requires: { regex: RegExp; within: number } | undefined;
   fallback: boolean;
+  /** Lines either side of a keyword hit that can hold a match; -1: run over the whole fragment. */
+  contextLines: number;
+  /** Bounded match length and lookaround reach, for character windows on long lines. */
+  span: { length: number; behind: number; ahead: number } | undefined;
+  /** Does every match contain a keyword (else the keyword is a companion's, found nearby)? */
+  keywordInMatch: boolean;
+  /** Ids of the rule's keywords in the automaton. */
+  keywordIds: number[];
 }
+
+/**
+ * Fragments shorter than this are scanned whole by every candidate rule:
+ * windows only pay off when they skip a lot of text.
+ */
+const WINDOW_MIN_TEXT = 4096;
+/** Lines longer than this (minified code) get character windows where a rule allows them. */
+const LONG_LINE = 1024;
+/**
+ * On a long line, how far from a companion's keyword a match may start or end
+ * (rules whose keyword is context, e.g. an access key id near its secret).
+ */
+export const NEAR_CHARS = 2048;
+/** When a rule's windows would cover more than this share of the text, scan it whole. */
+const WINDOW_MAX_SHARE = 0.5;
 
 /** A secret must be at least this long to be reported; shorter groups are noise (or empty). */
 const MIN_SECRET_LENGTH = 1;
@@ -65,7 +91,7 @@ function compileGlobs(include: string[], exclude: string[]): (path: string) => b
   return (path) => (inc ? inc(path) : true) && !(exc?.(path) ?? false);
 }
 
-function compileRule(rule: LoadedRule<SecretRuleSpec>): CompiledRule {
+function compileRule(rule: LoadedRule<SecretRuleSpec>, keywordIds: number[]): CompiledRule {
   const spec = rule.spec;
   // "d" gives group offsets, so a secret group's column is exact.
   const regex = new RegExp(spec.regex, `gd${spec.flags ?? ""}`);
@@ -86,6 +112,10 @@ function compileRule(rule: LoadedRule<SecretRuleSpec>): CompiledRule {
     stopwords: (spec.allowlist?.stopwords ?? []).map((s) => s.toLowerCase()),
     requires: spec.requires ? { regex: new RegExp(spec.requires.regex), within: spec.requires.withinLines ?? 5 } : undefined,
     fallback: spec.fallback === true,
+    contextLines: rule.scope?.mode === "lines" ? rule.scope.context : -1,
+    span: rule.scope?.mode === "lines" ? rule.scope.span : undefined,
+    keywordInMatch: rule.scope?.mode === "lines" ? rule.scope.keywordInMatch : false,
+    keywordIds,
   };
 }
 
@@ -98,18 +128,19 @@ export class PatternEngine implements Detector {
   /** Rules with no keywords run on every fragment (the linter warns about them). */
   private readonly alwaysRun: number[];
   private readonly found: Uint8Array;
+  private readonly hits: KeywordHits;
   /** Per-rule, per-fragment regex time budget (see regex-budget.ts). */
   private readonly budget: RegexBudget;
 
   constructor(rules: readonly LoadedRule<SecretRuleSpec>[], options: { budget?: RegexBudget } = {}) {
-    this.rules = rules.map(compileRule);
     this.budget = options.budget ?? new RegexBudget(budgetFromEnv());
     const keywordIds = new Map<string, number>();
     const keywordRules: number[][] = [];
     this.alwaysRun = [];
-    this.rules.forEach((rule, index) => {
+    this.rules = rules.map((rule, index) => {
       const keywords = rule.spec.keywords ?? [];
       if (keywords.length === 0) this.alwaysRun.push(index);
+      const ids: number[] = [];
       for (const raw of keywords) {
         const keyword = raw.toLowerCase();
         let id = keywordIds.get(keyword);
@@ -119,11 +150,14 @@ export class PatternEngine implements Detector {
           keywordRules.push([]);
         }
         keywordRules[id]?.push(index);
+        ids.push(id);
       }
+      return compileRule(rule, ids);
     });
     this.automaton = new KeywordAutomaton([...keywordIds.keys()]);
     this.keywordRules = keywordRules;
     this.found = new Uint8Array(keywordIds.size);
+    this.hits = new KeywordHits(keywordIds.size);
   }
 
   get ruleCount(): number {
@@ -134,7 +168,8 @@ export class PatternEngine implements Detector {
   private candidateRules(text: string): number[] {
     const found = this.found;
     found.fill(0);
-    const hits = this.automaton.scan(text, found);
+    this.hits.reset();
+    const hits = this.automaton.scan(text, found, text.length >= WINDOW_MIN_TEXT ? this.hits : undefined);
     if (hits === 0) return this.alwaysRun;
     const selected = new Uint8Array(this.rules.length);
     for (const i of this.alwaysRun) selected[i] = 1;
@@ -173,24 +208,41 @@ export class PatternEngine implements Detector {
         if (notice) skipped.push(notice);
         continue;
       }
-      const regex = rule.regex;
-      regex.lastIndex = 0;
       const started = performance.now();
       let elapsed = 0;
       let stopped = false;
-      for (let m = regex.exec(text); m !== null; m = regex.exec(text)) {
-        elapsed = performance.now() - started;
-        if (elapsed > limit) {
-          stopped = true;
-          break;
-        }
-        if (m[0].length === 0) {
-          regex.lastIndex++;
-          continue;
-        }
+      // The whole fragment, or the windows around the rule's keyword hits.
+      let windows: number[] | undefined;
+      if (text.length >= WINDOW_MIN_TEXT && rule.contextLines >= 0) {
         index ??= new LineIndex(text, fragment);
-        const finding = this.examine(rule, m, fragment, index, trace);
-        if (finding) findings.push(finding);
+        windows = this.windows(rule, text, index);
+      }
+      for (let w = 0; w < (windows ? windows.length : 4) && !stopped; w += 4) {
+        const from = windows ? (windows[w] as number) : 0;
+        const to = windows ? (windows[w + 1] as number) : text.length;
+        const acceptFrom = windows ? (windows[w + 2] as number) : 0;
+        const acceptTo = windows ? (windows[w + 3] as number) : text.length;
+        const subject = windows ? text.slice(from, to) : text;
+        const regex = rule.regex;
+        regex.lastIndex = 0;
+        for (let m = regex.exec(subject); m !== null; m = regex.exec(subject)) {
+          elapsed = performance.now() - started;
+          if (elapsed > limit) {
+            stopped = true;
+            break;
+          }
+          if (m[0].length === 0) {
+            regex.lastIndex++;
+            continue;
+          }
+          if (from + m.index < acceptFrom || from + m.index + m[0].length > acceptTo) {
+            regex.lastIndex = m.index + 1; // shaped by the window's cut: retry from the next position
+            continue;
+          }
+          index ??= new LineIndex(text, fragment);
+          const finding = this.examine(rule, m, from, fragment, index, trace);
+          if (finding) findings.push(finding);
+        }
       }
       if (!stopped) elapsed = performance.now() - started;
       if (elapsed > limit) {
@@ -209,10 +261,87 @@ export class PatternEngine implements Detector {
     };
   }
 
+  /**
+   * The text ranges holding every possible match of a "lines"-scoped rule, as
+   * flat [from, to, acceptFrom, acceptTo, ...] offsets: each keyword hit's
+   * line ± the rule's context lines, with the line breaks on either side
+   * included so boundaries and lookarounds see the same neighbours as in the
+   * full text. On a very long line a rule with a bounded span gets a character
+   * window around the hit instead, cut with enough context for its
+   * lookarounds; a match there counts only if it lies within
+   * [acceptFrom, acceptTo] (others are artefacts of the cut). Undefined when
+   * the windows would cover most of the text anyway.
+   */
+  private windows(rule: CompiledRule, text: string, index: LineIndex): number[] | undefined {
+    const positions: number[] = [];
+    for (const id of rule.keywordIds) this.hits.collect(id, positions);
+    if (rule.keywordIds.length > 1) positions.sort((a, b) => a - b);
+    const n = text.length;
+    const ctx = rule.contextLines;
+    const span = rule.span;
+    const behind = span ? Math.max(1, span.behind) : 0;
+    const ahead = span ? Math.max(1, span.ahead) : 0;
+    const last = index.lineCount - 1;
+    const out: number[] = [];
+    let covered = 0;
+    let from = -1;
+    let to = -1;
+    let acceptFrom = -1;
+    let acceptTo = -1;
+    const add = (f: number, t: number, af: number, at: number) => {
+      if (from >= 0 && f <= to) {
+        from = Math.min(from, f);
+        acceptFrom = Math.min(acceptFrom, af);
+        if (t >= to) acceptTo = t === to ? Math.max(acceptTo, at) : at;
+        to = Math.max(to, t);
+        return;
+      }
+      if (from >= 0) {
+        out.push(from, to, acceptFrom, acceptTo);
+        covered += to - from;
+      }
+      from = f;
+      to = t;
+      acceptFrom = af;
+      acceptTo = at;
+    };
+    for (const p of positions) {
+      if (covered > n * WINDOW_MAX_SHARE) return undefined;
+      const line = index.textLine(p);
+      const lineStart = index.lineStart(line);
+      const lineEnd = index.lineEnd(line);
+      if (span && lineEnd - lineStart > LONG_LINE) {
+        // Matches start in [first, p] and end by `end` (keyword in the match), or lie within NEAR_CHARS.
+        const first = rule.keywordInMatch ? p + 1 - span.length : p - NEAR_CHARS;
+        const end = rule.keywordInMatch ? p + span.length : p + NEAR_CHARS;
+        let f = first - behind;
+        let t = end + ahead;
+        let at = end;
+        if (ctx === 0) {
+          f = Math.max(f, lineStart - 1);
+          if (t >= lineEnd + 1) t = at = lineEnd + 1;
+        }
+        if (t >= n) t = at = n;
+        f = Math.max(0, f);
+        add(f, t, Math.max(f, first), at);
+      } else {
+        const f = Math.max(0, index.lineStart(Math.max(0, line - ctx)) - 1);
+        const t = Math.min(n, index.lineEnd(Math.min(last, line + ctx)) + 1);
+        add(f, t, f, t);
+      }
+    }
+    if (from >= 0) {
+      out.push(from, to, acceptFrom, acceptTo);
+      covered += to - from;
+    }
+    return covered > n * WINDOW_MAX_SHARE ? undefined : out;
+  }
+
   /** Runs the post-regex stages on one match; returns the finding or undefined (traced). */
   private examine(
     rule: CompiledRule,
     m: RegExpExecArray,
+    offset: number,
     fragment: Fragment,
     index: LineIndex,
     trace: Tracer | undefined,
@@ -227,8 +356,8 @@ export class PatternEngine implements Detector {
     if (secret === undefined || span === undefined || secret.length < MIN_SECRET_LENGTH) {
       return drop("secret-group", `group ${rule.secretGroup} did not participate`);
     }
-    const start = index.position(span[0]);
-    const end = index.position(span[1]);
+    const start = index.position(span[0] + offset);
+    const end = index.position(span[1] + offset);
     const lineText = index.lineText(start.textLine);
     let entropy: number | undefined;
     if (rule.entropy !== undefined) {

@@ -3,7 +3,9 @@
  * and field, e.g.
  *   patterns/slack.yaml:42: slack-bot-token: secretGroup: 2 but the regex has 1 group
  */
+
 import { readFileSync } from "node:fs";
+import { analyseScanScope, type ScanScope } from "../detectors/scan-scope.js";
 import { GitwardError } from "../errors.js";
 import { displayPath, formatProblem, type PackProblem } from "../util/display-path.js";
 import { validateAgainstSchema } from "../util/schema-validator.js";
@@ -74,7 +76,15 @@ export async function loadPackFromText(file: string, text: string): Promise<Load
     ...(spec.description ? { description: spec.description } : {}),
     ...(spec.tests ? { tests: spec.tests } : {}),
     rules: spec.rules,
+    scopes: scanScopes(spec.rules),
   };
+}
+
+/** Where each secret rule must run in a fragment (stored in the built-in pack cache). */
+function scanScopes(rules: RuleSpec[]): Record<string, ScanScope> {
+  const scopes: Record<string, ScanScope> = {};
+  for (const rule of rules) if (rule.kind !== "config") scopes[rule.id] = analyseScanScope(rule as SecretRuleSpec);
+  return scopes;
 }
 
 export async function loadPackFile(file: string): Promise<LoadedPack> {

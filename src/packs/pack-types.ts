@@ -3,6 +3,7 @@
  * authoritative description (editors autocomplete from it and the loader
  * validates with it); keep the two in step.
  */
+import type { ScanScope } from "../detectors/scan-scope.js";
 import type { RuleMode, Severity } from "../types.js";
 
 export interface RuleDocs {
@@ -104,6 +105,8 @@ export interface PackSpec {
   /** Files with extra test inputs: `{file, expect: [{rule, line}]}`. */
   tests?: PackTestFile[];
   rules: RuleSpec[];
+  /** Scan scope of each secret rule, by rule id, computed when the pack loads. */
+  scopes?: Record<string, ScanScope>;
 }
 
 export interface PackTestFile {
@@ -121,6 +124,8 @@ export interface LoadedRule<S extends RuleSpec = RuleSpec> {
   severity: Severity;
   /** Layers that changed this rule ("org.yaml: severity high"), for `gitward rules`. */
   overrides: string[];
+  /** Where in a fragment a secret rule's regex must run (see detectors/scan-scope.ts); absent: everywhere. */
+  scope?: ScanScope;
 }
 
 export interface LoadedPack {
@@ -130,4 +135,6 @@ export interface LoadedPack {
   description?: string;
   tests?: PackTestFile[];
   rules: RuleSpec[];
+  /** Scan scope of each secret rule, by rule id, computed when the pack loads. */
+  scopes?: Record<string, ScanScope>;
 }

@@ -47,6 +47,7 @@ export function buildRuleSet(
         mode: spec.mode ?? "block",
         severity: spec.severity,
         overrides: [],
+        ...(pack.scopes?.[spec.id] ? { scope: pack.scopes[spec.id] } : {}),
       });
     }
   }
