@@ -134,12 +134,16 @@ export interface SkipNotice {
     | "submodule"
     | "lfs-pointer"
     | "unreadable"
+    | "unparsable"
+    | "templated"
     | "ignored"
     | "other";
   detail: string;
   /**
-   * Fail-closed: an unintended skip (unreadable file, parse failure) makes the
-   * run exit 2 unless the user allowed it; intended skips (binary, lockfile) do not.
+   * Fail-closed: an unintended skip (unreadable file, a config file that does
+   * not parse, a rule that could not finish) makes the run exit 2 unless the
+   * user allowed it (--allow-skip); intended skips (binary, lockfile, templated
+   * config) do not.
    */
   fatal: boolean;
 }

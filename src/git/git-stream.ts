@@ -14,10 +14,10 @@ export interface GitStream {
   done: Promise<{ code: number; stderr: string }>;
 }
 
-export function spawnGit(args: string[], cwd: string, extraConfig: string[] = []): GitStream {
+export function spawnGit(args: string[], cwd: string, extraConfig: string[] = [], extraEnv: NodeJS.ProcessEnv = {}): GitStream {
   const child = spawn("git", [...SAFE_GIT_CONFIG, ...extraConfig, ...args], {
     cwd,
-    env: gitEnv(),
+    env: gitEnv(extraEnv),
     stdio: ["pipe", "pipe", "pipe"],
   });
   const err: Buffer[] = [];

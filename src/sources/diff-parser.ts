@@ -12,6 +12,16 @@
  *
  * Requirements on the git invocation: `--src-prefix=a/ --dst-prefix=b/`,
  * `--no-color`, `--full-index` (for blob ids), and not a combined diff (`--cc`).
+ *
+ * Merge commits come as a remerge diff (`git log --diff-merges=remerge`): the
+ * recorded merge compared with git's own automatic re-merge of the parents. Its
+ * extra headers (`remerge CONFLICT (content): Merge conflict in f`, `remerge
+ * warning: ...`) sit between `diff --git` and the hunks and are ignored; a
+ * path with only such headers has no added lines. The conflict markers and the
+ * two sides' text of a conflicted region are removed lines, and what the merge
+ * author wrote instead is added, with line numbers in the merged file. With
+ * `trackRemoved` set, removed lines are kept in `removed` so that the caller
+ * can tell a resolution that took a parent's line from one that wrote a new one.
  */
 
 export type DiffStatus = "added" | "modified" | "deleted" | "renamed" | "copied";
@@ -36,6 +46,8 @@ export interface DiffFile {
   wholeFile: boolean;
   /** The new file does not end with a newline. */
   noNewlineAtEnd: boolean;
+  /** Removed lines, without the leading "-" (only when the parser's `trackRemoved` is set). */
+  removed?: string[];
 }
 
 const ZERO_BLOB = /^0+$/;
@@ -155,6 +167,8 @@ export class DiffParser {
   private newLeft = 0;
   private nextNew = 0;
   private lastWasAdded = false;
+  /** Keep removed lines in `DiffFile.removed` (merge commits: see the module comment). */
+  trackRemoved = false;
 
   constructor(private readonly onFile: (file: DiffFile) => void) {}
 
@@ -173,6 +187,10 @@ export class DiffParser {
         this.newLeft--;
         this.lastWasAdded = true;
       } else if (c === 45 /* - */) {
+        if (this.trackRemoved) {
+          cur.file.removed ??= [];
+          cur.file.removed.push(line.slice(1));
+        }
         this.oldLeft--;
         this.lastWasAdded = false;
       } else if (c === 32 /* space */) {
@@ -295,9 +313,11 @@ export class DiffParser {
 
 /**
  * Splits a byte stream into lines at "\n" only (a "\r" before it stays part of
- * the line, as CRLF files need) and decodes each line as UTF-8.
+ * the line, as CRLF files need) and decodes each line as UTF-8. Lines come in
+ * batches, one per chunk read: a history's patch has millions of lines, and an
+ * async generator that yields each one pays a promise and a microtask per line.
  */
-export async function* readLines(stream: AsyncIterable<Buffer | string>): AsyncGenerator<string> {
+export async function* readLineBatches(stream: AsyncIterable<Buffer | string>): AsyncGenerator<string[]> {
   let rest: Buffer | undefined;
   for await (const chunk of stream) {
     let buf = typeof chunk === "string" ? Buffer.from(chunk) : chunk;
@@ -305,14 +325,21 @@ export async function* readLines(stream: AsyncIterable<Buffer | string>): AsyncG
       buf = Buffer.concat([rest, buf]);
       rest = undefined;
     }
+    const lines: string[] = [];
     let start = 0;
     for (let i = buf.indexOf(10, start); i !== -1; i = buf.indexOf(10, start)) {
-      yield buf.toString("utf8", start, i);
+      lines.push(buf.toString("utf8", start, i));
       start = i + 1;
     }
     if (start < buf.length) rest = buf.subarray(start);
+    if (lines.length > 0) yield lines;
   }
-  if (rest && rest.length > 0) yield rest.toString("utf8");
+  if (rest && rest.length > 0) yield [rest.toString("utf8")];
+}
+
+/** Line by line (see readLineBatches): for small outputs, where the per-line cost does not matter. */
+export async function* readLines(stream: AsyncIterable<Buffer | string>): AsyncGenerator<string> {
+  for await (const lines of readLineBatches(stream)) yield* lines;
 }
 
 /** Parses a whole diff held in memory (tests, small staged diffs). */

@@ -3,7 +3,8 @@
  * commits were scanned with which rule set (a hash of every active secret
  * rule's id, regex, secret group, entropy and pack version) and the findings
  * they produced, as hashes and positions only: never a secret or a line of
- * text. A different rule set invalidates the whole cache (everything is
+ * text. A different rule set, or a cache from a gitward that scanned commits
+ * differently (VERSION), invalidates the whole cache (everything is
  * rescanned). Findings from skipped commits are carried over, so a rescan
  * reports (and fails on) the same leaks as a full scan.
  */
@@ -14,7 +15,8 @@ import type { RuleSet } from "../packs/rule-set.js";
 import type { Finding, FindingKind, Severity } from "../types.js";
 import { sha256 } from "../util/hash.js";
 
-const VERSION = 1;
+/** 2: merge commits are scanned (remerge diffs); caches written before that had skipped them. */
+const VERSION = 2;
 
 export interface CachedFinding {
   ruleId: string;

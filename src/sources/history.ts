@@ -10,14 +10,25 @@
  *    the size of the history.
  * 3. Each file version's added lines become a fragment tied to its commit.
  *
- * Merge commits contribute no diff of their own (their content comes from the
- * parents, which are scanned). Files over maxFileSize are reported by git as
- * binary (core.bigFileThreshold) and skipped with one notice per path.
+ * Merge commits are shown as remerge diffs (`--diff-merges=remerge`): the
+ * recorded merge against git's own automatic re-merge of the two parents, i.e.
+ * exactly what the merge author changed (a conflict resolution, an "evil
+ * merge" adding lines neither parent had). Those lines are scanned as the
+ * merge commit's, at their line numbers in the merged file; a clean merge shows
+ * nothing. A resolution line identical to a line of the conflicted re-merge
+ * (one side's text, kept or moved) came from a parent and is scanned there, so
+ * it is not scanned again at the merge. git does not remerge octopus merges
+ * (it prints a warning instead): for those, the lines new relative to every
+ * parent are found with one `git diff-tree` per parent.
+ *
+ * Files over maxFileSize are reported by git as binary (core.bigFileThreshold)
+ * and skipped with one notice per path.
  */
 import { BlobReader } from "../git/blob-reader.js";
 import { checkGit, type GitStream, spawnGit } from "../git/git-stream.js";
+import { mergeSafetyEnv } from "../git/run-git.js";
 import type { CommitInfo, Fragment } from "../types.js";
-import { type DiffFile, DiffParser, readLines } from "./diff-parser.js";
+import { type DiffFile, DiffParser, readLineBatches, readLines } from "./diff-parser.js";
 import type { SourceContext, TextSource } from "./source.js";
 import { bigFileConfig, DIFF_FLAGS, diffFragment } from "./staged.js";
 
@@ -49,7 +60,9 @@ export interface HistoryStats {
 
 /** Marks a commit header in the log output: a line starting with NUL is never a diff header. */
 const COMMIT_MARK = "\0C\0";
-const FORMAT = "--format=%x00C%x00%H%x00%an%x00%ae%x00%aI%x00%ct";
+const FORMAT = "--format=%x00C%x00%H%x00%an%x00%ae%x00%aI%x00%ct%x00%P";
+/** What `git log --diff-merges=remerge` prints (as diff output) instead of a remerge diff for an octopus merge. */
+const OCTOPUS_WARNING = /^diff: warning: Skipping remerge-diff for octopus merges/;
 const BLOCK = 64;
 
 export class HistorySource implements TextSource {
@@ -82,26 +95,30 @@ export class HistorySource implements TextSource {
       "--no-walk=unsorted",
       "--root",
       "--no-show-signature",
-      "--diff-merges=off",
+      "--diff-merges=remerge",
       "--no-mailmap",
       FORMAT,
       "-p",
       ...DIFF_FLAGS,
       ...pathspec,
     ];
+    // Remerging runs merge drivers and (with merge.renormalize) clean filters from config: neutralised.
+    // (Looked up before rev-list starts: Node discards the output of a child whose stdout nobody
+    // reads by the time it exits, so nothing may be awaited between spawning rev-list and reading it.)
+    const mergeEnv = await mergeSafetyEnv(cwd);
+    // Deal the commit list to the workers as rev-list produces it (git log --stdin reads it all first).
+    const list = spawnGit(["rev-list", ...(this.options.limits ?? []), ...this.options.revs, ...pathspec], cwd);
     // Started on their first commit: `git log --stdin` with an empty stdin would log HEAD.
     const workers: GitStream[] = [];
     const workerFor = (i: number): GitStream => {
       let w = workers[i];
       if (!w) {
-        w = spawnGit(logArgs, cwd, bigFileConfig(this.options.maxFileSize));
+        w = spawnGit(logArgs, cwd, bigFileConfig(this.options.maxFileSize), mergeEnv);
         workers[i] = w;
       }
       return w;
     };
 
-    // Deal the commit list to the workers as rev-list produces it (git log --stdin reads it all first).
-    const list = spawnGit(["rev-list", ...(this.options.limits ?? []), ...this.options.revs, ...pathspec], cwd);
     let dealt = 0;
     for await (const line of readLines(list.child.stdout)) {
       const sha = line.trim();
@@ -151,34 +168,45 @@ export class HistorySource implements TextSource {
     kind: "history" | "pre-push",
   ): AsyncGenerator<Fragment> {
     let commit: CommitInfo | undefined;
+    let parents: string[] = [];
+    let octopus = false;
     let bytes = 0;
     const files: DiffFile[] = [];
     const parser = new DiffParser((f) => files.push(f));
-    const finishCommit = () => {
-      if (commit) {
-        this.stats.scanned++;
-        this.options.onCommit?.(bytes);
-      }
+    const finishCommit = async function* (self: HistorySource): AsyncGenerator<Fragment> {
+      if (!commit) return;
+      if (octopus) yield* self.octopusMerge(commit, parents, ctx, deps, kind);
+      self.stats.scanned++;
+      self.options.onCommit?.(bytes);
     };
-    for await (const line of readLines(stdout)) {
-      if (!parser.inHunk && line.startsWith(COMMIT_MARK)) {
-        parser.flush();
-        yield* this.drain(files, ctx, deps, kind, commit);
-        finishCommit();
-        const [sha = "", author = "", email = "", date = "", ct = "0"] = line.slice(COMMIT_MARK.length).split("\0");
-        commit = { sha, author, email, date };
-        this.commitTime.set(commit, Number(ct));
-        ctx.countCommit();
-        bytes = 0;
-        continue;
+    for await (const batch of readLineBatches(stdout)) {
+      for (const line of batch) {
+        if (!parser.inHunk && line.startsWith(COMMIT_MARK)) {
+          parser.flush();
+          yield* this.drain(files, ctx, deps, kind, commit, parents.length > 1);
+          yield* finishCommit(this);
+          const [sha = "", author = "", email = "", date = "", ct = "0", ps = ""] = line.slice(COMMIT_MARK.length).split("\0");
+          commit = { sha, author, email, date };
+          parents = ps.split(" ").filter(Boolean);
+          octopus = false;
+          parser.trackRemoved = parents.length > 1;
+          this.commitTime.set(commit, Number(ct));
+          ctx.countCommit();
+          bytes = 0;
+          continue;
+        }
+        bytes += line.length + 1;
+        if (!parser.inHunk && parents.length > 2 && OCTOPUS_WARNING.test(line)) {
+          octopus = true;
+          continue;
+        }
+        parser.line(line);
+        if (files.length > 0) yield* this.drain(files, ctx, deps, kind, commit, parents.length > 1);
       }
-      bytes += line.length + 1;
-      parser.line(line);
-      if (files.length > 0) yield* this.drain(files, ctx, deps, kind, commit);
     }
     parser.end();
-    yield* this.drain(files, ctx, deps, kind, commit);
-    finishCommit();
+    yield* this.drain(files, ctx, deps, kind, commit, parents.length > 1);
+    yield* finishCommit(this);
   }
 
   private async *drain(
@@ -187,13 +215,92 @@ export class HistorySource implements TextSource {
     deps: Parameters<typeof diffFragment>[3],
     kind: "history" | "pre-push",
     commit: CommitInfo | undefined,
+    isMerge = false,
   ): AsyncGenerator<Fragment> {
     while (files.length > 0) {
       const file = files.shift() as DiffFile;
+      if (isMerge) keepMergeOwnLines(file);
       const fragment = await diffFragment(file, kind, ctx, deps, undefined, commit);
       if (fragment) yield fragment;
     }
   }
+
+  /**
+   * An octopus merge (which git does not remerge): the lines of the merge that
+   * are new relative to every parent. The diffs against the other parents are
+   * reduced to added line numbers; the one against the first parent is streamed.
+   */
+  private async *octopusMerge(
+    commit: CommitInfo,
+    parents: string[],
+    ctx: SourceContext,
+    deps: Parameters<typeof diffFragment>[3],
+    kind: "history" | "pre-push",
+  ): AsyncGenerator<Fragment> {
+    const { cwd, paths = [] } = this.options;
+    const pathspec = ["--", ...paths.map((p) => `:(literal)${p}`)];
+    const diffArgs = (parent: string) => [
+      "diff-tree",
+      "-r",
+      "-p",
+      "--no-commit-id",
+      ...DIFF_FLAGS,
+      parent,
+      commit.sha,
+      ...pathspec,
+    ];
+    const config = bigFileConfig(this.options.maxFileSize);
+    /** Per other parent: path → line numbers added relative to it (a path absent: identical to that parent). */
+    const others: Map<string, Set<number> | "binary">[] = [];
+    for (const parent of parents.slice(1)) {
+      const added = new Map<string, Set<number> | "binary">();
+      const parser = new DiffParser((f) => {
+        if (f.status !== "deleted") added.set(f.path, f.binary ? "binary" : new Set(f.lineNumbers));
+      });
+      const git = spawnGit(diffArgs(parent), cwd, config);
+      for await (const line of readLines(git.child.stdout)) parser.line(line);
+      parser.end();
+      await checkGit(git, `git diff-tree ${parent} ${commit.sha}`);
+      others.push(added);
+    }
+    const files: DiffFile[] = [];
+    const parser = new DiffParser((f) => {
+      const sets = others.map((o) => o.get(f.path));
+      if (sets.some((a) => a === undefined)) return; // as in some parent: nothing new
+      if (!f.binary) {
+        const keep = f.lineNumbers.map((n) => sets.every((a) => a === "binary" || a?.has(n)));
+        f.added = f.added.filter((_, i) => keep[i]);
+        f.lineNumbers = f.lineNumbers.filter((_, i) => keep[i]);
+        if (keep.includes(false)) f.wholeFile = false;
+      }
+      files.push(f);
+    });
+    const git = spawnGit(diffArgs(parents[0] as string), cwd, config);
+    for await (const line of readLines(git.child.stdout)) {
+      parser.line(line);
+      if (files.length > 0) yield* this.drain(files, ctx, deps, kind, commit);
+    }
+    parser.end();
+    yield* this.drain(files, ctx, deps, kind, commit);
+    await checkGit(git, `git diff-tree ${parents[0]} ${commit.sha}`);
+  }
+}
+
+/**
+ * A file of a merge's remerge diff: drops added lines identical to a removed
+ * line. Removed lines are the automatic re-merge's text (the parents' lines and
+ * conflict markers), so such a line came from a parent (a side kept in a
+ * conflict, or moved) and is that parent's finding, not the merge's.
+ */
+function keepMergeOwnLines(file: DiffFile): void {
+  const removed = file.removed;
+  if (!removed?.length || file.added.length === 0) return;
+  const parentLines = new Set(removed);
+  const keep = file.added.map((l) => !parentLines.has(l));
+  if (!keep.includes(false)) return;
+  file.added = file.added.filter((_, i) => keep[i]);
+  file.lineNumbers = file.lineNumbers.filter((_, i) => keep[i]);
+  file.wholeFile = false;
 }
 
 /** Interleaves several async streams, taking from whichever is ready first. */

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { runGit } from "../../src/git/run-git.js";
-import { parseDiff, quoteCPath, readLines, unquoteCPath } from "../../src/sources/diff-parser.js";
+import { type DiffFile, DiffParser, parseDiff, quoteCPath, readLines, unquoteCPath } from "../../src/sources/diff-parser.js";
 import { DIFF_FLAGS } from "../../src/sources/staged.js";
 
 const NAME_CHARS = [
@@ -268,6 +268,54 @@ describe("DiffParser (property)", () => {
     expect(files[5]?.wholeFile).toBe(true);
     expect(files[5]?.noNewlineAtEnd).toBe(true);
     expect(files[0]?.newBlob).toBe("b".repeat(40));
+  });
+
+  it("remerge diffs (merge commits): remerge headers are skipped, conflict markers are removed lines, added lines are numbered in the merged file", () => {
+    // What `git log -p -U0 --full-index --diff-merges=remerge` prints for a conflicted merge (git 2.39).
+    const diff = [
+      "diff --git a/bin.dat b/bin.dat",
+      "remerge warning: Cannot merge binary files: bin.dat (60efb9b (main) vs. 00b32df (side))",
+      "remerge CONFLICT (content): Merge conflict in bin.dat",
+      "diff --git a/conf.env b/conf.env",
+      "remerge CONFLICT (content): Merge conflict in conf.env",
+      `index ${"a".repeat(40)}..${"b".repeat(40)} 100644`,
+      "--- a/conf.env",
+      "+++ b/conf.env",
+      "@@ -3,5 +3,2 @@",
+      "-<<<<<<< 31488b1 (main)",
+      "-KEY=main",
+      "-=======",
+      "-KEY=side",
+      "->>>>>>> 9ac7878 (side)",
+      "+KEY=resolved",
+      "+KEY=side",
+      "@@ -20,0 +18 @@ tail",
+      "++++ evil line that looks like a header",
+      "diff --git a/md.txt b/md.txt",
+      "remerge CONFLICT (modify/delete): md.txt deleted in 60efb9b (main) and modified in 00b32df (side).  Version 00b32df (side) of md.txt left in tree.",
+      "diff --git a/new.env b/new.env",
+      "new file mode 100644",
+      `index ${"0".repeat(40)}..${"c".repeat(40)}`,
+      "--- /dev/null",
+      "+++ b/new.env",
+      "@@ -0,0 +1 @@",
+      "+X=1",
+    ].join("\n");
+    const files: DiffFile[] = [];
+    const parser = new DiffParser((f) => files.push(f));
+    parser.trackRemoved = true;
+    for (const l of diff.split("\n")) parser.line(l);
+    parser.end();
+    expect(files.map((f) => [f.status, f.path, f.added.join("|"), f.lineNumbers.join(",")])).toEqual([
+      ["modified", "bin.dat", "", ""],
+      ["modified", "conf.env", "KEY=resolved|KEY=side|+++ evil line that looks like a header", "3,4,18"],
+      ["modified", "md.txt", "", ""],
+      ["added", "new.env", "X=1", "1"],
+    ]);
+    expect(files[1]?.removed).toEqual(["<<<<<<< 31488b1 (main)", "KEY=main", "=======", "KEY=side", ">>>>>>> 9ac7878 (side)"]);
+    expect(files[3]?.removed).toBeUndefined();
+    // Without trackRemoved (every non-merge commit) nothing is kept.
+    expect(parseDiff(diff)[1]?.removed).toBeUndefined();
   });
 
   it("readLines splits on LF only and keeps CR, across chunk boundaries", async () => {

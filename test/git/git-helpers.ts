@@ -42,15 +42,20 @@ export function brief(findings: JsonFinding[]): string[] {
   return findings.map((f) => `${f.ruleId} ${f.path}:${f.startLine}`);
 }
 
-/** Every file under dir (including .git) with its bytes, to prove a command changed nothing. */
+/**
+ * Every file under dir (including .git) with its bytes, and every directory (a
+ * left-over empty temporary directory counts), to prove a command changed nothing.
+ */
 export function snapshot(dir: string): Map<string, string> {
   const out = new Map<string, string>();
   const walk = (d: string) => {
     for (const name of readdirSync(d)) {
       const full = join(d, name);
       const st = statSync(full);
-      if (st.isDirectory()) walk(full);
-      else out.set(relative(dir, full), readFileSync(full).toString("base64"));
+      if (st.isDirectory()) {
+        out.set(`${relative(dir, full)}/`, "(directory)");
+        walk(full);
+      } else out.set(relative(dir, full), readFileSync(full).toString("base64"));
     }
   };
   walk(dir);

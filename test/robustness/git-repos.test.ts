@@ -119,33 +119,159 @@ describe("repository shapes", () => {
   });
 });
 
-describe("history content", () => {
-  // KNOWN GAP (reported to the git stream): history runs `git log --diff-merges=off`, so content that
-  // exists only in a merge commit (a conflict resolution, an "evil merge") is never scanned.
-  // `--diff-merges=remerge` (git >= 2.36) shows exactly those lines as added. Remove `.fails` once fixed.
-  it.fails("a secret introduced only in a merge's conflict resolution is found, tied to the merge commit", async () => {
+describe("merge commits (history and pre-push scan remerge diffs)", () => {
+  type F = { ruleId: string; path: string; startLine: number; commit?: { sha: string }; occurrences?: number };
+  const where = (findings: F[]) => findings.map((f) => [f.path, f.startLine, f.commit?.sha, f.occurrences]);
+  /** A base commit on main and a bare remote that has it, so pre-push has something to compare with. */
+  function pushable(files: Record<string, string>): { repo: TempRepo; remoteSha: string } {
+    const repo = repoFor();
+    const remote = createRepo({ bare: true });
+    cleanups.push(() => remote.cleanup());
+    const remoteSha = repo.commit("base", files);
+    repo.git("remote", "add", "origin", remote.dir);
+    repo.git("push", "-q", "origin", "main");
+    return { repo, remoteSha };
+  }
+  async function prePush(repo: TempRepo, remoteSha: string) {
+    const head = repo.git("rev-parse", "HEAD").trim();
+    const r = await runCli(["pre-push", "origin", "url", "--format", "json"], repo.dir, {
+      stdin: `refs/heads/main ${head} refs/heads/main ${remoteSha}\n`,
+    });
+    expect(r.stderr).not.toMatch(/internal error/);
+    return { ...r, doc: r.stdout ? JSON.parse(r.stdout) : undefined };
+  }
+  /** `git merge` that is expected to stop on a conflict. */
+  function mergeWithConflict(repo: TempRepo, branch: string): void {
+    expect(() => repo.git("merge", "-q", branch)).toThrow();
+    expect(repo.git("diff", "--name-only", "--diff-filter=U")).not.toBe("");
+  }
+
+  it("a secret introduced only in a merge's conflict resolution is found, tied to the merge commit", async () => {
     const repo = repoFor();
     repo.commit("base", { "conf.env": "KEY=base\n" });
     repo.git("checkout", "-q", "-b", "side");
     repo.commit("side", { "conf.env": "KEY=side\n" });
     repo.git("checkout", "-q", "main");
     repo.commit("main", { "conf.env": "KEY=main\n" });
-    try {
-      repo.git("merge", "-q", "side");
-    } catch {
-      // conflict, as intended
-    }
+    mergeWithConflict(repo, "side");
     repo.write("conf.env", line("evil-merge"));
     repo.git("add", "conf.env");
     repo.git("commit", "-q", "--no-edit");
     const merge = repo.git("rev-parse", "HEAD").trim();
     const h = await json(["history"], repo.dir);
     expect(h.code).toBe(1);
-    expect(h.doc.findings.map((f: { path: string; commit?: { sha: string } }) => [f.path, f.commit?.sha])).toEqual([
-      ["conf.env", merge],
-    ]);
+    expect(where(h.doc.findings)).toEqual([["conf.env", 1, merge, 1]]);
   });
 
+  it("a conflict resolution and an evil-merge line: tied to the merge, at their lines in the merged file (history and pre-push)", async () => {
+    const body = (l5: string) => ["l1", "l2", "l3", "l4", l5, "l6", "l7", "l8", "l9", "l10"].map((l) => `${l}\n`).join("");
+    const { repo, remoteSha } = pushable({ "app.env": body("KEY=base"), "notes.txt": "n\n" });
+    repo.git("checkout", "-q", "-b", "side");
+    const side = repo.commit("side", { "app.env": body("KEY=side") });
+    repo.git("checkout", "-q", "main");
+    const main = repo.commit("main", { "app.env": body("KEY=main") });
+    mergeWithConflict(repo, "side");
+    // The resolution writes a new secret where the conflict was (line 5) and slips another one in far
+    // from it (line 10), plus a new file: none of it is in either parent.
+    const resolved = body(`KEY=main\n${line("resolution").trimEnd()}`).replace("l8\n", `l8\n${line("evil-line")}`);
+    repo.write("app.env", resolved);
+    repo.write("extra/new.env", `# added by the merge\n${line("evil-file")}`);
+    repo.git("add", "app.env", "extra/new.env");
+    repo.git("commit", "-q", "--no-edit");
+    const merge = repo.git("rev-parse", "HEAD").trim();
+    expect(repo.read("app.env").split("\n")[5]).toBe(line("resolution").trimEnd());
+    expect(repo.read("app.env").split("\n")[9]).toBe(line("evil-line").trimEnd());
+    const expected = [
+      ["app.env", 6, merge, 1],
+      ["app.env", 10, merge, 1],
+      ["extra/new.env", 2, merge, 1],
+    ];
+    const h = await json(["history"], repo.dir);
+    expect(h.code).toBe(1);
+    expect(where(h.doc.findings)).toEqual(expected);
+    // Only the merge in the range: the same findings (it is the merge's own content, not its parents').
+    const only = await json(["history", `${main}..${merge}`], repo.dir);
+    expect(only.doc.summary.commits).toBe(2); // side and the merge
+    expect(where(only.doc.findings)).toEqual(expected);
+    const p = await prePush(repo, remoteSha);
+    expect(p.code).toBe(1);
+    expect(where(p.doc.findings)).toEqual(expected);
+    expect(side).not.toBe(merge);
+  });
+
+  it("a clean merge adds no finding: the side branch's secret stays with the side commit", async () => {
+    const { repo, remoteSha } = pushable({ "a.txt": "a\n" });
+    repo.git("checkout", "-q", "-b", "side");
+    const side = repo.commit("side", { "s.env": `# side\n${line("clean-merge")}` });
+    repo.git("checkout", "-q", "main");
+    const main = repo.commit("main", { "m.txt": "m\n" });
+    repo.git("merge", "-q", "--no-ff", "--no-edit", "side");
+    const merge = repo.git("rev-parse", "HEAD").trim();
+    const h = await json(["history"], repo.dir);
+    expect(h.code).toBe(1);
+    expect(where(h.doc.findings)).toEqual([["s.env", 2, side, 1]]);
+    // The merge alone (with main's commit): nothing, although the merge brings s.env into main.
+    const mergeOnly = await json(["history", `side..${merge}`], repo.dir);
+    expect(mergeOnly.doc.summary.commits).toBe(2);
+    expect(mergeOnly.doc.findings).toEqual([]);
+    expect(mergeOnly.code).toBe(0);
+    const p = await prePush(repo, remoteSha);
+    expect(where(p.doc.findings)).toEqual([["s.env", 2, side, 1]]);
+    expect(main).not.toBe(merge);
+  });
+
+  it("a resolution that keeps a side's secret line (moved): attributed to the side commit, not re-reported at the merge", async () => {
+    const repo = repoFor();
+    repo.commit("base", { "c.env": "l1\nl2\nl3\nl4\nKEY=base\nl6\nl7\n" });
+    repo.git("checkout", "-q", "-b", "side");
+    const secret = line("kept-side").trimEnd();
+    const side = repo.commit("side", { "c.env": `l1\nl2\nl3\nl4\n${secret}\nl6\nl7\n` });
+    repo.git("checkout", "-q", "main");
+    repo.commit("main", { "c.env": "l1\nl2\nl3\nl4\nREGION=x\nl6\nl7\n" });
+    mergeWithConflict(repo, "side");
+    // Both sides kept, the side's line moved to the end: the remerge diff shows it as an added line
+    // (and as a removed one inside the conflict region).
+    repo.write("c.env", `l1\nl2\nl3\nl4\nREGION=x\nl6\nl7\n${secret}\n`);
+    repo.git("add", "c.env");
+    repo.git("commit", "-q", "--no-edit");
+    const merge = repo.git("rev-parse", "HEAD").trim();
+    const remerge = repo.git("log", "-p", "-U0", "--diff-merges=remerge", "--no-walk", "--format=", merge);
+    expect(remerge).toContain(`\n+${secret}\n`); // the control: git does show it as added at the merge
+    expect(remerge).toContain(`\n-${secret}\n`);
+    const h = await json(["history"], repo.dir);
+    expect(where(h.doc.findings)).toEqual([["c.env", 5, side, 1]]);
+    const mergeOnly = await json(["history", `side..${merge}`], repo.dir);
+    expect(mergeOnly.doc.findings).toEqual([]);
+  });
+
+  it("an octopus merge (which git does not remerge): only the lines new relative to every parent, tied to the merge", async () => {
+    const repo = repoFor();
+    repo.commit("base", { "two.txt": "t1\n", "a.txt": "a\n" });
+    repo.git("checkout", "-q", "-b", "b1");
+    const b1 = repo.commit("b1", { "one.env": line("octopus-b1") });
+    repo.git("checkout", "-q", "-b", "b2", "main");
+    repo.commit("b2", { "two.txt": "t1\nt2\n" });
+    repo.git("checkout", "-q", "main");
+    repo.commit("main", { "m.txt": "m\n" });
+    repo.git("merge", "-q", "--no-edit", "b1", "b2");
+    // Make it an evil octopus: amend it with content no parent has (the parents stay).
+    repo.write("two.txt", `t1\nt2\n${line("octopus-evil")}`);
+    repo.write("evil.env", line("octopus-file"));
+    repo.git("add", "two.txt", "evil.env");
+    repo.git("commit", "-q", "--amend", "--no-edit");
+    const octopus = repo.git("rev-parse", "HEAD").trim();
+    expect(repo.git("rev-list", "--parents", "-n", "1", octopus).trim().split(" ")).toHaveLength(4);
+    const h = await json(["history"], repo.dir);
+    expect(h.code).toBe(1);
+    expect(where(h.doc.findings)).toEqual([
+      ["evil.env", 1, octopus, 1],
+      ["one.env", 1, b1, 1],
+      ["two.txt", 3, octopus, 1],
+    ]);
+  });
+});
+
+describe("history content", () => {
   it("renames with changes: the added line is reported at its new path and line", async () => {
     const repo = repoFor();
     const body = Array.from({ length: 20 }, (_, i) => `line ${i}\n`).join("");

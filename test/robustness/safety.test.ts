@@ -23,7 +23,20 @@ const COMMITTED = fakeAwsKey("safety-committed");
 const STAGED = fakeAwsKey("safety-staged");
 const UNSTAGED = fakeAwsKey("safety-unstaged");
 const STASHED = fakeAwsKey("safety-stashed");
-const ALL = [COMMITTED, STAGED, UNSTAGED, STASHED];
+const MERGED = fakeAwsKey("safety-merged");
+const ALL = [COMMITTED, STAGED, UNSTAGED, STASHED, MERGED];
+/** A user pack: loading it runs the ReDoS analysis, which writes the verdict cache. */
+const USER_PACK = `name: acme-pack
+version: 1.0.0
+rules:
+  - id: acme-token
+    description: Acme token
+    severity: high
+    keywords: [acme_]
+    regex: 'acme_([a-z0-9]{20})'
+    docs: { why: "It grants access.", fix: "Revoke it." }
+    examples: { positive: ["acme_abcdefghij0123456789"], negative: ["acme_short"] }
+`;
 
 let repo: TempRepo;
 let out: string;
@@ -32,6 +45,16 @@ beforeAll(() => {
   out = tempDir("gitward-out-");
   repo.commit("one", { "app.env": `AWS_ACCESS_KEY_ID=${COMMITTED}\n`, "README.md": "hello\n" });
   repo.commit("two", { "other.txt": "nothing\n" });
+  // A merge whose conflict resolution adds a secret: history reads it as a remerge diff, which makes
+  // git merge in memory (temporary objects, merge machinery): nothing of that may stay behind.
+  repo.git("checkout", "-q", "-b", "side");
+  repo.commit("side", { "merge.txt": "side\n" });
+  repo.git("checkout", "-q", "main");
+  repo.commit("main side", { "merge.txt": "main\n" });
+  expect(() => repo.git("merge", "-q", "side")).toThrow();
+  repo.write("merge.txt", `resolved\nAWS_ACCESS_KEY_ID=${MERGED}\n`);
+  repo.git("add", "merge.txt");
+  repo.git("commit", "-q", "--no-edit");
   repo.write("stash.env", `AWS_ACCESS_KEY_ID=${STASHED}\n`);
   repo.git("add", "stash.env");
   repo.git("stash", "push", "-q", "-m", "wip");
@@ -53,6 +76,9 @@ afterAll(() => {
   rmSync(out, { recursive: true, force: true });
 });
 
+/** What git passes to a pre-push hook for pushing main as a new branch (every commit is new). */
+const prePushInput = () => `refs/heads/main ${repo.git("rev-parse", "main").trim()} refs/heads/main ${"0".repeat(40)}\n`;
+
 const READ_ONLY_COMMANDS: string[][] = [
   ["scan", "."],
   ["scan", ".", "--format", "json"],
@@ -63,6 +89,7 @@ const READ_ONLY_COMMANDS: string[][] = [
   ["history"],
   ["history", "--format", "json", "--all"],
   ["history", "main~1..main"],
+  ["pre-push", "origin", "url"],
   ["rules"],
   ["explain", "aws-access-key-id"],
   ["packs", "lint", AWS_PACK, "--no-redos"],
@@ -73,7 +100,7 @@ describe("gitward never changes the repository", () => {
     const before = snapshot(repo.dir);
     const stash = repo.git("stash", "list");
     for (const argv of READ_ONLY_COMMANDS) {
-      const r = await runCli(argv, repo.dir);
+      const r = await runCli(argv, repo.dir, argv[0] === "pre-push" ? { stdin: prePushInput() } : {});
       expect(r.stderr, argv.join(" ")).not.toMatch(/internal error/);
       const after = snapshot(repo.dir);
       const changed = [...new Set([...before.keys(), ...after.keys()])].filter((k) => before.get(k) !== after.get(k));
@@ -88,7 +115,7 @@ describe("no secret in any output unless --no-redact", () => {
 
   it("stdout, stderr, JSON, SARIF, --output files, --debug and --verbose traces are masked", async () => {
     const runs: string[][] = [];
-    for (const cmd of [["scan", "."], ["staged"], ["history", "--all"]]) {
+    for (const cmd of [["scan", "."], ["staged"], ["history", "--all"], ["pre-push", "origin", "url"]]) {
       for (const format of ["text", "json", "sarif"]) {
         runs.push([...cmd, "--format", format]);
         runs.push([...cmd, "--format", format, "--debug", "--verbose", "--show-suppressed"]);
@@ -97,7 +124,7 @@ describe("no secret in any output unless --no-redact", () => {
     }
     let found = 0;
     for (const argv of runs) {
-      const r = await runCli(argv, repo.dir);
+      const r = await runCli(argv, repo.dir, argv[0] === "pre-push" ? { stdin: prePushInput() } : {});
       expect(r.code, argv.join(" ")).toBe(1);
       found++;
       expect(leaks(r.stdout + r.stderr), argv.join(" ")).toEqual([]);
@@ -125,22 +152,39 @@ describe("no secret in any output unless --no-redact", () => {
     const second = await runCli(["history", "--all", "--cache", cache, "--format", "json"], repo.dir);
     expect(second.code).toBe(1);
     const text = readFileSync(cache, "utf8");
+    expect(JSON.parse(text).findings.length).toBeGreaterThanOrEqual(3); // not vacuous: it holds the findings
     expect(leaks(text)).toEqual([]);
     expect(text).not.toContain("AWS_ACCESS_KEY_ID"); // no line text
     expect(leaks(second.stdout + second.stderr)).toEqual([]);
   });
 
-  it("the ReDoS verdict cache holds regex hashes and verdicts only", () => {
+  it("the ReDoS verdict cache holds regex hashes and verdicts only", async () => {
+    const pack = join(out, "user-pack.yaml");
+    writeFileSync(pack, USER_PACK);
+    const r = await runCli(["scan", ".", "--pack", pack, "--format", "json"], repo.dir);
+    expect(r.code).toBe(1);
     const dir = process.env.GITWARD_CACHE_DIR as string;
-    for (const f of readdirSync(dir)) {
-      const doc = JSON.parse(readFileSync(join(dir, f), "utf8")) as Record<string, unknown>;
+    const files = readdirSync(dir);
+    expect(files.length).toBeGreaterThan(0); // the user pack's regexes were analysed and cached
+    for (const f of files) {
+      const text = readFileSync(join(dir, f), "utf8");
+      expect(leaks(text), f).toEqual([]);
+      expect(text).not.toContain("acme_");
+      const doc = JSON.parse(text) as Record<string, unknown>;
       expect(Object.keys(doc).every((k) => /^[0-9a-f]{64}$/.test(k))).toBe(true);
     }
   });
 
-  it("--no-redact shows the secret (the control: the assertions above can fail)", async () => {
+  it("--no-redact shows the secrets (the control: the assertions above can fail)", async () => {
     const r = await runCli(["scan", "app.env", "--no-redact", "--format", "json"], repo.dir);
     expect(r.stdout).toContain(COMMITTED);
+    const h = await runCli(["history", "--all", "--no-redact", "--format", "json"], repo.dir);
+    for (const key of [COMMITTED, STASHED, MERGED]) expect(h.stdout).toContain(key);
+    const merge = repo.git("rev-parse", "main^{/Merge}").trim();
+    const merged = JSON.parse(h.stdout).findings.find((f: { secret: string }) => f.secret === MERGED);
+    expect([merged.path, merged.startLine, merged.commit.sha]).toEqual(["merge.txt", 2, merge]);
+    const p = await runCli(["pre-push", "origin", "url", "--no-redact"], repo.dir, { stdin: prePushInput() });
+    expect(p.stdout).toContain(MERGED);
   });
 });
 
@@ -153,10 +197,19 @@ describe("repo-local config cannot make gitward run programs", () => {
     const script = join(hostile.dir, ".git", "evil.sh");
     writeFileSync(script, `#!/bin/sh\necho "$0 $*" >> '${marker}'\ncat "$@" 2>/dev/null\nexit 0\n`);
     chmodSync(script, 0o755);
-    hostile.commit("base", { "app.env": "A=1\n", "tool.conf": "x=1\n" });
-    hostile.write(".gitattributes", "*.env diff=evil filter=evil\n*.conf diff=evil\n");
+    hostile.commit("base", { "app.env": "A=1\n", "tool.conf": "x=1\n", "merge.env": "M=base\n" });
+    hostile.write(".gitattributes", "*.env diff=evil filter=evil merge=evil\n*.conf diff=evil\n");
     hostile.git("add", ".gitattributes");
     hostile.git("commit", "-q", "-m", "attributes");
+    // A conflicting merge, for the remerge diffs of history (made before the hostile config exists).
+    hostile.git("checkout", "-q", "-b", "side");
+    hostile.commit("side", { "merge.env": "M=side\n" });
+    hostile.git("checkout", "-q", "main");
+    hostile.commit("main", { "merge.env": "M=main\n" });
+    expect(() => hostile.git("merge", "-q", "side")).toThrow();
+    hostile.write("merge.env", "M=resolved\n");
+    hostile.git("add", "merge.env");
+    hostile.git("commit", "-q", "--no-edit");
     for (const [k, v] of [
       ["core.fsmonitor", script],
       ["diff.external", script],
@@ -165,6 +218,8 @@ describe("repo-local config cannot make gitward run programs", () => {
       ["filter.evil.clean", script],
       ["filter.evil.smudge", script],
       ["filter.evil.process", script],
+      ["merge.evil.driver", `${script} %O %A %B`],
+      ["merge.renormalize", "true"],
       ["core.pager", script],
       ["pager.diff", script],
       ["pager.log", script],
@@ -192,10 +247,18 @@ describe("repo-local config cannot make gitward run programs", () => {
     rmSync(marker, { force: true });
   });
 
+  it("the hostile merge driver is live too: git's own remerge diff of the merge runs it (the control)", () => {
+    rmSync(marker, { force: true });
+    hostile.git("log", "-p", "--diff-merges=remerge", "--no-walk", "--no-ext-diff", "--no-textconv", "HEAD^{/Merge}");
+    expect(readFileSync(marker, "utf8")).toMatch(/\.merge_file_/);
+    rmSync(marker, { force: true });
+  });
+
   for (const argv of [
     ["staged"],
     ["scan", "."],
     ["history", "--all"],
+    ["history", "main~2..main"],
     ["staged", "tool.conf", "app.env"],
     ["scan", "--staged"],
   ]) {
@@ -222,11 +285,21 @@ describe("no network access", () => {
     expect(readFileSync(marker, "utf8")).toMatch(/dns\.lookup/);
   });
 
-  it("scan, staged, history, rules and a user pack load make no network attempt (built binary)", () => {
+  it("scan, staged, history, pre-push, rules and a user pack load make no network attempt (built binary)", () => {
     const marker = join(tempDir("gitward-net-"), "net");
     const env = { NODE_OPTIONS: `--import=${NO_NET}`, GITWARD_NET_MARKER: marker, GITWARD_CACHE_DIR: tempDir() };
-    for (const argv of [["scan", "."], ["staged"], ["history", "--all"], ["rules"], ["packs", "lint", AWS_PACK, "--no-redos"]]) {
-      const r = runBin(argv, repo.dir, { env });
+    const pack = join(out, "net-pack.yaml");
+    writeFileSync(pack, USER_PACK);
+    for (const argv of [
+      ["scan", "."],
+      ["staged"],
+      ["history", "--all"],
+      ["pre-push", "origin", "url"],
+      ["rules"],
+      ["packs", "lint", AWS_PACK, "--no-redos"],
+      ["scan", "app.env", "--pack", pack],
+    ]) {
+      const r = runBin(argv, repo.dir, { env, ...(argv[0] === "pre-push" ? { input: prePushInput() } : {}) });
       expect(r.stderr, argv.join(" ")).not.toMatch(/internal error|NETWORK/);
       expect([0, 1], `${argv.join(" ")}: ${r.stderr}`).toContain(r.code);
     }

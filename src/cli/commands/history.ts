@@ -11,7 +11,7 @@ import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
 import { GitwardError } from "../../errors.js";
 import { runGit } from "../../git/run-git.js";
-import { runPipeline, sortFindings } from "../../pipeline.js";
+import { createDetectors, runPipeline, sortFindings } from "../../pipeline.js";
 import type { ScanSetup } from "../../setup.js";
 import { prepareScan } from "../../setup.js";
 import { HistorySource } from "../../sources/history.js";
@@ -80,7 +80,9 @@ export async function runHistoryScan(
     const loaded = loadCache(resolve(cwd, options.cacheFile), hash);
     cache = loaded.cache;
     if (loaded.stale === "rules-changed")
-      io.stderr(`gitward: --cache ${options.cacheFile}: the rule set changed; rescanning every commit\n`);
+      io.stderr(
+        `gitward: --cache ${options.cacheFile}: the rule set (or gitward's history scan) changed; rescanning every commit\n`,
+      );
   }
   const cached = cache ? new Set(cache.commits) : undefined;
   const progress = options.progress ? new ProgressBar(io) : undefined;
@@ -181,12 +183,16 @@ async function markCarriedAtHead(cwd: string, carried: Finding[], setup: ScanSet
     carried.map((f) => f.path),
     head,
   );
-  const { PatternEngine } = await import("../../detectors/pattern-engine.js");
-  const engine = new PatternEngine(setup.ruleSet.secretRules);
+  // The same detectors as the scan (encoded secrets included), or a decoded finding would never be "at HEAD".
+  const detectors = await createDetectors(setup.ruleSet);
   const hashesByPath = new Map<string, Set<string>>();
   for (const [path, text] of texts) {
-    const out = await engine.detect({ path, text, startLine: 1, source: "history" });
-    hashesByPath.set(path, new Set(out.findings.map((r) => `${r.ruleId}\0${sha256(r.secret)}`)));
+    const hashes = new Set<string>();
+    for (const detector of detectors) {
+      const out = await detector.detect({ path, text, startLine: 1, source: "history" });
+      for (const r of out.findings) hashes.add(`${r.ruleId}\0${sha256(r.secret)}`);
+    }
+    hashesByPath.set(path, hashes);
   }
   for (const f of carried) f.presentAtHead = hashesByPath.get(f.path)?.has(`${f.ruleId}\0${f.secretHash}`) ?? false;
 }

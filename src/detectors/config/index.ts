@@ -6,9 +6,17 @@
  * Diff sources (staged, history) give only added lines; the whole new file is
  * loaded for linting and only findings on changed lines are kept, plus
  * missing-setting findings for new files or when a changed line touches them.
+ *
+ * Fail closed: a config file that does not parse (or cannot be loaded, or on
+ * which a rule throws) is reported twice: a warning naming the file and the
+ * position, and a fatal skip notice saying that its config rules did not (all)
+ * run, which makes the run exit 2 unless --allow-skip is given. The scan goes
+ * on: the secret rules still see the file's text, other files are linted.
+ * Templated files (Helm, Jinja) are not valid until rendered: an intended,
+ * non-fatal skip.
  */
 import type { ConfigRuleSpec, LoadedRule } from "../../packs/pack-types.js";
-import type { Fragment, ScanWarning, Tracer } from "../../types.js";
+import type { Fragment, ScanWarning, SkipNotice, Tracer } from "../../types.js";
 import type { Detector, DetectorOutput, RawFinding } from "../detector.js";
 import { CHECKS } from "./checks/index.js";
 import { runDeclarative } from "./declarative.js";
@@ -75,11 +83,16 @@ function buildTargets(rules: ConfigRule[]): Target[] {
 async function lint(fragment: Fragment, path: string, candidates: Target[], trace?: Tracer): Promise<DetectorOutput> {
   const diff = fragment.loadDocument !== undefined;
   const text = diff ? await fragment.loadDocument?.() : fragment.text;
-  if (text === undefined) return EMPTY;
+  const inCommit = fragment.commit ? ` (commit ${fragment.commit.sha.slice(0, 12)})` : "";
+  if (text === undefined) {
+    const detail = `config rules not run: the file's new version could not be read${inCommit}`;
+    return { findings: [], warnings: [], skipped: [{ path: fragment.path, reason: "unreadable", detail, fatal: true }] };
+  }
   const active = candidates.filter((t) => !t.content || t.content.test(text));
   if (active.length === 0) return EMPTY;
 
   const warnings: ScanWarning[] = [];
+  const skipped: SkipNotice[] = [];
   const docs = new Map<Format, ParsedDocument>();
   const found: ConfigFinding[] = [];
   for (const target of active) {
@@ -87,13 +100,27 @@ async function lint(fragment: Fragment, path: string, candidates: Target[], trac
     if (!doc) {
       doc = await parseDocument(target.format, text);
       docs.set(target.format, doc);
-      // Templated files (Helm, Jinja) are not valid YAML until rendered: skip them quietly.
-      if (doc.problems.length > 0 && !/\{\{|\{%/.test(text)) {
-        const p = doc.problems[0];
-        const where = p?.line ? `:${p.line}${p.col ? `:${p.col}` : ""}` : "";
+      const p = doc.problems[0];
+      if (p && /\{\{|\{%/.test(text)) {
+        // Templated files (Helm, Jinja) are not valid until rendered: an intended skip, listed, not fatal.
+        skipped.push({
+          path: fragment.path,
+          reason: "templated",
+          detail: `template (Helm/Jinja), not valid ${target.format} until rendered: config rules checked only what parses${inCommit}`,
+          fatal: false,
+        });
+      } else if (p) {
+        const where = p.line ? `:${p.line}${p.col ? `:${p.col}` : ""}` : "";
+        const at = p.line ? ` at line ${p.line}${p.col ? `, column ${p.col}` : ""}` : "";
         warnings.push({
           path: fragment.path,
-          message: `${fragment.path}${where}: cannot parse as ${target.format}: ${p?.message ?? "parse error"}`,
+          message: `${fragment.path}${where}: cannot parse as ${target.format}: ${p.message}`,
+        });
+        skipped.push({
+          path: fragment.path,
+          reason: "unparsable",
+          detail: `cannot parse as ${target.format}${at} (${p.message}): its config rules did not run; the secret rules did scan it${inCommit}`,
+          fatal: true,
         });
       }
     }
@@ -116,10 +143,13 @@ async function lint(fragment: Fragment, path: string, candidates: Target[], trac
         }
         if (rule.match !== undefined || rule.missing !== undefined) runDeclarative(ctx);
       } catch (err) {
-        warnings.push({
+        const message = err instanceof Error ? err.message : String(err);
+        warnings.push({ path: fragment.path, ruleId: rule.id, message: `${fragment.path}: ${rule.id} failed: ${message}` });
+        skipped.push({
           path: fragment.path,
-          ruleId: rule.id,
-          message: `${fragment.path}: ${rule.id} failed: ${err instanceof Error ? err.message : String(err)}`,
+          reason: "other",
+          detail: `not checked by config rule ${rule.id}: it failed (${message})${inCommit}`,
+          fatal: true,
         });
       }
     }
@@ -148,7 +178,7 @@ async function lint(fragment: Fragment, path: string, candidates: Target[], trac
     findings.push(raw);
   }
   findings.sort((a, b) => a.startLine - b.startLine || a.startColumn - b.startColumn || a.ruleId.localeCompare(b.ruleId));
-  return { findings, warnings };
+  return { findings, warnings, ...(skipped.length > 0 ? { skipped } : {}) };
 }
 
 /** Diff sources: keep findings on added lines, and file-level ones the change is responsible for. */

@@ -15,13 +15,19 @@ const CDATA = 4;
 export function parseXml(text: string, lines: string[]): ParsedDocument {
   const problems: ParseProblem[] = [];
   const parser = new DOMParser({
-    onError: (level, msg) => {
+    onError: (level, msg, context: { locator?: { lineNumber?: number; columnNumber?: number } } | undefined) => {
       if (level === "warning") return;
       const m = /line:\s*(\d+)\s*,?\s*col:\s*(\d+)/i.exec(msg);
       const problem: ParseProblem = { message: msg.split("\n")[0] ?? msg };
+      // Errors found at the end ("unclosed xml tag(s)") carry no position in the message: the
+      // parser's locator says where it stopped.
+      const at = context?.locator;
       if (m) {
         problem.line = Number(m[1]);
         problem.col = Number(m[2]);
+      } else if (at?.lineNumber) {
+        problem.line = at.lineNumber;
+        if (at.columnNumber) problem.col = at.columnNumber;
       }
       problems.push(problem);
     },
