@@ -84,7 +84,7 @@ export async function run({ runs, quick, log }) {
     };
   };
   const keywords = [...new Set(specs.flatMap((s) => (s.keywords ?? []).map((k) => k.toLowerCase())))];
-  const automaton = new KeywordAutomaton(keywords);
+  const automaton = KeywordAutomaton.build(keywords);
   const found = new Uint8Array(keywords.length);
   // Named groups would clash in one alternation; turn them into plain groups. V8 has no inline
   // flags, so case-insensitive rules are left out of it. It is so slow (no literal to skip to) that

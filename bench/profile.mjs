@@ -29,7 +29,9 @@ async function buildUnminified() {
     external: ["recheck"],
     logLevel: "error",
   });
-  cpSync(join(GITWARD_ROOT, "dist", "builtin-packs.json"), join(target, "dist", "builtin-packs.json"));
+  for (const file of ["builtin-packs.json", "keyword-automaton.bin", "glob-regexes.json"]) {
+    cpSync(join(GITWARD_ROOT, "dist", file), join(target, "dist", file));
+  }
   cpSync(join(GITWARD_ROOT, "bin"), join(target, "bin"), { recursive: true });
   cpSync(join(ROOT, "package.json"), join(target, "package.json"));
   // The snapshot's packs, which its pack cache was built against (a link keeps their mtimes).

@@ -15,7 +15,31 @@
  * prefilter may over-select, never under-select), and offsets stay the same.
  */
 
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+
 const ALPHABET = 128;
+
+/** Where the build puts the built-in packs' automaton (next to builtin-packs.json in dist/). */
+export const PREBUILT_FILE = fileURLToPath(new URL("../keyword-automaton.bin", import.meta.url));
+/** Running from the TypeScript sources (tests, scripts/dev.ts): the build's copy, if there is one. */
+const PREBUILT_FROM_SOURCE = fileURLToPath(new URL("../../dist/keyword-automaton.bin", import.meta.url));
+let prebuilt: KeywordAutomaton | null | undefined;
+
+function loadPrebuilt(): KeywordAutomaton | undefined {
+  if (prebuilt === undefined) {
+    prebuilt = null;
+    for (const file of [PREBUILT_FILE, PREBUILT_FROM_SOURCE]) {
+      try {
+        prebuilt = KeywordAutomaton.deserialize(readFileSync(file));
+        break;
+      } catch {
+        // absent or unreadable: try the next, else build per run (forKeywords)
+      }
+    }
+  }
+  return prebuilt ?? undefined;
+}
 
 /** Scratch buffer for the Latin-1 copy of the text being scanned (grown on demand, never shrunk). */
 let scratch = Buffer.allocUnsafe(64 * 1024);
@@ -33,14 +57,22 @@ export class KeywordAutomaton {
   private readonly outLink: Int32Array;
   readonly keywords: readonly string[];
 
-  constructor(keywords: readonly string[]) {
-    this.keywords = keywords.map((k) => k.toLowerCase());
-    // Built straight into a dense table (this runs on every hook start-up, so no per-node Maps).
-    const maxStates = this.keywords.reduce((n, k) => n + k.length, 0) + 1;
+  private constructor(keywords: readonly string[], next: Int32Array, own: (number[] | undefined)[], outLink: Int32Array) {
+    this.keywords = keywords;
+    this.next = next;
+    this.own = own;
+    this.outLink = outLink;
+  }
+
+  /** Builds the automaton for these keywords (matched ASCII case-insensitively). */
+  static build(keywords: readonly string[]): KeywordAutomaton {
+    const lowered = keywords.map((k) => k.toLowerCase());
+    // Built straight into a dense table (no per-node Maps): this used to run on every hook start-up.
+    const maxStates = lowered.reduce((n, k) => n + k.length, 0) + 1;
     const delta = new Int32Array(maxStates * ALPHABET).fill(-1);
     const own: (number[] | undefined)[] = [undefined];
     let count = 1;
-    this.keywords.forEach((keyword, id) => {
+    lowered.forEach((keyword, id) => {
       let state = 0;
       for (let i = 0; i < keyword.length; i++) {
         const c = keyword.charCodeAt(i);
@@ -82,23 +114,81 @@ export class KeywordAutomaton {
     }
     // Upper-case ASCII letters behave as lower-case ones.
     for (let s = 0; s < count; s++) delta.copyWithin(s * ALPHABET + 65, s * ALPHABET + 97, s * ALPHABET + 123);
-    this.own = own;
-    this.outLink = outLink;
     const emits = new Uint8Array(count);
     for (let s = 1; s < count; s++) if (own[s] !== undefined || (outLink[s] as number) > 0) emits[s] = 1;
-    this.next = new Int32Array(count * ALPHABET);
+    const next = new Int32Array(count * ALPHABET);
     for (let i = 0; i < count * ALPHABET; i++) {
       const n = delta[i] as number;
-      this.next[i] = emits[n] === 1 ? -(n << 7) : n << 7;
+      next[i] = emits[n] === 1 ? -(n << 7) : n << 7;
     }
+    return new KeywordAutomaton(lowered, next, own, outLink.slice(0, count));
+  }
+
+  /**
+   * An automaton that finds at least these keywords, with each one's id in
+   * it. The built-in packs' automaton is built once at build time
+   * (dist/keyword-automaton.bin, see scripts/build.mjs) and reused whenever it
+   * covers every keyword asked for: building it costs a pre-commit hook more
+   * than scanning a typical commit does. Otherwise one is built here.
+   */
+  static forKeywords(keywords: readonly string[]): { automaton: KeywordAutomaton; ids: number[] } {
+    const prebuilt = loadPrebuilt();
+    if (prebuilt) {
+      const index = new Map(prebuilt.keywords.map((k, i) => [k, i]));
+      const ids = keywords.map((k) => index.get(k.toLowerCase()) ?? -1);
+      if (ids.every((id) => id >= 0)) return { automaton: prebuilt, ids };
+    }
+    return { automaton: KeywordAutomaton.build(keywords), ids: keywords.map((_, i) => i) };
+  }
+
+  /** The automaton as bytes: a JSON header (keywords, outputs), then the two tables. */
+  serialize(): Buffer {
+    const own: [number, number[]][] = [];
+    this.own.forEach((ids, state) => {
+      if (ids) own.push([state, ids]);
+    });
+    let header = Buffer.from(JSON.stringify({ version: 1, keywords: this.keywords, states: this.outLink.length, own }));
+    header = Buffer.concat([header, Buffer.alloc((4 - (header.length % 4)) % 4, 0x20)]);
+    const size = Buffer.alloc(4);
+    size.writeUInt32LE(header.length);
+    return Buffer.concat([
+      size,
+      header,
+      Buffer.from(this.next.buffer, this.next.byteOffset, this.next.byteLength),
+      Buffer.from(this.outLink.buffer, this.outLink.byteOffset, this.outLink.byteLength),
+    ]);
+  }
+
+  static deserialize(bytes: Buffer): KeywordAutomaton {
+    const headerLength = bytes.length >= 4 ? bytes.readUInt32LE(0) : Number.POSITIVE_INFINITY;
+    if (bytes.length < 4 + headerLength) throw new Error("keyword automaton file is truncated");
+    const header = JSON.parse(bytes.subarray(4, 4 + headerLength).toString("utf8")) as {
+      version: number;
+      keywords: string[];
+      states: number;
+      own: [number, number[]][];
+    };
+    if (header.version !== 1) throw new Error(`keyword automaton format ${header.version} is not supported`);
+    const start = 4 + headerLength;
+    const tableBytes = header.states * ALPHABET * 4;
+    if (bytes.length !== start + tableBytes + header.states * 4) throw new Error("keyword automaton file is truncated");
+    // Copied out so the tables are aligned and independent of the file buffer.
+    const next = new Int32Array(header.states * ALPHABET);
+    new Uint8Array(next.buffer).set(bytes.subarray(start, start + tableBytes));
+    const outLink = new Int32Array(header.states);
+    new Uint8Array(outLink.buffer).set(bytes.subarray(start + tableBytes));
+    const own: (number[] | undefined)[] = new Array(header.states).fill(undefined);
+    for (const [state, ids] of header.own) own[state] = ids;
+    return new KeywordAutomaton(header.keywords, next, own, outLink);
   }
 
   /**
    * Marks in `found` (indexed by keyword id) every keyword that occurs in
-   * `text`, and records each occurrence in `hits` when given. Returns the
-   * number of distinct keywords found.
+   * `text` (and appends its id to `foundList` the first time), and records
+   * each occurrence in `hits` when given. Returns the number of distinct
+   * keywords found. `found` must be all zeros for keywords to be reported.
    */
-  scan(text: string, found: Uint8Array, hits?: KeywordHits): number {
+  scan(text: string, found: Uint8Array, hits?: KeywordHits, foundList?: number[]): number {
     if (scratch.length < text.length) scratch = Buffer.allocUnsafe(Math.max(text.length, scratch.length * 2));
     const bytes = scratch;
     const n = bytes.write(text, 0, "latin1");
@@ -110,14 +200,20 @@ export class KeywordAutomaton {
       row = c < ALPHABET ? (next[row | c] as number) : 0;
       if (row < 0) {
         row = -row;
-        distinct += this.emit(row >> 7, i, found, hits);
+        distinct += this.emit(row >> 7, i, found, hits, foundList);
       }
     }
     return distinct;
   }
 
   /** Reports the keywords ending at `end` in state `state`; returns how many were new. */
-  private emit(state: number, end: number, found: Uint8Array, hits: KeywordHits | undefined): number {
+  private emit(
+    state: number,
+    end: number,
+    found: Uint8Array,
+    hits: KeywordHits | undefined,
+    foundList: number[] | undefined,
+  ): number {
     const { own, outLink } = this;
     let added = 0;
     for (let s = own[state] !== undefined ? state : (outLink[state] as number); s > 0; s = outLink[s] as number) {
@@ -126,6 +222,7 @@ export class KeywordAutomaton {
         const id = ids[j] as number;
         if (found[id] === 0) {
           found[id] = 1;
+          foundList?.push(id);
           added++;
         }
         hits?.add(id, end);

@@ -10,9 +10,9 @@
  * In large fragments a rule whose scan scope is "lines" (detectors/scan-scope.ts)
  * runs only over the lines around its keywords' hits, not the whole fragment.
  */
-import micromatch from "micromatch";
 import type { LoadedRule, SecretRuleSpec } from "../packs/pack-types.js";
 import type { Fragment, ScanWarning, SkipNotice, Tracer } from "../types.js";
+import { globsMatcher } from "../util/glob-regex.js";
 import type { Detector, DetectorOutput, RawFinding } from "./detector.js";
 import { passesEntropy } from "./entropy.js";
 import { KeywordAutomaton, KeywordHits } from "./keyword-automaton.js";
@@ -23,15 +23,15 @@ import { getValidator, type Validator } from "./validators.js";
 interface CompiledRule {
   id: string;
   spec: SecretRuleSpec;
-  regex: RegExp;
+  readonly regex: RegExp;
   secretGroup: number;
   entropy: number | undefined;
   validator: Validator | undefined;
   pathMatcher: ((path: string) => boolean) | undefined;
-  allowRegexes: RegExp[];
+  readonly allowRegexes: RegExp[];
   allowTarget: "secret" | "match" | "line";
   stopwords: string[];
-  requires: { regex: RegExp; within: number } | undefined;
+  readonly requires: { regex: RegExp; within: number } | undefined;
   fallback: boolean;
   /** Lines either side of a keyword hit that can hold a match; -1: run over the whole fragment. */
   contextLines: number;
@@ -74,43 +74,63 @@ function compilePathMatcher(spec: SecretRuleSpec): ((path: string) => boolean) |
   ];
   if (include.length === 0 && exclude.length === 0) return undefined;
   let compiled: ((path: string) => boolean) | undefined;
+  // A history scan asks about the same few paths in thousands of commits: remember the answers.
+  const memo = new Map<string, boolean>();
   return (path) => {
-    compiled ??= compileGlobs(include, exclude);
-    return compiled(path);
+    let answer = memo.get(path);
+    if (answer === undefined) {
+      compiled ??= compileGlobs(include, exclude);
+      answer = compiled(path);
+      if (memo.size >= PATH_MEMO_SIZE) memo.clear();
+      memo.set(path, answer);
+    }
+    return answer;
   };
 }
 
+const PATH_MEMO_SIZE = 4096;
+
 function compileGlobs(include: string[], exclude: string[]): (path: string) => boolean {
+  // Each glob on its own (not joined into "{a,b}"), so "**/.npmrc" also matches a root ".npmrc".
   const opts = { dot: true, nocase: true };
-  const inc = include.length
-    ? micromatch.matcher(include.length === 1 ? (include[0] as string) : `{${include.join(",")}}`, opts)
-    : undefined;
-  const exc = exclude.length
-    ? micromatch.matcher(exclude.length === 1 ? (exclude[0] as string) : `{${exclude.join(",")}}`, opts)
-    : undefined;
+  const inc = include.length ? globsMatcher(include, opts) : undefined;
+  const exc = exclude.length ? globsMatcher(exclude, opts) : undefined;
   return (path) => (inc ? inc(path) : true) && !(exc?.(path) ?? false);
 }
 
 function compileRule(rule: LoadedRule<SecretRuleSpec>, keywordIds: number[]): CompiledRule {
   const spec = rule.spec;
-  // "d" gives group offsets, so a secret group's column is exact.
-  const regex = new RegExp(spec.regex, `gd${spec.flags ?? ""}`);
+  // RegExps are compiled on first use: a hook run compiles the few rules whose keywords occur,
+  // not all of them (loading validated every pattern already).
+  let regex: RegExp | undefined;
+  let allowRegexes: RegExp[] | undefined;
+  let requires: { regex: RegExp; within: number } | undefined;
   const validator = spec.validate ? getValidator(spec.validate) : undefined;
   if (spec.validate && !validator) throw new Error(`${rule.file}: ${spec.id}: validate: unknown validator "${spec.validate}"`);
   return {
     id: spec.id,
     spec,
-    regex,
+    get regex() {
+      // "d" gives group offsets, so a secret group's column is exact.
+      regex ??= new RegExp(spec.regex, `gd${spec.flags ?? ""}`);
+      return regex;
+    },
     // -1: "group 1 if the regex has groups, else the whole match", settled on the first match
     // (counting groups up front would compile every regex at start-up).
     secretGroup: spec.secretGroup ?? -1,
     entropy: spec.entropy,
     validator,
     pathMatcher: compilePathMatcher(spec),
-    allowRegexes: (spec.allowlist?.regexes ?? []).map((r) => new RegExp(r)),
+    get allowRegexes() {
+      allowRegexes ??= (spec.allowlist?.regexes ?? []).map((r) => new RegExp(r));
+      return allowRegexes;
+    },
     allowTarget: spec.allowlist?.regexTarget ?? "secret",
     stopwords: (spec.allowlist?.stopwords ?? []).map((s) => s.toLowerCase()),
-    requires: spec.requires ? { regex: new RegExp(spec.requires.regex), within: spec.requires.withinLines ?? 5 } : undefined,
+    get requires() {
+      if (spec.requires) requires ??= { regex: new RegExp(spec.requires.regex), within: spec.requires.withinLines ?? 5 };
+      return requires;
+    },
     fallback: spec.fallback === true,
     contextLines: rule.scope?.mode === "lines" ? rule.scope.context : -1,
     span: rule.scope?.mode === "lines" ? rule.scope.span : undefined,
@@ -127,37 +147,35 @@ export class PatternEngine implements Detector {
   private readonly keywordRules: number[][];
   /** Rules with no keywords run on every fragment (the linter warns about them). */
   private readonly alwaysRun: number[];
+  /** Per keyword id: found in the current fragment (reset after each one). */
   private readonly found: Uint8Array;
+  /** The keyword ids found in the current fragment, in order of discovery. */
+  private readonly foundList: number[] = [];
+  /** Per rule: already selected for the current fragment (reset after each one). */
+  private readonly selected: Uint8Array;
   private readonly hits: KeywordHits;
   /** Per-rule, per-fragment regex time budget (see regex-budget.ts). */
   private readonly budget: RegexBudget;
 
   constructor(rules: readonly LoadedRule<SecretRuleSpec>[], options: { budget?: RegexBudget } = {}) {
     this.budget = options.budget ?? new RegexBudget(budgetFromEnv());
-    const keywordIds = new Map<string, number>();
-    const keywordRules: number[][] = [];
+    const keywords = [...new Set(rules.flatMap((r) => (r.spec.keywords ?? []).map((k) => k.toLowerCase())))];
+    // Keyword ids are the automaton's (the prebuilt one may know more keywords than these rules use).
+    const { automaton, ids } = KeywordAutomaton.forKeywords(keywords);
+    const idOf = new Map(keywords.map((k, i) => [k, ids[i] as number]));
+    const keywordRules: number[][] = Array.from({ length: automaton.keywords.length }, () => []);
     this.alwaysRun = [];
     this.rules = rules.map((rule, index) => {
-      const keywords = rule.spec.keywords ?? [];
-      if (keywords.length === 0) this.alwaysRun.push(index);
-      const ids: number[] = [];
-      for (const raw of keywords) {
-        const keyword = raw.toLowerCase();
-        let id = keywordIds.get(keyword);
-        if (id === undefined) {
-          id = keywordIds.size;
-          keywordIds.set(keyword, id);
-          keywordRules.push([]);
-        }
-        keywordRules[id]?.push(index);
-        ids.push(id);
-      }
-      return compileRule(rule, ids);
+      const own = [...new Set((rule.spec.keywords ?? []).map((k) => idOf.get(k.toLowerCase()) as number))];
+      if (own.length === 0) this.alwaysRun.push(index);
+      for (const id of own) keywordRules[id]?.push(index);
+      return compileRule(rule, own);
     });
-    this.automaton = new KeywordAutomaton([...keywordIds.keys()]);
+    this.automaton = automaton;
     this.keywordRules = keywordRules;
-    this.found = new Uint8Array(keywordIds.size);
-    this.hits = new KeywordHits(keywordIds.size);
+    this.found = new Uint8Array(automaton.keywords.length);
+    this.selected = new Uint8Array(this.rules.length);
+    this.hits = new KeywordHits(automaton.keywords.length);
   }
 
   get ruleCount(): number {
@@ -166,19 +184,25 @@ export class PatternEngine implements Detector {
 
   /** Indices of the rules whose keywords occur in `text` (plus keyword-less rules), ascending. */
   private candidateRules(text: string): number[] {
-    const found = this.found;
-    found.fill(0);
+    const { found, foundList, selected } = this;
     this.hits.reset();
-    const hits = this.automaton.scan(text, found, text.length >= WINDOW_MIN_TEXT ? this.hits : undefined);
-    if (hits === 0) return this.alwaysRun;
-    const selected = new Uint8Array(this.rules.length);
-    for (const i of this.alwaysRun) selected[i] = 1;
-    for (let k = 0; k < found.length; k++) {
-      if (found[k] === 1) for (const r of this.keywordRules[k] as number[]) selected[r] = 1;
+    foundList.length = 0;
+    this.automaton.scan(text, found, text.length >= WINDOW_MIN_TEXT ? this.hits : undefined, foundList);
+    if (foundList.length === 0) return this.alwaysRun;
+    // Only what was found is touched (and reset), not every keyword and rule: fragments are many and small.
+    const out: number[] = [...this.alwaysRun];
+    for (const i of out) selected[i] = 1;
+    for (const k of foundList) {
+      found[k] = 0;
+      for (const r of this.keywordRules[k] as number[]) {
+        if (selected[r] === 0) {
+          selected[r] = 1;
+          out.push(r);
+        }
+      }
     }
-    const out: number[] = [];
-    for (let i = 0; i < selected.length; i++) if (selected[i] === 1) out.push(i);
-    return out;
+    for (const r of out) selected[r] = 0;
+    return out.sort((a, b) => a - b);
   }
 
   detect(fragment: Fragment, trace?: Tracer): DetectorOutput {

@@ -2,13 +2,14 @@
  * The config file's allowlist: paths (gitignore-style globs), regexes over the
  * secret/match/line, and stopwords. Applies to every rule.
  */
-import micromatch from "micromatch";
+
 import type { AllowlistConfig } from "../config/config-types.js";
 import type { Finding, Suppression } from "../types.js";
+import { compileGlob } from "../util/glob-regex.js";
 import type { FilterInput, FindingFilter } from "./filter.js";
 
 /**
- * Compiles gitignore-style globs (matched with micromatch) into one predicate
+ * Compiles gitignore-style globs (micromatch's syntax) into one predicate
  * over POSIX paths relative to the root:
  *
  * - a pattern without a slash (`*.pem`, `fixtures`) matches a name at any depth;
@@ -27,9 +28,9 @@ export function compileGitignoreGlobs(patterns: readonly string[]): (path: strin
       const anchored = p.startsWith("/") || p.includes("/");
       if (p.startsWith("/")) p = p.slice(1);
       const base = anchored ? p : `**/${p}`;
-      const isMatch = micromatch.matcher(base, { dot: true });
-      const under = micromatch.matcher(`${base}/**`, { dot: true });
-      return { negate, test: (path: string) => isMatch(path) || under(path) };
+      const isMatch = compileGlob(base, { dot: true });
+      const under = compileGlob(`${base}/**`, { dot: true });
+      return { negate, test: (path: string) => isMatch.test(path) || under.test(path) };
     });
   if (compiled.length === 0) return () => false;
   return (path: string) => {

@@ -1,6 +1,7 @@
+import { existsSync } from "node:fs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { KeywordAutomaton } from "../../src/detectors/keyword-automaton.js";
+import { KeywordAutomaton, KeywordHits } from "../../src/detectors/keyword-automaton.js";
 
 function found(automaton: KeywordAutomaton, text: string): string[] {
   const marks = new Uint8Array(automaton.keywords.length);
@@ -10,19 +11,19 @@ function found(automaton: KeywordAutomaton, text: string): string[] {
 
 describe("KeywordAutomaton", () => {
   it("finds overlapping and nested keywords case-insensitively", () => {
-    const a = new KeywordAutomaton(["akia", "kia", "ghp_", "xoxb-", "hooks.slack.com"]);
+    const a = KeywordAutomaton.build(["akia", "kia", "ghp_", "xoxb-", "hooks.slack.com"]);
     expect(found(a, "id=AKIAabc and GHP_x https://HOOKS.slack.com/services")).toEqual(["akia", "ghp_", "hooks.slack.com", "kia"]);
     expect(found(a, "nothing to see")).toEqual([]);
   });
 
   it("resets on non-ASCII characters instead of matching across them", () => {
-    const a = new KeywordAutomaton(["token"]);
+    const a = KeywordAutomaton.build(["token"]);
     expect(found(a, "tok\u00e9n")).toEqual([]);
     expect(found(a, "\u00e9token\u00e9")).toEqual(["token"]);
   });
 
   it("rejects non-ASCII keywords (the loader must never pass one)", () => {
-    expect(() => new KeywordAutomaton(["pässword"])).toThrow(/not ASCII/);
+    expect(() => KeywordAutomaton.build(["pässword"])).toThrow(/not ASCII/);
   });
 
   it("agrees with a naive case-insensitive search on arbitrary text (property)", () => {
@@ -32,12 +33,48 @@ describe("KeywordAutomaton", () => {
         fc.uniqueArray(word, { minLength: 1, maxLength: 8, selector: (w) => w.toLowerCase() }),
         fc.string({ unit: fc.constantFrom("a", "b", "A", "B", "_", "-", "é", " "), maxLength: 60 }),
         (keywords, text) => {
-          const a = new KeywordAutomaton(keywords);
+          const a = KeywordAutomaton.build(keywords);
           const naive = a.keywords.filter((k) => text.toLowerCase().includes(k)).sort();
           expect(found(a, text)).toEqual(naive);
         },
       ),
       { numRuns: 300 },
     );
+  });
+
+  it("records the end offset of every occurrence, per keyword, in order", () => {
+    const a = KeywordAutomaton.build(["key", "token", "ey"]);
+    const hits = new KeywordHits(a.keywords.length);
+    a.scan("key=1 TOKEN=2 monkey", new Uint8Array(3), hits);
+    const at = (k: string) => {
+      const out: number[] = [];
+      hits.collect(a.keywords.indexOf(k), out);
+      return out;
+    };
+    expect(at("key")).toEqual([2, 19]);
+    expect(at("ey")).toEqual([2, 19]);
+    expect(at("token")).toEqual([10]);
+    hits.reset();
+    expect(at("key")).toEqual([]);
+  });
+
+  it("round-trips through its serialised form", () => {
+    const a = KeywordAutomaton.build(["akia", "kia", "ghp_", "hooks.slack.com"]);
+    const b = KeywordAutomaton.deserialize(a.serialize());
+    const text = "AKIA x ghp_ https://hooks.slack.com/x";
+    expect(found(b, text)).toEqual(found(a, text));
+    expect(b.keywords).toEqual(a.keywords);
+    expect(() => KeywordAutomaton.deserialize(a.serialize().subarray(0, 100))).toThrow(/truncated/);
+  });
+
+  it("reuses the build's prebuilt automaton when it covers the keywords, and builds one otherwise", () => {
+    // Written to dist/ by `npm run build`, which the test command runs first.
+    expect(existsSync(new URL("../../dist/keyword-automaton.bin", import.meta.url))).toBe(true);
+    const known = KeywordAutomaton.forKeywords(["AKIA", "ghp_"]);
+    expect(known.automaton.keywords.length).toBeGreaterThan(100);
+    expect(known.ids.map((id) => known.automaton.keywords[id])).toEqual(["akia", "ghp_"]);
+    const unknown = KeywordAutomaton.forKeywords(["akia", "zz-not-a-builtin-keyword"]);
+    expect(unknown.automaton.keywords).toEqual(["akia", "zz-not-a-builtin-keyword"]);
+    expect(unknown.ids).toEqual([0, 1]);
   });
 });

@@ -9,13 +9,15 @@
 import { describe, expect, it } from "vitest";
 import { NEAR_CHARS, PatternEngine } from "../../src/detectors/pattern-engine.js";
 import { analyseScanScope } from "../../src/detectors/scan-scope.js";
-import { loadBuiltinPacks } from "../../src/packs/builtin-packs.js";
+import { builtinPackFiles } from "../../src/packs/builtin-packs.js";
 import { expandFakes } from "../../src/packs/fake-secrets.js";
+import { loadPackFile } from "../../src/packs/load-pack.js";
 import type { LoadedRule, RuleExample, SecretRuleSpec } from "../../src/packs/pack-types.js";
 import { buildRuleSet } from "../../src/packs/rule-set.js";
 import type { Fragment } from "../../src/types.js";
 
-const ruleSet = buildRuleSet(await loadBuiltinPacks());
+// From the YAML (the build cache leaves examples out), with the scopes computed on load.
+const ruleSet = buildRuleSet(await Promise.all(builtinPackFiles().map((f) => loadPackFile(f))));
 const windowed = new PatternEngine(ruleSet.secretRules);
 const whole = new PatternEngine(ruleSet.secretRules.map(({ scope: _scope, ...rule }) => rule as LoadedRule<SecretRuleSpec>));
 
