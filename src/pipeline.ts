@@ -38,10 +38,21 @@ export interface PipelineOptions {
   onFragment?: (fragment: Fragment) => void;
 }
 
-/** Detectors for a rule set; the config linter is imported only when config rules are active. */
+/**
+ * Detectors for a rule set: the pattern engine and, over the same secret rules
+ * (sharing the engine), the encoded-secrets detector, which decodes base64/hex/
+ * URL-encoded runs and rescans them; the config linter only when config rules
+ * are active. Both optional detectors are imported on demand (their own
+ * chunks in the CLI bundle).
+ */
 export async function createDetectors(ruleSet: RuleSet): Promise<Detector[]> {
   const detectors: Detector[] = [];
-  if (ruleSet.secretRules.length > 0) detectors.push(new PatternEngine(ruleSet.secretRules));
+  if (ruleSet.secretRules.length > 0) {
+    const engine = new PatternEngine(ruleSet.secretRules);
+    detectors.push(engine);
+    const { createEncodedSecretsDetector } = await import("./detectors/encoded-secrets.js");
+    detectors.push(createEncodedSecretsDetector(ruleSet.secretRules, {}, engine));
+  }
   if (ruleSet.configRules.length > 0) {
     const { createConfigDetector } = await import("./detectors/config/index.js");
     detectors.push(createConfigDetector(ruleSet.configRules));
@@ -131,6 +142,7 @@ export async function runPipeline(options: PipelineOptions): Promise<ScanResult>
   for await (const fragment of source.fragments(ctx)) {
     stats.fragments++;
     for (const filter of filters) filter.observe?.(fragment);
+    const raws: { raw: RawFinding; rule: LoadedRule }[] = [];
     for (const detector of detectors) {
       const out = await detector.detect(fragment, trace);
       warnings.push(...out.warnings);
@@ -138,24 +150,27 @@ export async function runPipeline(options: PipelineOptions): Promise<ScanResult>
       for (const raw of out.findings) {
         const rule = ruleSet.byId.get(raw.ruleId);
         if (!rule) throw new Error(`detector ${detector.name} reported unknown rule ${raw.ruleId}`);
-        const finding = toFinding(raw, rule, fragment, config.failOn);
-        const input = { finding, fragment, previousLine: previousLineOf(fragment, finding.startLine) };
-        for (const filter of filters) {
-          const suppression = await filter.check(input);
-          if (suppression) {
-            finding.suppressions = [...(finding.suppressions ?? []), suppression];
-            trace?.({
-              ruleId: finding.ruleId,
-              path: finding.path,
-              line: finding.startLine,
-              stage: "allowlist",
-              reason: `${filter.name}: ${suppression.justification}`,
-            });
-            break;
-          }
-        }
-        findings.push(finding);
+        raws.push({ raw, rule });
       }
+    }
+    for (const { raw, rule } of dedupeIdentical(raws, trace, fragment.path)) {
+      const finding = toFinding(raw, rule, fragment, config.failOn);
+      const input = { finding, fragment, previousLine: previousLineOf(fragment, finding.startLine) };
+      for (const filter of filters) {
+        const suppression = await filter.check(input);
+        if (suppression) {
+          finding.suppressions = [...(finding.suppressions ?? []), suppression];
+          trace?.({
+            ruleId: finding.ruleId,
+            path: finding.path,
+            line: finding.startLine,
+            stage: "allowlist",
+            reason: `${filter.name}: ${suppression.justification}`,
+          });
+          break;
+        }
+      }
+      findings.push(finding);
     }
     options.onFragment?.(fragment);
   }
@@ -167,6 +182,46 @@ export async function runPipeline(options: PipelineOptions): Promise<ScanResult>
     skipped,
     warnings,
   };
+}
+
+/**
+ * Identical secret findings (same span, same secret) from several rules are one
+ * leak: reported once, by the most specific rule: a rule that is not a
+ * fallback, else one not tagged `generic` (the key-name rules), else one that
+ * needed a companion pattern (`requires`), else the first in pack order. E.g.
+ * the generic `generic-token-unquoted` and the registry-specific fallback
+ * `npmrc-auth-token` on an `_authToken=` line; `aws-secret-access-key` and
+ * `yandex-cloud-static-access-key` (which requires its YCAJ key id) on an
+ * `aws_secret_access_key = YC...` line. Config findings are never merged (their
+ * evidence is not a secret).
+ */
+export function dedupeIdentical<T extends { raw: RawFinding; rule: LoadedRule }>(items: T[], trace?: Tracer, path = ""): T[] {
+  if (items.length < 2) return items;
+  const rank = (rule: LoadedRule) => {
+    const spec = rule.spec as { fallback?: boolean; tags?: string[]; requires?: unknown };
+    return (spec.fallback === true ? 4 : 0) + (spec.tags?.includes("generic") ? 2 : 0) + (spec.requires ? 0 : 1);
+  };
+  const best = new Map<string, T>();
+  const keyOf = (r: RawFinding) => `${r.startLine}:${r.startColumn}:${r.endLine}:${r.endColumn}\0${r.secret}`;
+  for (const item of items) {
+    if (item.rule.spec.kind === "config") continue;
+    const key = keyOf(item.raw);
+    const kept = best.get(key);
+    if (!kept || rank(item.rule) < rank(kept.rule)) best.set(key, item);
+  }
+  return items.filter((item) => {
+    if (item.rule.spec.kind === "config") return true;
+    const keep = best.get(keyOf(item.raw)) === item;
+    if (!keep)
+      trace?.({
+        ruleId: item.raw.ruleId,
+        path,
+        line: item.raw.startLine,
+        stage: "overlap",
+        reason: `the same secret at the same place is reported by ${best.get(keyOf(item.raw))?.raw.ruleId}`,
+      });
+    return keep;
+  });
 }
 
 /** Stable output order: path, line, column, rule. */

@@ -16,14 +16,20 @@
  * columns); `secret` is the decoded secret and the message ends in
  * "(base64-encoded)" / "(hex-encoded)" / "(URL-encoded)".
  *
- * Cost: a cheap regex finds runs of the encoding alphabet; most runs
- * (identifiers, hashes, random tokens, images) are rejected after decoding a
- * short prefix, because random bytes are almost never printable text.
+ * A decoding is not reported when the plain text already gave it: a run that
+ * a rule matched as written (an `Authorization: Basic` header, a docker
+ * `auth`), or a decoded secret that a rule already found on the same line.
  *
- * Binary key stores (.p12/.pfx/.jks) are not text and never reach a detector;
- * `keyStoreFragment` turns one into a base64 text fragment that the
- * private-key pack's key-store rules recognise by its magic bytes (for the
- * file source to call on files it would skip as binary).
+ * Cost: a hand-written scan finds runs of the encoding alphabet; most runs
+ * (identifiers, hashes, random tokens, images) are rejected by their first
+ * characters or after decoding a short prefix, because random bytes are almost
+ * never printable text. Data URIs of images, fonts and other binary media are
+ * skipped unseen. Per fragment, at most `maxCandidates` runs are decoded and at
+ * most `maxDecodedBytes` are produced (nested decodings included), so a
+ * generated file full of base64 costs a bounded amount.
+ *
+ * Binary key stores (.p12/.pfx/.jks) are handled by the sources
+ * (src/sources/key-stores.ts, re-exported here).
  */
 import type { LoadedRule, SecretRuleSpec } from "../packs/pack-types.js";
 import type { Fragment, Tracer } from "../types.js";
@@ -45,6 +51,42 @@ export interface EncodedSecretsOptions {
   minBase64Length?: number;
   /** Longest run decoded (bigger runs are files: images, archives). Default 256 KiB. */
   maxRunLength?: number;
+  /** Runs decoded per fragment, nested decodings included; the rest are not looked at. Default 500. */
+  maxCandidates?: number;
+  /** Decoded characters produced per fragment; decoding stops beyond it. Default 1 MiB. */
+  maxDecodedBytes?: number;
+}
+
+/** What is left of a fragment's decoding allowance (shared by nested decodings). */
+export interface DecodeBudget {
+  candidates: number;
+  bytes: number;
+  /** Set once a limit was reached. */
+  exhausted?: boolean;
+}
+
+export function decodeBudget(options: EncodedSecretsOptions = {}): DecodeBudget {
+  return { candidates: options.maxCandidates ?? 500, bytes: options.maxDecodedBytes ?? 1024 * 1024 };
+}
+
+/** Takes one decoding attempt of `length` characters from the budget; false (and exhausted) when none is left. */
+function spend(budget: DecodeBudget, length: number): boolean {
+  if (budget.candidates <= 0 || budget.bytes < length) {
+    budget.exhausted = true;
+    return false;
+  }
+  budget.candidates--;
+  budget.bytes -= length;
+  return true;
+}
+
+/** `data:<media type>[;param];base64,` right before `start`, for binary media (images, fonts, audio, video, archives). */
+const BINARY_DATA_URI =
+  /data:(?:image|font|audio|video)\/[\w.+-]+(?:;[\w.+-]+=[^;,]*)*;base64,$|data:application\/(?:octet-stream|wasm|pdf|zip|gzip|x-font[\w.+-]*|font[\w.+-]*|vnd\.ms-fontobject)(?:;[\w.+-]+=[^;,]*)*;base64,$/i;
+
+function inBinaryDataUri(text: string, start: number): boolean {
+  if (text.charCodeAt(start - 1) !== 44 /* , */) return false;
+  return BINARY_DATA_URI.test(text.slice(Math.max(0, start - 120), start));
 }
 
 /** A decoded candidate: where the run is in the text and what it decodes to. */
@@ -62,36 +104,76 @@ const BASE64_CHAR = (() => {
   return table;
 })();
 
-/** Runs of base64 characters (plus "=" padding) at least `min` long: a hand-written scan, ~5x a regex. */
-function base64Runs(text: string, min: number): { start: number; end: number }[] {
+/**
+ * Maximal runs of base64 characters (plus up to two "=" of padding) at least
+ * `min` long. Hand-written (~4x a regex) and skipping: any run of `min` or more
+ * characters that starts at or after `i` covers position `i + min - 1`, so
+ * when that character cannot be part of a run, the `min` positions up to it
+ * are skipped unseen. Source code is mostly short words; few positions are read.
+ */
+function base64Runs(
+  text: string,
+  min: number,
+  accept: (start: number, end: number) => boolean = () => true,
+): { start: number; end: number }[] {
   const out: { start: number; end: number }[] = [];
   const n = text.length;
   let i = 0;
-  while (i < n) {
-    const c = text.charCodeAt(i);
-    if (c >= 128 || BASE64_CHAR[c] !== 1) {
-      i++;
+  while (i + min <= n) {
+    const probe = i + min - 1;
+    const c = text.charCodeAt(probe);
+    // (Character tests written out: this loop runs cold, once per file, before the JIT has inlined anything.)
+    if (c !== 61 && (c >= 128 || BASE64_CHAR[c] !== 1)) {
+      i = probe + 1;
       continue;
     }
-    const start = i;
-    while (i < n) {
-      const d = text.charCodeAt(i);
-      if (d >= 128 || BASE64_CHAR[d] !== 1) break;
-      i++;
+    // The base64 part of the run around the probe (back over at most two "=" when it is padding).
+    let j = probe;
+    if (c === 61) {
+      if (j > i && text.charCodeAt(j - 1) === 61) j--;
+      if (j <= i || !(text.charCodeAt(j - 1) < 128 && BASE64_CHAR[text.charCodeAt(j - 1)] === 1)) {
+        i = probe + 1;
+        continue;
+      }
     }
-    let end = i;
+    // Forward first: a run that starts at or after i and ends before i + min is too short, and
+    // source code is mostly such short words, so most probes never look back.
+    let body = j;
+    for (let d = text.charCodeAt(body); body < n && d < 128 && BASE64_CHAR[d] === 1; d = text.charCodeAt(body)) body++;
+    let end = body;
     if (text.charCodeAt(end) === 61) end++;
     if (text.charCodeAt(end) === 61) end++;
-    if (end - start >= min) out.push({ start, end });
-    i = end;
+    if (end - i < min) {
+      i = Math.max(end, probe + 1);
+      continue;
+    }
+    let start = j;
+    for (let d = text.charCodeAt(start - 1); start > i && d < 128 && BASE64_CHAR[d] === 1; d = text.charCodeAt(start - 1))
+      start--;
+    if (end - start >= min && accept(start, end)) out.push({ start, end });
+    i = Math.max(end, probe + 1);
   }
   return out;
+}
+
+/** A whole run of one-case hex digits (checked without slicing). */
+function isHexRun(text: string, start: number, end: number): boolean {
+  let lower = false;
+  let upper = false;
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) continue;
+    if (c >= 97 && c <= 102) lower = true;
+    else if (c >= 65 && c <= 70) upper = true;
+    else return false;
+    if (lower && upper) return false;
+  }
+  return true;
 }
 
 const PERCENT_ESCAPE = /%[0-9A-Fa-f]{2}/g;
 /** Characters of a URL-encoded run (unreserved, sub-delims, ":@/?" and "%"). */
 const URL_CHAR = /[A-Za-z0-9._~!*:@$&+,;=/?%-]/;
-/(?:[A-Za-z0-9._~!*:@$&+,;=/?-]|%[0-9A-Fa-f]{2})*%[0-9A-Fa-f]{2}(?:[A-Za-z0-9._~!*:@$&+,;=/?-]|%[0-9A-Fa-f]{2})*/g;
 
 /** Decoded bytes count as text when they are valid UTF-8 with no control characters other than tab/CR/LF. */
 function bytesToText(bytes: Buffer): string | undefined {
@@ -103,15 +185,38 @@ function bytesToText(bytes: Buffer): string | undefined {
   return text.includes("\uFFFD") ? undefined : text;
 }
 
+/** Base64 digit values of both alphabets ("-" and "_" are 62 and 63 like "+" and "/"); -1 otherwise. */
+const BASE64_VALUE = (() => {
+  const table = new Int8Array(128).fill(-1);
+  const digits = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+  for (let i = 0; i < 64; i++) table[(digits + "+/").charCodeAt(i)] = i;
+  table[45] = 62; // -
+  table[95] = 63; // _
+  return table;
+})();
+
+function base64Value(text: string, i: number): number {
+  const c = text.charCodeAt(i);
+  return c < 128 ? (BASE64_VALUE[c] as number) : -1;
+}
+
 /**
- * Base64 of ASCII text: the first character of every 4-character group carries a byte's top six
- * bits, so for bytes below 0x80 it is one of A-Z or a-f. Checking three groups rejects most
- * identifiers and random tokens before anything is sliced or decoded.
+ * Base64 of text: checks the first three 4-character groups (9 bytes) for bytes that are printable
+ * ASCII, tab, CR or LF, from the digits alone. A group's digits are b0>>2, (b0&3)<<4 | b1>>4,
+ * (b1&15)<<2 | b2>>6 and b2&63, so for bytes below 0x80 the first digit is 8-31 (0x20-0x7e) or 2-3
+ * (tab, LF, CR), the second has bit 3 clear and the third has bit 1 clear. About one random
+ * identifier or token in a thousand passes, so almost nothing is sliced or decoded. (A text whose
+ * first nine bytes are not ASCII is not looked at: rare for credentials.)
  */
 function asciiLead(text: string, start: number, end: number): boolean {
-  for (let i = start; i < start + 12 && i < end; i += 4) {
-    const c = text.charCodeAt(i);
-    if (!((c >= 65 && c <= 90) || (c >= 97 && c <= 102))) return false;
+  for (let i = start; i < start + 12 && i + 1 < end; i += 4) {
+    const a = base64Value(text, i);
+    if (!((a >= 8 && a <= 31) || a === 2 || a === 3)) return false;
+    const b = base64Value(text, i + 1);
+    if (b < 0 || (b & 8) !== 0) return false;
+    if (i + 2 >= end || text.charCodeAt(i + 2) === 61) return true; // padding: the last byte was checked
+    const c = base64Value(text, i + 2);
+    if (c < 0 || (c & 2) !== 0) return false;
   }
   return true;
 }
@@ -152,30 +257,42 @@ export function decodeUrlText(run: string): string | undefined {
   }
 }
 
-/** Every decodable run in `text`, in order. */
-export function findEncodedRuns(text: string, options: EncodedSecretsOptions = {}): DecodedRun[] {
+/**
+ * Every decodable run in `text`, in order. `budget` bounds the work (runs
+ * decoded, characters produced); once it is spent the remaining runs are not
+ * decoded.
+ */
+export function findEncodedRuns(
+  text: string,
+  options: EncodedSecretsOptions = {},
+  budget: DecodeBudget = decodeBudget(options),
+): DecodedRun[] {
   const minBase64 = options.minBase64Length ?? 12;
   const maxRun = options.maxRunLength ?? 256 * 1024;
   const runs: DecodedRun[] = [];
-  for (const { start, end } of base64Runs(text, Math.min(minBase64, 24))) {
+  // Only runs that can be hex or base64 of text are kept (most identifiers fail on their first characters).
+  const candidate = (start: number, end: number) =>
+    (end - start >= 24 && (end - start) % 2 === 0 && isHexRun(text, start, end)) ||
+    (end - start >= minBase64 && asciiLead(text, start, end));
+  for (const { start, end } of base64Runs(text, Math.min(minBase64, 24), candidate)) {
     if (end - start > maxRun) continue;
     // Hex is a subset of the base64 alphabet: a whole run of one-case hex digits is a hex candidate.
-    if (end - start >= 24 && (end - start) % 2 === 0) {
-      const run = text.slice(start, end);
-      if (/^(?:[0-9a-f]+|[0-9A-F]+)$/.test(run)) {
-        const decoded = decodeHexText(run);
-        if (decoded !== undefined) runs.push({ start, end, encoding: "hex", decoded });
-        continue;
-      }
+    if (end - start >= 24 && (end - start) % 2 === 0 && isHexRun(text, start, end)) {
+      if (!spend(budget, (end - start) >> 1)) return runs;
+      const decoded = decodeHexText(text.slice(start, end));
+      if (decoded !== undefined) runs.push({ start, end, encoding: "hex", decoded });
+      continue;
     }
     if (end - start < minBase64 || !asciiLead(text, start, end)) continue;
+    if (inBinaryDataUri(text, start)) continue;
     const run = text.slice(start, end);
     // A JWT's parts are base64url JSON; the jwt rule owns them.
     if (run.startsWith("eyJ") && (text[end] === "." || text[start - 1] === ".")) continue;
+    if (!spend(budget, ((end - start) * 3) >> 2)) return runs;
     const decoded = decodeBase64Text(run, minBase64);
     if (decoded !== undefined) runs.push({ start, end, encoding: "base64", decoded });
   }
-  if (text.includes("%")) {
+  if (text.includes("%") && !budget.exhausted) {
     // Grow each run outwards from its percent-escapes (linear; a regex with a repeated
     // alternation around the escape would backtrack over every long run of URL characters).
     let covered = -1;
@@ -188,6 +305,7 @@ export function findEncodedRuns(text: string, options: EncodedSecretsOptions = {
       covered = end;
       const run = text.slice(start, end);
       if (run.length < 12 || run.length > maxRun) continue;
+      if (!spend(budget, run.length)) break;
       const decoded = decodeUrlText(run);
       if (decoded !== undefined) runs.push({ start, end, encoding: "url", decoded });
     }
@@ -207,42 +325,71 @@ export class EncodedSecretsDetector implements Detector {
   private readonly descriptions = new Map<string, string>();
   private readonly maxDepth: number;
 
+  /**
+   * `engine`: the pipeline's pattern engine over the same rules, shared so that
+   * its regexes and keyword automaton are built once.
+   */
   constructor(
     rules: readonly LoadedRule<SecretRuleSpec>[],
     private readonly options: EncodedSecretsOptions = {},
+    engine?: PatternEngine,
   ) {
-    this.engine = new PatternEngine(rules);
+    this.engine = engine ?? new PatternEngine(rules);
     for (const r of rules) this.descriptions.set(r.spec.id, r.spec.description);
     this.maxDepth = options.maxDepth ?? 2;
   }
 
-  detect(fragment: Fragment, _trace?: Tracer): DetectorOutput {
+  detect(fragment: Fragment, trace?: Tracer): DetectorOutput {
     const findings: RawFinding[] = [];
     const text = fragment.text;
     if (text.length === 0) return { findings, warnings: [] };
-    const runs = findEncodedRuns(text, this.options);
-    if (runs.length === 0) return { findings, warnings: [] };
+    const budget = decodeBudget(this.options);
+    const runs = findEncodedRuns(text, this.options, budget);
+    if (runs.length === 0) return this.done(findings, fragment, budget, trace);
     const index = new LineIndex(text, fragment);
-    // A run that a rule already matched as written (docker-config-auth, a Basic header) is reported
-    // once, by that rule: its decoding is not reported again. Computed only when a decoding yields
-    // findings, which is rare.
-    let direct: { s: number; e: number }[] | undefined;
+    // What the plain text already gave is reported once, by the rule that matched it as written: a
+    // run that a rule matched (docker-config-auth, a Basic header) is not decoded again, and a decoded
+    // secret that a rule found on the same line is not reported twice. Computed only when a decoding
+    // yields findings, which is rare.
+    let direct: { s: number; e: number; line: number; secret: string }[] | undefined;
     const seen = new Set<string>();
     for (const run of runs) {
-      const inners = this.scanDecoded(fragment, text, run, 1);
+      const inners = this.scanDecoded(fragment, text, run, 1, budget);
       if (inners.length === 0) continue;
       const start = index.position(run.start);
       const end = index.position(run.end);
       const runStart = start.line * 1e6 + start.column;
       const runEnd = end.line * 1e6 + end.column;
-      direct ??= this.engine
-        .detect(fragment)
-        .findings.map((f) => ({ s: f.startLine * 1e6 + f.startColumn, e: f.endLine * 1e6 + f.endColumn }));
-      if (direct.some((d) => d.s < runEnd && runStart < d.e)) continue;
+      direct ??= this.engine.detect(fragment).findings.map((f) => ({
+        s: f.startLine * 1e6 + f.startColumn,
+        e: f.endLine * 1e6 + f.endColumn,
+        line: f.startLine,
+        secret: f.secret,
+      }));
+      if (direct.some((d) => d.s < runEnd && runStart < d.e)) {
+        trace?.({
+          ruleId: inners[0]?.ruleId ?? "",
+          path: fragment.path,
+          line: start.line,
+          stage: "overlap",
+          reason: "encoded run matched as written",
+        });
+        continue;
+      }
       for (const inner of inners) {
         const key = `${inner.ruleId}|${run.start}|${inner.secret}`;
         if (seen.has(key)) continue;
         seen.add(key);
+        if (direct.some((d) => d.line === start.line && d.secret === inner.secret)) {
+          trace?.({
+            ruleId: inner.ruleId,
+            path: fragment.path,
+            line: start.line,
+            stage: "overlap",
+            reason: "decoded secret already found as written on this line",
+          });
+          continue;
+        }
         findings.push({
           ruleId: inner.ruleId,
           startLine: start.line,
@@ -257,11 +404,23 @@ export class EncodedSecretsDetector implements Detector {
         });
       }
     }
+    return this.done(findings, fragment, budget, trace);
+  }
+
+  private done(findings: RawFinding[], fragment: Fragment, budget: DecodeBudget, trace: Tracer | undefined): DetectorOutput {
+    if (budget.exhausted) {
+      trace?.({
+        ruleId: "(encoded-secrets)",
+        path: fragment.path,
+        stage: "budget",
+        reason: `decoding limit reached (${this.options.maxCandidates ?? 500} runs or ${this.options.maxDecodedBytes ?? 1024 * 1024} decoded characters per fragment); later runs not decoded`,
+      });
+    }
     return { findings, warnings: [] };
   }
 
   /** Findings in one decoded run (and, below maxDepth, in runs inside its decoding). */
-  private scanDecoded(fragment: Fragment, text: string, run: DecodedRun, depth: number): InnerFinding[] {
+  private scanDecoded(fragment: Fragment, text: string, run: DecodedRun, depth: number, budget: DecodeBudget): InnerFinding[] {
     const out: InnerFinding[] = [];
     let scanText: string;
     let regionStart: number;
@@ -292,9 +451,9 @@ export class EncodedSecretsDetector implements Detector {
       }
     }
     if (depth < this.maxDepth) {
-      for (const nested of findEncodedRuns(run.decoded, this.options)) {
+      for (const nested of findEncodedRuns(run.decoded, this.options, budget)) {
         // Nested runs are rescanned in their own decoded context.
-        out.push(...this.scanDecoded(fragment, run.decoded, nested, depth + 1));
+        out.push(...this.scanDecoded(fragment, run.decoded, nested, depth + 1, budget));
       }
     }
     return out;
@@ -310,29 +469,10 @@ function lineOffsets(text: string): number[] {
 export function createEncodedSecretsDetector(
   rules: readonly LoadedRule<SecretRuleSpec>[],
   options?: EncodedSecretsOptions,
+  engine?: PatternEngine,
 ): EncodedSecretsDetector {
-  return new EncodedSecretsDetector(rules, options);
+  return new EncodedSecretsDetector(rules, options, engine);
 }
 
-/** Binary key-store containers, by magic bytes: JKS, JCEKS, PKCS#12 (DER, version 3). */
-export function keyStoreKind(bytes: Uint8Array): "jks" | "jceks" | "pkcs12" | undefined {
-  const b = (i: number) => bytes[i] ?? -1;
-  if (b(0) === 0xfe && b(1) === 0xed && b(2) === 0xfe && b(3) === 0xed) return "jks";
-  if (b(0) === 0xce && b(1) === 0xce && b(2) === 0xce && b(3) === 0xce) return "jceks";
-  // SEQUENCE (long-form length of 1-3 bytes) { INTEGER 3, ... }
-  if (b(0) === 0x30 && b(1) >= 0x81 && b(1) <= 0x83) {
-    const v = 2 + (b(1) - 0x80);
-    if (b(v) === 0x02 && b(v + 1) === 0x01 && b(v + 2) === 0x03 && b(v + 3) === 0x30) return "pkcs12";
-  }
-  return undefined;
-}
-
-/**
- * For the file source: a binary key store becomes a one-line base64 text
- * fragment, which the key-store rules of gitward-secrets-private-keys match.
- * Returns undefined for anything that is not a key store.
- */
-export function keyStoreFragment(path: string, bytes: Uint8Array): Fragment | undefined {
-  if (!keyStoreKind(bytes)) return undefined;
-  return { path, text: Buffer.from(bytes).toString("base64"), startLine: 1, source: "file" };
-}
+// Binary key stores moved to src/sources/key-stores.ts (the sources use them without loading this module).
+export { isKeyStorePath, keyStoreFragment, keyStoreKind } from "../sources/key-stores.js";

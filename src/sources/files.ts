@@ -7,12 +7,14 @@
  * .gitignore files it meets. Symlinks are not followed (a link can point
  * outside the tree, or loop).
  */
+
 import { lstat, readdir, readFile } from "node:fs/promises";
 import { isAbsolute, join, relative, resolve, sep } from "node:path";
-import micromatch from "micromatch";
 import { findRepoRoot, runGit } from "../git/run-git.js";
 import type { Fragment } from "../types.js";
+import { globsMatcher } from "../util/glob-regex.js";
 import { blankLockfileHashes, decodeText, isLockfile, looksMinified } from "./decode-text.js";
+import { keyStoreFragment } from "./key-stores.js";
 import { countLines, type SourceContext, type TextSource } from "./source.js";
 
 export interface FilesSourceOptions {
@@ -40,9 +42,7 @@ export class FilesSource implements TextSource {
 
   async *fragments(ctx: SourceContext): AsyncIterable<Fragment> {
     const files = await this.listFiles(ctx);
-    const exclude = this.options.excludePaths?.length
-      ? micromatch.matcher(`{${this.options.excludePaths.join(",")}}`, { dot: true })
-      : undefined;
+    const exclude = this.options.excludePaths?.length ? globsMatcher(this.options.excludePaths, { dot: true }) : undefined;
     const selected = exclude ? files.filter((f) => !exclude(f.display)) : files;
     // A sliding window of reads keeps the disk busy while fragments are scanned in order.
     const pending: Promise<Fragment | undefined>[] = [];
@@ -93,6 +93,12 @@ export class FilesSource implements TextSource {
     }
     const decoded = decodeText(bytes);
     if (decoded.kind === "binary") {
+      // A key store is a leaked private key in itself: scanned (as base64) instead of skipped.
+      const keyStore = keyStoreFragment(display, bytes, "file");
+      if (keyStore) {
+        ctx.countFile(bytes.length, 0);
+        return keyStore;
+      }
       ctx.skip({ path: display, reason: "binary", detail: "binary content", fatal: false });
       return undefined;
     }

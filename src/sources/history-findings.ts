@@ -9,6 +9,7 @@ import { BlobReader } from "../git/blob-reader.js";
 import { runGit } from "../git/run-git.js";
 import type { CommitInfo, Finding } from "../types.js";
 import { decodeText } from "./decode-text.js";
+import { keyStoreFragment } from "./key-stores.js";
 
 /** Groups by fingerprint and keeps the oldest commit's finding. `time` orders commits (committer time). */
 export function consolidate(findings: Finding[], time: (c: CommitInfo | undefined) => number): Finding[] {
@@ -38,7 +39,8 @@ export async function headCommit(cwd: string): Promise<string | undefined> {
 
 /**
  * The HEAD version of each path (as text), read with one `git ls-tree` and one
- * `git cat-file --batch` for the few paths that have findings.
+ * `git cat-file --batch` for the few paths that have findings. A binary key
+ * store is given as the base64 text the sources scan it as (key-stores.ts).
  */
 export async function readAtHead(cwd: string, paths: string[], head: string | undefined): Promise<Map<string, string>> {
   const out = new Map<string, string>();
@@ -57,6 +59,10 @@ export async function readAtHead(cwd: string, paths: string[], head: string | un
       if (!bytes) continue;
       const d = decodeText(bytes);
       if (d.kind === "text") out.set(m[3] as string, d.text);
+      else {
+        const keyStore = keyStoreFragment(m[3] as string, bytes);
+        if (keyStore) out.set(m[3] as string, keyStore.text);
+      }
     }
   } finally {
     blobs.close();
@@ -64,7 +70,11 @@ export async function readAtHead(cwd: string, paths: string[], head: string | un
   return out;
 }
 
-/** Sets `presentAtHead` on findings that still carry their secret (fresh scans). */
+/**
+ * Sets `presentAtHead` on findings that still carry their secret (fresh scans):
+ * the secret, or the text it was found in as written (an encoded secret's
+ * base64/hex/URL-encoded run), is in the HEAD version of the file.
+ */
 export async function markPresentAtHead(cwd: string, findings: Finding[], head: string | undefined): Promise<void> {
   const withSecret = findings.filter((f) => f.secret.length > 0);
   const texts = await readAtHead(
@@ -72,5 +82,9 @@ export async function markPresentAtHead(cwd: string, findings: Finding[], head: 
     withSecret.map((f) => f.path),
     head,
   );
-  for (const f of withSecret) f.presentAtHead = texts.get(f.path)?.includes(f.secret) ?? false;
+  for (const f of withSecret) {
+    const text = texts.get(f.path);
+    const written = f.startLine === f.endLine ? f.lineText.slice(f.startColumn - 1, f.endColumn - 1) : "";
+    f.presentAtHead = text !== undefined && (text.includes(f.secret) || (written.length > 0 && text.includes(written)));
+  }
 }

@@ -23,6 +23,7 @@ import { runGit } from "../git/run-git.js";
 import type { Fragment, SourceKind } from "../types.js";
 import { blankLockfileHashes, decodeText, isLockfile, looksMinified } from "./decode-text.js";
 import { type DiffFile, parseDiff } from "./diff-parser.js";
+import { isKeyStorePath, keyStoreFragment } from "./key-stores.js";
 import { countLines, type SourceContext, type TextSource } from "./source.js";
 
 export interface StagedSourceOptions {
@@ -175,8 +176,8 @@ export class StagedSource implements TextSource {
   private async excluder(): Promise<((path: string) => boolean) | undefined> {
     const globs = this.options.excludePaths ?? [];
     if (globs.length === 0) return undefined;
-    const { default: micromatch } = await import("micromatch");
-    return micromatch.matcher(globs.length === 1 ? (globs[0] as string) : `{${globs.join(",")}}`, { dot: true });
+    const { globsMatcher } = await import("../util/glob-regex.js");
+    return globsMatcher(globs, { dot: true });
   }
 }
 
@@ -196,7 +197,11 @@ export interface DiffFragmentDeps {
   maxFileSize: number;
   scanAll: boolean;
   exclude?: ((path: string) => boolean) | undefined;
-  /** Read binary blobs to tell "too large" from binary and to scan UTF-16 text (default: true). */
+  /**
+   * Read binary blobs to tell "too large" from binary, to scan UTF-16 text and
+   * to recognise key stores by their magic bytes (default: true). When false
+   * (history), only blobs named like a key store (.p12, .jks...) are read.
+   */
   probeBinary?: boolean;
   /** Skip notices for binary files are repeated in every commit of a history: let the caller dedupe. */
   skip?: (ctx: SourceContext, path: string, reason: "binary" | "too-large" | "submodule", detail: string) => void;
@@ -273,7 +278,10 @@ export async function diffFragment(
   return fragment;
 }
 
-/** Binary per git: too large (core.bigFileThreshold), real binary, or UTF-16 text that git cannot diff. */
+/**
+ * Binary per git: too large (core.bigFileThreshold), real binary, UTF-16 text
+ * that git cannot diff, or a key store (a finding in itself, see key-stores.ts).
+ */
 async function binaryFragment(
   file: DiffFile,
   source: SourceKind,
@@ -283,7 +291,8 @@ async function binaryFragment(
   summary: StagedSummary | undefined,
   commit: Fragment["commit"] | undefined,
 ): Promise<Fragment | undefined> {
-  if (deps.probeBinary === false) {
+  const keyStoreName = isKeyStorePath(file.path);
+  if (deps.probeBinary === false && !keyStoreName) {
     skip("binary", "binary content (or larger than maxFileSize)");
     return undefined;
   }
@@ -295,6 +304,17 @@ async function binaryFragment(
   if (blob.length > deps.maxFileSize) {
     skip("too-large", `${blob.length} bytes > limit ${deps.maxFileSize} (raise maxFileSize or --max-file-size)`);
     return undefined;
+  }
+  if (deps.probeBinary === false) {
+    // History reads only blobs named like key stores; one that is not a key store is a binary skip.
+    const keyStore = keyStoreFragment(file.path, blob, source);
+    if (!keyStore) {
+      skip("binary", "binary content");
+      return undefined;
+    }
+    ctx.countFile(blob.length, 0);
+    if (commit) keyStore.commit = commit;
+    return keyStore;
   }
   const fragment = wholeFileFragment(file.path, blob, source, ctx, deps, summary);
   if (fragment && commit) fragment.commit = commit;
@@ -323,6 +343,13 @@ function wholeFileFragment(
   }
   const decoded = decodeText(bytes);
   if (decoded.kind === "binary") {
+    // A key store is a leaked private key in itself: scanned (as base64) instead of skipped.
+    const keyStore = keyStoreFragment(path, bytes, source);
+    if (keyStore) {
+      ctx.countFile(bytes.length, 0);
+      counts.scanned++;
+      return keyStore;
+    }
     counts.skipped++;
     ctx.skip({ path, reason: "binary", detail: "binary content", fatal: false });
     return undefined;

@@ -1,9 +1,11 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: literal ${VAR} placeholders are test data.
 import { fileURLToPath } from "node:url";
+import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
   createEncodedSecretsDetector,
   decodeBase64Text,
+  decodeBudget,
   type EncodedSecretsDetector,
   findEncodedRuns,
   keyStoreFragment,
@@ -14,6 +16,7 @@ import { expandFakes } from "../../src/packs/fake-secrets.js";
 import { loadPackFile } from "../../src/packs/load-pack.js";
 import type { LoadedRule, SecretRuleSpec } from "../../src/packs/pack-types.js";
 import { buildRuleSet } from "../../src/packs/rule-set.js";
+import { isTrustStoreOnly } from "../../src/sources/key-stores.js";
 import type { Fragment } from "../../src/types.js";
 
 const PACKS = ["private-keys", "databases", "generic"].map((name) =>
@@ -21,11 +24,14 @@ const PACKS = ["private-keys", "databases", "generic"].map((name) =>
 );
 
 let rules: LoadedRule<SecretRuleSpec>[];
+let githubRules: LoadedRule<SecretRuleSpec>[];
 let detector: EncodedSecretsDetector;
 
 beforeAll(async () => {
   const packs = await Promise.all(PACKS.map((p) => loadPackFile(p)));
   rules = buildRuleSet(packs).secretRules;
+  const vcs = await loadPackFile(fileURLToPath(new URL("../../patterns/secrets/vcs-ci.yaml", import.meta.url)));
+  githubRules = buildRuleSet([vcs]).secretRules.filter((r) => r.spec.id.startsWith("github-"));
   detector = createEncodedSecretsDetector(rules);
 });
 
@@ -166,18 +172,96 @@ describe("binary key stores", () => {
     expect(keyStoreKind(Uint8Array.from([0x30, 0x82, 0x04, 0xa4, 0x02, 0x01, 0x00, 0x02]))).toBeUndefined();
   });
 
-  it("turns a binary key store into a fragment the key-store rules match", () => {
+  it("turns a binary key store into a fragment: the file rule by name, the base64 rule by magic bytes elsewhere", () => {
     const engine = new PatternEngine(rules);
     const jks = Uint8Array.from([0xfe, 0xed, 0xfe, 0xed, 0, 0, 0, 2, 0, 0, 0, 1, ...body]);
     const p12 = Uint8Array.from([0x30, 0x82, 0x01, 0x40, 0x02, 0x01, 0x03, 0x30, 0x82, 0x01, 0x30, ...body]);
-    const a = keyStoreFragment("certs/server.jks", jks) as Fragment;
-    const b = keyStoreFragment("certs/client.p12", p12) as Fragment;
-    expect(engine.detect(a).findings.map((f) => [f.ruleId, f.startLine, f.startColumn])).toEqual([
-      ["java-keystore-base64", 1, 1],
-    ]);
-    expect(engine.detect(b).findings.map((f) => [f.ruleId, f.startLine, f.startColumn])).toEqual([
-      ["pkcs12-keystore-base64", 1, 1],
-    ]);
+    const found = (f: Fragment | undefined) =>
+      engine.detect(f as Fragment).findings.map((x) => [x.ruleId, x.startLine, x.startColumn, x.secret.length]);
+    const b64Length = (n: number) => Math.ceil(n / 3) * 4;
+    expect(found(keyStoreFragment("certs/server.jks", jks))).toEqual([["java-keystore-file", 1, 1, b64Length(jks.length)]]);
+    expect(found(keyStoreFragment("certs/client.p12", p12))).toEqual([["pkcs12-keystore-file", 1, 1, b64Length(p12.length)]]);
+    // Magic bytes under another name.
+    expect(found(keyStoreFragment("certs/server-store", jks))).toEqual([["java-keystore-base64", 1, 1, b64Length(jks.length)]]);
+    expect(found(keyStoreFragment("certs/client.bin", p12))).toEqual([["pkcs12-keystore-base64", 1, 1, b64Length(p12.length)]]);
+    // By name alone (Bouncy Castle FIPS key stores have no magic number).
+    const bcfks = Uint8Array.from([0x30, 0x82, 0x01, 0x2c, 0x30, 0x81, 0x90, ...body]);
+    expect(keyStoreKind(bcfks)).toBeUndefined();
+    expect(found(keyStoreFragment("fips/keys.bcfks", bcfks))).toEqual([["java-keystore-file", 1, 1, b64Length(bcfks.length)]]);
+    expect(keyStoreFragment("fips/keys.bin", bcfks)).toBeUndefined();
     expect(keyStoreFragment("img/logo.png", Uint8Array.from([0x89, 0x50, 0x4e, 0x47]))).toBeUndefined();
+  });
+
+  it("leaves out JKS trust stores (certificates only) but not stores with a key entry", () => {
+    const u16 = (n: number) => [n >> 8, n & 255];
+    const u32 = (n: number) => [(n >>> 24) & 255, (n >>> 16) & 255, (n >>> 8) & 255, n & 255];
+    const utf = (s: string) => [...u16(s.length), ...Buffer.from(s)];
+    const cert = Array.from({ length: 120 }, (_, i) => (i * 13) % 256);
+    const trusted = (alias: string) => [
+      ...u32(2),
+      ...utf(alias),
+      ...Array(8).fill(1),
+      ...utf("X.509"),
+      ...u32(cert.length),
+      ...cert,
+    ];
+    const store = (entries: number[][]) =>
+      Uint8Array.from([0xfe, 0xed, 0xfe, 0xed, ...u32(2), ...u32(entries.length), ...entries.flat(), ...Array(20).fill(9)]);
+    const trustStore = store([trusted("root-ca"), trusted("intermediate")]);
+    expect(isTrustStoreOnly(trustStore)).toBe(true);
+    expect(keyStoreFragment("src/main/resources/truststore.jks", trustStore)).toBeUndefined();
+    const privateKey = [...u32(1), ...utf("server"), ...Array(8).fill(1), ...u32(body.length), ...body, ...u32(0)];
+    const keyStore = store([trusted("root-ca"), privateKey]);
+    expect(isTrustStoreOnly(keyStore)).toBe(false);
+    expect(keyStoreFragment("src/main/resources/keystore.jks", keyStore)?.text).toBe(Buffer.from(keyStore).toString("base64"));
+  });
+});
+
+describe("cost bounds", () => {
+  const many = (n: number) => Array.from({ length: n }, (_, i) => `v${i}: ${b64(`value number ${i} of many`)}`).join("\n");
+
+  it("decodes at most maxCandidates runs and maxDecodedBytes characters per fragment", () => {
+    expect(findEncodedRuns(many(40))).toHaveLength(40);
+    expect(findEncodedRuns(many(40), { maxCandidates: 10 })).toHaveLength(10);
+    const budget = decodeBudget({ maxDecodedBytes: 100 });
+    const runs = findEncodedRuns(many(40), {}, budget);
+    expect(runs.length).toBeGreaterThan(0);
+    expect(runs.reduce((n, r) => n + r.decoded.length, 0)).toBeLessThanOrEqual(100);
+    expect(budget.exhausted).toBe(true);
+  });
+
+  it("a fragment past the limit still reports what it found before it, and says so under --debug", () => {
+    const ghp = expandFakes("{{fake:crc32:ghp_:30}}", "enc-budget");
+    const text = `${many(5)}\ntoken: ${b64(ghp)}\n${many(5)}\nlate: ${b64(ghp.replace("ghp_", "gho_"))}\n`;
+    const withGithub = [...rules, ...githubRules];
+    const limited = createEncodedSecretsDetector(withGithub, { maxCandidates: 7 });
+    const events: string[] = [];
+    const out = limited.detect(frag("k8s/s.yaml", text), (e) => events.push(`${e.stage}: ${e.reason}`));
+    expect(out.findings.map((f) => [f.ruleId, f.startLine])).toEqual([["github-personal-access-token", 6]]);
+    expect(events.some((e) => e.startsWith("budget: decoding limit reached (7 runs"))).toBe(true);
+  });
+
+  it("skips data URIs of images and fonts unseen, decodes text ones", () => {
+    const svg = b64('<svg xmlns="http://www.w3.org/2000/svg"><title>Sign in with your password</title></svg>');
+    expect(findEncodedRuns(`.icon { background: url("data:image/svg+xml;base64,${svg}"); }`)).toEqual([]);
+    expect(findEncodedRuns(`src: url(data:font/woff2;charset=utf-8;base64,${svg}) format("woff2");`)).toEqual([]);
+    expect(findEncodedRuns(`<a href="data:text/plain;base64,${svg}">`)).toHaveLength(1);
+  });
+
+  it("accepts base64 of any printable ASCII text (the cheap prefilter never rejects text)", () => {
+    const printable = fc.string({
+      unit: fc.constantFrom(..."abcXYZ019 !\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~\t\n".split("")),
+      minLength: 9,
+      maxLength: 60,
+    });
+    fc.assert(
+      fc.property(printable, (s) => {
+        const encoded = b64(s);
+        fc.pre(/[A-Z]/.test(encoded) && /[a-z]/.test(encoded) && s.trim().length >= 4);
+        expect(decodeBase64Text(encoded)).toBe(s);
+        expect(decodeBase64Text(encoded.replace(/\+/g, "-").replace(/\//g, "_"))).toBe(s);
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
