@@ -429,7 +429,7 @@ function dropOverlappedFallbacks(
   if (findings.length < 2) return findings;
   const fallbackIds = new Set(rules.filter((r) => r.fallback).map((r) => r.id));
   const specific = findings.filter((f) => !fallbackIds.has(f.ruleId));
-  if (specific.length === 0 || specific.length === findings.length) return dedupeSameSpan(findings);
+  if (specific.length === 0 || specific.length === findings.length) return findings;
   const kept = findings.filter((f) => {
     if (!fallbackIds.has(f.ruleId)) return true;
     const overlapped = specific.some((s) => overlaps(s, f) || s.secret.includes(f.secret) || f.secret.includes(s.secret));
@@ -437,7 +437,7 @@ function dropOverlappedFallbacks(
       trace?.({ ruleId: f.ruleId, path, line: f.startLine, stage: "overlap", reason: "a specific rule matched the same secret" });
     return !overlapped;
   });
-  return dedupeSameSpan(kept);
+  return kept;
 }
 
 function overlaps(a: RawFinding, b: RawFinding): boolean {
@@ -446,15 +446,4 @@ function overlaps(a: RawFinding, b: RawFinding): boolean {
   const bStart = b.startLine * 1e6 + b.startColumn;
   const bEnd = b.endLine * 1e6 + b.endColumn;
   return aStart < bEnd && bStart < aEnd;
-}
-
-/** Two fallback rules on the very same span: keep the first (rule order is pack order). */
-function dedupeSameSpan(findings: RawFinding[]): RawFinding[] {
-  const seen = new Set<string>();
-  return findings.filter((f) => {
-    const key = `${f.ruleId}|${f.startLine}|${f.startColumn}|${f.endLine}|${f.endColumn}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
 }

@@ -34,7 +34,7 @@ export function spawnGit(args: string[], cwd: string, extraConfig: string[] = []
 }
 
 /** Throws a GitwardError naming the command when a streamed git process failed. */
-export async function checkGit(stream: GitStream, what: string): Promise<void> {
+export async function checkGit(stream: Pick<GitStream, "done">, what: string): Promise<void> {
   const { code, stderr } = await stream.done;
   if (code !== 0) throw new GitwardError(`${what} failed: ${stderr.trim() || `exit ${code}`}`, "git");
 }

@@ -25,7 +25,8 @@
  * and skipped with one notice per path.
  */
 import { BlobReader } from "../git/blob-reader.js";
-import { checkGit, type GitStream, spawnGit } from "../git/git-stream.js";
+import { type RelayedGit, spawnGitRelayed } from "../git/git-relay.js";
+import { checkGit, spawnGit } from "../git/git-stream.js";
 import { mergeSafetyEnv } from "../git/run-git.js";
 import type { CommitInfo, Fragment } from "../types.js";
 import { type DiffFile, DiffParser, readLineBatches, readLines } from "./diff-parser.js";
@@ -109,11 +110,12 @@ export class HistorySource implements TextSource {
     // Deal the commit list to the workers as rev-list produces it (git log --stdin reads it all first).
     const list = spawnGit(["rev-list", ...(this.options.limits ?? []), ...this.options.revs, ...pathspec], cwd);
     // Started on their first commit: `git log --stdin` with an empty stdin would log HEAD.
-    const workers: GitStream[] = [];
-    const workerFor = (i: number): GitStream => {
+    // Each is drained by a thread of its own, so git and the scanner overlap (see git-relay.ts).
+    const workers: RelayedGit[] = [];
+    const workerFor = (i: number): RelayedGit => {
       let w = workers[i];
       if (!w) {
-        w = spawnGit(logArgs, cwd, bigFileConfig(this.options.maxFileSize), mergeEnv);
+        w = spawnGitRelayed(logArgs, cwd, bigFileConfig(this.options.maxFileSize), mergeEnv);
         workers[i] = w;
       }
       return w;
@@ -131,13 +133,13 @@ export class HistorySource implements TextSource {
       if (this.recordCommits) this.stats.commits.push(sha);
       const w = workerFor(Math.floor(dealt / BLOCK) % n);
       dealt++;
-      if (!w.child.stdin.write(`${sha}\n`)) await new Promise((r) => w.child.stdin.once("drain", r));
+      w.write(`${sha}\n`);
     }
-    for (const w of workers) w.child.stdin.end();
+    for (const w of workers) w.endInput();
     try {
       await checkGit(list, `git rev-list ${this.options.revs.join(" ")}`);
     } catch (e) {
-      for (const w of workers) w.child.kill();
+      for (const w of workers) w.kill();
       throw e;
     }
     this.options.onTotal?.(dealt);
@@ -156,7 +158,7 @@ export class HistorySource implements TextSource {
       },
     };
     const kind = this.options.kind ?? "history";
-    const streams = workers.map((w) => this.worker(w.child.stdout, ctx, deps, kind));
+    const streams = workers.map((w) => this.worker(w.stdout, ctx, deps, kind));
     yield* merge(streams);
     for (const w of workers) await checkGit(w, "git log");
   }

@@ -1,0 +1,71 @@
+/**
+ * The worker-thread relay that drains `git log` for history scans: same bytes
+ * as a direct git call, a bounded hand-over buffer, failures reported, and an
+ * abandoned read stopping git.
+ */
+import { randomBytes } from "node:crypto";
+import { afterAll, describe, expect, it } from "vitest";
+import { spawnGitRelayed } from "../../src/git/git-relay.js";
+import { checkGit } from "../../src/git/git-stream.js";
+import { runGit } from "../../src/git/run-git.js";
+import { createRepo } from "../helpers/temp-repo.js";
+
+const repo = createRepo();
+afterAll(() => repo.cleanup());
+for (let i = 0; i < 20; i++) repo.commit(`commit ${i}`, { [`src/file${i % 4}.txt`]: `line ${i}\n`.repeat(50 + i) });
+// 6 MB of text in one blob (hex, so git treats it as text), for the buffering test.
+const big = randomBytes(3 * 1024 * 1024).toString("hex");
+repo.commit("big", { "big.txt": big });
+const bigBlob = repo.git("rev-parse", "HEAD:big.txt").trim();
+
+async function collect(stream: AsyncIterable<Buffer>): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  for await (const chunk of stream) parts.push(chunk);
+  return Buffer.concat(parts);
+}
+
+describe("spawnGitRelayed", () => {
+  it("streams exactly what git prints", async () => {
+    const direct = await runGit(["log", "-p", "--all"], repo.dir);
+    const relayed = spawnGitRelayed(["log", "-p", "--all"], repo.dir);
+    const out = await collect(relayed.stdout);
+    expect(out.equals(direct.stdout)).toBe(true);
+    expect(out.length).toBeGreaterThan(6_000_000);
+    await expect(relayed.done).resolves.toMatchObject({ code: 0 });
+  });
+
+  it("passes stdin through (git log --stdin)", async () => {
+    const shas = repo.git("rev-list", "--max-count=3", "HEAD").trim().split("\n");
+    const relayed = spawnGitRelayed(["log", "--stdin", "--no-walk=unsorted", "--format=%H"], repo.dir);
+    for (const sha of shas) relayed.write(`${sha}\n`);
+    relayed.endInput();
+    expect((await collect(relayed.stdout)).toString().trim().split("\n")).toEqual(shas);
+  });
+
+  it("stops reading while the consumer holds more than its budget, and loses nothing", async () => {
+    const budget = 256 * 1024;
+    const relayed = spawnGitRelayed(["cat-file", "-p", bigBlob], repo.dir, [], {}, budget);
+    const reader = relayed.stdout[Symbol.asyncIterator]();
+    const first = await reader.next();
+    expect(first.done).toBe(false);
+    // Not consuming: the thread must pause once the budget is handed over, not read all 6 MB.
+    await new Promise((r) => setTimeout(r, 300));
+    expect(relayed.pendingBytes).toBeLessThanOrEqual(budget + 128 * 1024);
+    const rest: Buffer[] = [first.value as Buffer];
+    for (let r = await reader.next(); !r.done; r = await reader.next()) rest.push(r.value);
+    expect(Buffer.concat(rest).toString()).toBe(big);
+  });
+
+  it("reports git's failure with its exit code and stderr", async () => {
+    const relayed = spawnGitRelayed(["log", "no-such-revision"], repo.dir);
+    expect((await collect(relayed.stdout)).length).toBe(0);
+    await expect(checkGit(relayed, "git log")).rejects.toThrow(/git log failed: .*no-such-revision/);
+  });
+
+  it("stops git when the reader gives up early", async () => {
+    const relayed = spawnGitRelayed(["cat-file", "-p", bigBlob], repo.dir, [], {}, 64 * 1024);
+    for await (const _chunk of relayed.stdout) break;
+    const { code } = await relayed.done;
+    expect(code).not.toBe(0); // killed, not finished
+  });
+});
