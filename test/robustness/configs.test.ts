@@ -32,6 +32,11 @@ beforeAll(() => {
     "bad/k8s.yaml",
     `apiVersion: v1\nkind: Pod\nspec: {containers: [{name: a, securityContext: {privileged: true}}\n# ${secret}\n`,
   );
+  repo.write("bad/daemon.json", `{"hosts": ["tcp://0.0.0.0:2375"],\n "note": "${secret}",\n "tls": \n`);
+  repo.write(
+    "deep/main.tf",
+    `# ${secret}\nresource "aws_s3_bucket" "b" {\n  acl = "private"\n  x = ${"[".repeat(DEEP)}${"]".repeat(DEEP)}\n}\n`,
+  );
   repo.write("bad/config.xml", `<hudson><useSecurity>false</useSecurity>\n<!-- ${secret} -->\n<unclosed>\n`);
   repo.write(
     "anchors/values.yml",
@@ -48,14 +53,17 @@ describe("hostile configs", () => {
   // The billion-laughs file does not parse either: xmldom refuses internal entities (it never expands them).
   const MALFORMED = [
     "bad/config.xml",
+    "bad/daemon.json",
     "bad/docker-compose.yml",
     "bad/k8s.yaml",
     "bad/main.tf",
     "bomb/config.xml",
     "deep/docker-compose.yml",
+    "deep/main.tf",
   ];
   const SECRET_PATHS = [
     "bad/config.xml",
+    "bad/daemon.json",
     "bad/docker-compose.yml",
     "bad/k8s.yaml",
     "bad/main.tf",
@@ -63,6 +71,7 @@ describe("hostile configs", () => {
     "deep/config.xml",
     "deep/docker-compose.yml",
     "deep/k8s.json",
+    "deep/main.tf",
   ];
   const secretPaths = (doc: { findings: { ruleId: string; path: string }[] }) =>
     doc.findings
@@ -76,14 +85,17 @@ describe("hostile configs", () => {
     expect(performance.now() - started).toBeLessThan(30_000);
     expect(r.stderr).not.toMatch(/internal error|Maximum call stack/);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/6 files could not be scanned .*failing closed.*--allow-skip/);
+    expect(r.stderr).toMatch(new RegExp(`${MALFORMED.length} files could not be scanned .*failing closed.*--allow-skip`));
     const doc = JSON.parse(r.stdout);
     expect(secretPaths(doc)).toEqual(SECRET_PATHS);
-    // One fatal notice per malformed file, with the line; nothing for the deep JSON and XML, which parse.
+    // One fatal notice per malformed file, with the line (a parser's stack overflow on the deep YAML and
+    // HCL included); nothing for the deep JSON and XML, which parse.
     const notices = doc.skipped.map((s: { path: string; reason: string; fatal: boolean }) => [s.path, s.reason, s.fatal]);
     expect(notices.sort()).toEqual(MALFORMED.map((p) => [p, "unparsable", true]));
     for (const s of doc.skipped)
-      expect(s.detail).toMatch(/^cannot parse as (yaml|xml|hcl) at line \d+, column \d+ \(.+\): its config rules did not run/);
+      expect(s.detail).toMatch(
+        /^cannot parse as (yaml|xml|hcl|json) at line \d+, column \d+ \(.+\): its config rules did not run/,
+      );
     expect(doc.summary.notScanned).toBe(MALFORMED.length);
     // The issue-5 warning: file:line:col for every malformed file.
     const warned = doc.warnings.map((w: { message: string }) => w.message);
