@@ -178,7 +178,12 @@ export async function runPipeline(options: PipelineOptions): Promise<ScanResult>
   const { commits, ...rest } = stats;
   return {
     findings: sortFindings(findings),
-    stats: { ...rest, ...(commits > 0 ? { commits } : {}), durationMs: performance.now() - started },
+    stats: {
+      ...rest,
+      ...(commits > 0 ? { commits } : {}),
+      durationMs: performance.now() - started,
+      peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
+    },
     skipped,
     warnings,
   };

@@ -162,6 +162,8 @@ export interface ScanStats {
   fragments: number;
   commits?: number;
   durationMs: number;
+  /** Peak resident memory of the scanning process (not of the git processes it ran), in MB. */
+  peakRssMB?: number;
 }
 
 export interface ScanResult {
