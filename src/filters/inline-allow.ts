@@ -62,7 +62,12 @@ export function parseInlineAllow(line: string): InlineAllow | undefined {
   const reason = dash ? rest.slice(dash.index + dash[0].length).trim() : "";
   // Documentation such as "gitward:allow <rule-id> -- <reason>" is not an allow.
   if (/[<>{}[\]]/.test(rulePart)) return undefined;
-  const rules = rulePart.split(/[\s,]+/).filter(Boolean);
+  // The closing quote, parenthesis or semicolon of the code the allow sits in is not part of an id
+  // (`"... gitward:allow aws-access-key-id");`).
+  const rules = rulePart
+    .split(/[\s,]+/)
+    .map((token) => token.replace(/["'`);.]+$/, ""))
+    .filter(Boolean);
   return { nextLine, rules, reason };
 }
 

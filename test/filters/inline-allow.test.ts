@@ -39,6 +39,7 @@ describe("parseInlineAllow", () => {
     ["; gitward:allow -- everything on this line", [], "everything on this line", false],
     ["# gitward:allow", [], "", false],
     ["% gitward:allow-next-line\r", [], "", true],
+    ['assert("unused gitward:allow aws-access-key-id");', ["aws-access-key-id"], "", false],
   ])("%s", (line, rules, reason, nextLine) => {
     expect(parseInlineAllow(line)).toEqual({ rules, reason, nextLine });
   });
