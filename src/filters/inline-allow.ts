@@ -66,8 +66,10 @@ export function parseInlineAllow(line: string): InlineAllow | undefined {
   // (`"... gitward:allow aws-access-key-id");`).
   const rules = rulePart
     .split(/[\s,]+/)
-    .map((token) => token.replace(/["'`);.]+$/, ""))
+    .map((token) => token.replace(/["'`);.:]+$/, ""))
     .filter(Boolean);
+  // Prose that quotes an allow ("... gitward:allow x: matches no finding (remove it)") is not one.
+  if (rules.some((token) => /[^A-Za-z0-9_.-]/.test(token))) return undefined;
   return { nextLine, rules, reason };
 }
 

@@ -50,6 +50,7 @@ describe("parseInlineAllow", () => {
     ["notgitward:allow x"],
     ["Write `gitward:allow <rule-id> -- <reason>` in a comment"],
     ["gitward:allow <rule-id> -- <reason>"],
+    ['"warning: a.env:5: unused gitward:allow generic-password: matches no finding (remove it)",'],
   ])("not an allow: %s", (line) => {
     expect(parseInlineAllow(line)).toBeUndefined();
   });
@@ -94,7 +95,8 @@ describe("inline allows in scans", () => {
   });
 
   it("warns about allows naming unknown rules", async () => {
-    const r = repo({ "a.env": `KEY=${KEY} # gitward:allow aws-acess-key-id -- typo\n` });
+    const typo = "aws-acess-key-id"; // interpolated, so this file's own line is not an allow
+    const r = repo({ "a.env": `KEY=${KEY} # gitward:allow ${typo} -- typo\n` });
     const res = await runCli(["scan"], r.dir);
     expect(res.code).toBe(1);
     expect(res.stdout).toContain('warning: a.env:1: gitward:allow names unknown rule "aws-acess-key-id" (see gitward rules)');
