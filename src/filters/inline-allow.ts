@@ -43,8 +43,8 @@ export function parseInlineAllow(line: string): InlineAllow | undefined {
     nextLine = true;
     rest = rest.slice(NEXT.length);
   }
-  // "gitward:allowed", "gitward:allow\")": not an allow.
-  if (rest !== "" && rest !== "\r" && !/^[\s,:]/.test(rest) && !TERMINATORS.some((t) => rest.startsWith(t))) {
+  // "gitward:allowed", "gitward:allow\")", "mentions gitward:allow, and ...": not an allow.
+  if (rest !== "" && rest !== "\r" && !/^[\s:]/.test(rest) && !TERMINATORS.some((t) => rest.startsWith(t))) {
     return undefined;
   }
   rest = rest.replace(/^:/, "").trim();

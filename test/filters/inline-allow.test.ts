@@ -48,6 +48,7 @@ describe("parseInlineAllow", () => {
     ['const MARK = "gitward:allow";'],
     ["see gitward:allowed values"],
     ["notgitward:allow x"],
+    [" * runs on every line that mentions gitward:allow, and must stay linear."],
     ["Write `gitward:allow <rule-id> -- <reason>` in a comment"],
     ["gitward:allow <rule-id> -- <reason>"],
     ['"warning: a.env:5: unused gitward:allow generic-password: matches no finding (remove it)",'],
