@@ -22,6 +22,7 @@ import type { LoadedRule } from "./packs/pack-types.js";
 import { type RuleSet, severityBlocks } from "./packs/rule-set.js";
 import type { SourceContext, TextSource } from "./sources/source.js";
 import type { Finding, Fragment, ScanResult, ScanWarning, SkipNotice, Tracer } from "./types.js";
+import { displayPath } from "./util/display-path.js";
 import { fingerprint, sha256 } from "./util/hash.js";
 
 export interface PipelineOptions {
@@ -64,7 +65,7 @@ export function defaultFilters(config: ResolvedConfig, strict = false, ruleSet?:
   const filters: FindingFilter[] = [];
   const a = config.allowlist;
   if (a.paths.length || a.regexes.length || a.stopwords.length) {
-    filters.push(new ConfigAllowlistFilter(a, config.file ?? "config"));
+    filters.push(new ConfigAllowlistFilter(a, config.file ? displayPath(config.file) : "config"));
   }
   filters.push(
     new InlineAllowFilter({

@@ -38,6 +38,12 @@ export interface CommitInfo {
  */
 export interface Fragment {
   path: string;
+  /**
+   * The path relative to the repository root, when `path` is relative to
+   * somewhere else (a directory scan run from a subdirectory): config
+   * allowlist paths are written relative to the root.
+   */
+  rootPath?: string;
   text: string;
   startLine: number;
   lineNumbers?: readonly number[];

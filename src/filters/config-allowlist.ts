@@ -67,8 +67,11 @@ export class ConfigAllowlistFilter implements FindingFilter {
     this.stopwords = allowlist.stopwords.map((s) => s.toLowerCase());
   }
 
-  check({ finding }: FilterInput): Suppression | undefined {
-    if (this.pathMatcher?.(finding.path)) {
+  check({ finding, fragment }: FilterInput): Suppression | undefined {
+    // Allowlist paths are relative to the repository root; a directory scan from a subdirectory
+    // shows paths relative to where it ran, so the fragment carries the root-relative one too.
+    const rootPath = fragment.rootPath ?? finding.path;
+    if (this.pathMatcher && (this.pathMatcher(finding.path) || this.pathMatcher(rootPath))) {
       return { kind: "config", justification: `${this.origin}: allowlist.paths` };
     }
     const target = regexTargetOf(finding, this.allowlist.regexTarget);

@@ -38,12 +38,17 @@ function toPosix(p: string): string {
 
 export class FilesSource implements TextSource {
   readonly description = "files";
+  /** The repository root (paths in the config allowlist are relative to it), if cwd is in one. */
+  private root: string | undefined;
+
   constructor(private readonly options: FilesSourceOptions) {}
 
   async *fragments(ctx: SourceContext): AsyncIterable<Fragment> {
     const files = await this.listFiles(ctx);
+    this.root = await findRepoRoot(this.options.cwd);
     const exclude = this.options.excludePaths?.length ? globsMatcher(this.options.excludePaths, { dot: true }) : undefined;
-    const selected = exclude ? files.filter((f) => !exclude(f.display)) : files;
+    const fromRoot = (abs: string) => (this.root ? toPosix(relative(this.root, abs)) : undefined);
+    const selected = exclude ? files.filter((f) => !exclude(f.display) && !exclude(fromRoot(f.abs) ?? f.display)) : files;
     // A sliding window of reads keeps the disk busy while fragments are scanned in order.
     const pending: Promise<Fragment | undefined>[] = [];
     let next = 0;
@@ -109,7 +114,8 @@ export class FilesSource implements TextSource {
     }
     if (!scanAll && isLockfile(display)) text = blankLockfileHashes(text);
     ctx.countFile(bytes.length, countLines(text));
-    return { path: display, text, startLine: 1, source: "file" };
+    const rootPath = this.root ? toPosix(relative(this.root, abs)) : display;
+    return { path: display, text, startLine: 1, source: "file", ...(rootPath !== display ? { rootPath } : {}) };
   }
 
   /** Every file to scan, with its absolute path and the path shown to users (relative to cwd, POSIX). */

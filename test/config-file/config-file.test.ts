@@ -121,6 +121,20 @@ describe("allowlist", () => {
     expect(by["testdata/a.env"]).toContain("allowlist.paths");
     expect(by["b.env"]).toContain("allowlist.regexes /^SAMPLE_/");
 
+    // From a subdirectory, paths are shown relative to it; the allowlist still means the root-relative path.
+    r.write("pkg/testdata/c.env", `K=${KEY}\n`);
+    r.write("pkg/src/d.env", `K=${KEY}\n`);
+    r.write(".gitward.yaml", "allowlist:\n  paths: [/pkg/testdata/]\n");
+    const sub = JSON.parse((await runCli(["scan", "-f", "json", "--show-suppressed"], join(r.dir, "pkg"))).stdout) as {
+      findings: { path: string; suppressions?: { justification: string }[] }[];
+    };
+    expect(sub.findings.map((f) => [f.path, f.suppressions?.[0]?.justification ?? "active"])).toEqual([
+      ["src/d.env", "active"],
+      ["testdata/c.env", expect.stringMatching(/\.gitward\.yaml: allowlist\.paths$/)],
+    ]);
+    r.write("pkg/testdata/c.env", "");
+    r.write("pkg/src/d.env", "");
+
     r.write(".gitward.yaml", `allowlist:\n  regexTarget: match\n  regexes: ['^${KEY.slice(0, 8)}']\n`);
     expect((await runCli(["scan"], r.dir)).code).toBe(0);
     r.write(".gitward.yaml", `allowlist:\n  stopwords: ['${KEY.slice(4, 10).toLowerCase()}']\n`);
