@@ -1,19 +1,11 @@
 /** `gitward init`: a commented starter config that validates, is not overwritten by accident, and can install the hook. */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config/load-config.js";
-import { createRepo, runCli, type TempRepo } from "../helpers/temp-repo.js";
+import { reposPerTest, runCli } from "../helpers/temp-repo.js";
 
-const repos: TempRepo[] = [];
-afterEach(() => {
-  for (const r of repos.splice(0)) r.cleanup();
-});
-function repo(): TempRepo {
-  const r = createRepo();
-  repos.push(r);
-  return r;
-}
+const repo = reposPerTest();
 
 describe("gitward init", () => {
   it("writes a commented starter .gitward.yaml at the repo root that validates against the schema", async () => {

@@ -6,20 +6,12 @@
  * integrity hashes, minified bundles, digests, random tokens) stays quiet.
  */
 import { randomBytes } from "node:crypto";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { expandFakes } from "../../src/packs/fake-secrets.js";
-import { createRepo, runCli, type TempRepo } from "../helpers/temp-repo.js";
+import { reposPerTest, runCli, type TempRepo } from "../helpers/temp-repo.js";
 import { findingsOf, type JsonFinding } from "./git-helpers.js";
 
-const repos: TempRepo[] = [];
-afterEach(() => {
-  for (const r of repos.splice(0)) r.cleanup();
-});
-function repo(): TempRepo {
-  const r = createRepo();
-  repos.push(r);
-  return r;
-}
+const repo = reposPerTest();
 
 const b64 = (s: string | Buffer) => Buffer.from(s).toString("base64");
 // Tokens are built at run time (the provider formats, with GitHub's checksum): no literal in this file.

@@ -7,19 +7,11 @@
  * here: random bytes behind the real magic numbers.
  */
 import { randomBytes } from "node:crypto";
-import { afterEach, describe, expect, it } from "vitest";
-import { createRepo, runCli, type TempRepo } from "../helpers/temp-repo.js";
+import { describe, expect, it } from "vitest";
+import { reposPerTest, runCli, type TempRepo } from "../helpers/temp-repo.js";
 import { findingsOf, type JsonFinding } from "./git-helpers.js";
 
-const repos: TempRepo[] = [];
-afterEach(() => {
-  for (const r of repos.splice(0)) r.cleanup();
-});
-function repo(): TempRepo {
-  const r = createRepo();
-  repos.push(r);
-  return r;
-}
+const repo = reposPerTest();
 
 const u16 = (n: number) => Buffer.from([n >> 8, n & 255]);
 const u32 = (n: number) => {

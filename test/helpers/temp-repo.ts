@@ -6,6 +6,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import { afterEach } from "vitest";
 import type { CliIO } from "../../src/cli/io.js";
 import { run } from "../../src/cli/run.js";
 
@@ -61,6 +62,19 @@ export function createRepo(options: { bare?: boolean } = {}): TempRepo {
       return git("rev-parse", "HEAD").trim();
     },
     cleanup: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+/** A fresh repository per call, each removed after the test that made it. */
+export function reposPerTest(): () => TempRepo {
+  const repos: TempRepo[] = [];
+  afterEach(() => {
+    for (const r of repos.splice(0)) r.cleanup();
+  });
+  return () => {
+    const r = createRepo();
+    repos.push(r);
+    return r;
   };
 }
 
