@@ -29,7 +29,7 @@
  * generated file full of base64 costs a bounded amount.
  *
  * Binary key stores (.p12/.pfx/.jks) are handled by the sources
- * (src/sources/key-stores.ts, re-exported here).
+ * (src/sources/key-stores.ts).
  */
 import type { LoadedRule, SecretRuleSpec } from "../packs/pack-types.js";
 import type { Fragment, Tracer } from "../types.js";
@@ -473,6 +473,3 @@ export function createEncodedSecretsDetector(
 ): EncodedSecretsDetector {
   return new EncodedSecretsDetector(rules, options, engine);
 }
-
-// Binary key stores moved to src/sources/key-stores.ts (the sources use them without loading this module).
-export { isKeyStorePath, keyStoreFragment, keyStoreKind } from "../sources/key-stores.js";

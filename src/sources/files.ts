@@ -102,7 +102,7 @@ export class FilesSource implements TextSource {
       const keyStore = keyStoreFragment(display, bytes, "file");
       if (keyStore) {
         ctx.countFile(bytes.length, 0);
-        return keyStore;
+        return this.withRootPath(keyStore, abs);
       }
       ctx.skip({ path: display, reason: "binary", detail: "binary content", fatal: false });
       return undefined;
@@ -114,8 +114,13 @@ export class FilesSource implements TextSource {
     }
     if (!scanAll && isLockfile(display)) text = blankLockfileHashes(text);
     ctx.countFile(bytes.length, countLines(text));
-    const rootPath = this.root ? toPosix(relative(this.root, abs)) : display;
-    return { path: display, text, startLine: 1, source: "file", ...(rootPath !== display ? { rootPath } : {}) };
+    return this.withRootPath({ path: display, text, startLine: 1, source: "file" }, abs);
+  }
+
+  /** Adds the repository-relative path when it differs from the displayed one (see Fragment.rootPath). */
+  private withRootPath(fragment: Fragment, abs: string): Fragment {
+    const rootPath = this.root ? toPosix(relative(this.root, abs)) : fragment.path;
+    return rootPath === fragment.path ? fragment : { ...fragment, rootPath };
   }
 
   /** Every file to scan, with its absolute path and the path shown to users (relative to cwd, POSIX). */

@@ -8,15 +8,13 @@ import {
   decodeBudget,
   type EncodedSecretsDetector,
   findEncodedRuns,
-  keyStoreFragment,
-  keyStoreKind,
 } from "../../src/detectors/encoded-secrets.js";
 import { PatternEngine } from "../../src/detectors/pattern-engine.js";
 import { expandFakes } from "../../src/packs/fake-secrets.js";
 import { loadPackFile } from "../../src/packs/load-pack.js";
 import type { LoadedRule, SecretRuleSpec } from "../../src/packs/pack-types.js";
 import { buildRuleSet } from "../../src/packs/rule-set.js";
-import { isTrustStoreOnly } from "../../src/sources/key-stores.js";
+import { isTrustStoreOnly, keyStoreFragment, keyStoreKind } from "../../src/sources/key-stores.js";
 import type { Fragment } from "../../src/types.js";
 
 const PACKS = ["private-keys", "databases", "generic"].map((name) =>
