@@ -7,7 +7,7 @@
 //   1000   1,000 files (every tracked file edited, the rest new files of real code)
 // Cases, interleaved per round:
 //   floor            node -e 0  +  git diff --cached -U0  (the least any Node hook can cost)
-//   gitward staged   node bin/gitward.js staged
+//   gitward staged   node bin/gitward.cjs staged
 //   hook             git commit with the hook that `gitward install` wrote (reset after each run),
 //                    next to git commit --no-verify, so the hook's share is visible
 //   secretlint       secretlint + preset-recommend on the same files (and through npx, 10-file change)

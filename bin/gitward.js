@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Thin wrapper: all behaviour lives in run(argv, io) (src/cli/run.ts), bundled into dist/bin/.
-import { main } from "../dist/bin/main.js";
+// `node bin/gitward.js` keeps working: the executable is bin/gitward.cjs (CommonJS, so that start-up
+// skips the ESM loader; it loads the bundled CLI through V8's code cache).
+import { createRequire } from "node:module";
 
-await main();
+createRequire(import.meta.url)("./gitward.cjs");

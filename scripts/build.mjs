@@ -1,17 +1,22 @@
 // Build, run on `npm install` (prepare) so a fresh clone works with one command:
 // 1. tsc → dist/ (the library, with .d.ts types);
-// 2. esbuild → dist/bin/ (the CLI bundled with its dependencies, code-split so
-//    each command loads only what it uses: the hook path starts fast);
+// 2. esbuild → dist/bin/gitward.cjs (the CLI bundled with its dependencies, one
+//    CommonJS file that bin/gitward.cjs loads through V8's code cache; code not
+//    needed by a command stays unevaluated behind esbuild's lazy module wrappers);
 // 3. the validated built-in pack cache → dist/builtin-packs.json;
 // 4. the built-in keyword automaton → dist/keyword-automaton.bin;
-// 5. the built-in globs as RegExps → dist/glob-regexes.json.
+// 5. the built-in globs as RegExps → dist/glob-regexes.json;
+// 6. a first `gitward staged` run in a scratch repository, which writes the code
+//    cache for this Node version (bin/gitward.cjs explains the cache).
 import { execFileSync } from "node:child_process";
-import { existsSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const BUNDLE = join(root, "dist/bin/gitward.cjs");
 const require = createRequire(import.meta.url);
 const tsc = require.resolve("typescript/bin/tsc");
 
@@ -19,23 +24,8 @@ rmSync(join(root, "dist"), { recursive: true, force: true });
 execFileSync(process.execPath, [tsc, "-p", join(root, "tsconfig.build.json")], { stdio: "inherit", cwd: root });
 
 const { build } = await import("esbuild");
-await build({
-  entryPoints: { main: join(root, "src/cli/main.ts") },
-  outdir: join(root, "dist/bin"),
-  bundle: true,
-  splitting: true,
-  format: "esm",
-  platform: "node",
-  target: "node20",
-  minify: true,
-  keepNames: false,
-  legalComments: "linked",
-  // CommonJS dependencies call require(); give the ESM bundle one.
-  banner: { js: "import{createRequire as __gwRequire}from'node:module';const require=__gwRequire(import.meta.url);" },
-  // recheck ships a native analyser binary resolved relative to its own package.
-  external: ["recheck"],
-  logLevel: "warning",
-});
+const { cliBundleOptions } = await import("./bundle-options.mjs");
+await build(cliBundleOptions({ entry: join(root, "src/cli/main.ts"), outfile: BUNDLE, minify: true }));
 
 const { buildBuiltinCache } = await import(join(root, "dist/packs/builtin-packs.js"));
 const cache = await buildBuiltinCache();
@@ -63,5 +53,36 @@ writeFileSync(GLOB_CACHE_FILE, JSON.stringify(precompileGlobs([...globs].map((gl
 // Written last: its presence tells bench/lib/paths.mjs that dist/ is complete.
 writeFileSync(join(root, "dist/builtin-packs.json"), JSON.stringify(cache));
 const rules = cache.packs.reduce((n, p) => n + p.rules.length, 0);
+if (!existsSync(BUNDLE)) process.exit(1);
+// bin/gitward.cjs runs the bundle through vm.Script, which has no loader for import() on every Node 20
+// release: esbuild turns imports of bundled modules into require(), so one left here names a built-in
+// or an external module (use a static import, or createRequire for a lazy one).
+const dynamicImport = /\bimport\("([^"]+)"\)/.exec(readFileSync(BUNDLE, "latin1"));
+if (dynamicImport) {
+  console.error(`build: dist/bin/gitward.cjs has import("${dynamicImport[1]}"); it would fail at run time`);
+  process.exit(1);
+}
+// bin/gitward.cjs reads an ASCII bundle as Latin-1 (fast); say where a non-ASCII character slipped in
+// (esbuild leaves them in regular expression literals: write \uXXXX there).
+const nonAscii = /[^\x00-\x7f]/.exec(readFileSync(BUNDLE, "latin1"));
+if (nonAscii) console.warn(`warning: dist/bin/gitward.cjs is not ASCII (at offset ${nonAscii.index}); it loads slower`);
+writeCodeCache();
 console.log(`built dist/ with ${cache.packs.length} packs, ${rules} rules`);
-if (!existsSync(join(root, "dist/bin/main.js"))) process.exit(1);
+
+/**
+ * 6. Runs the hook path once so that bin/gitward.cjs writes the V8 code cache of
+ * the bundle for this Node (a later Node version writes its own on first use).
+ * Also a smoke test of the bundle: the build fails if the CLI cannot scan.
+ */
+function writeCodeCache() {
+  const repo = mkdtempSync(join(tmpdir(), "gitward-build-"));
+  try {
+    const env = { ...process.env, GIT_CONFIG_GLOBAL: "/dev/null", GIT_CONFIG_NOSYSTEM: "1" };
+    execFileSync("git", ["init", "-q"], { cwd: repo, env });
+    writeFileSync(join(repo, "app.js"), 'export const greeting = "hello";\n');
+    execFileSync("git", ["add", "app.js"], { cwd: repo, env });
+    execFileSync(process.execPath, [join(root, "bin/gitward.cjs"), "staged", "--quiet"], { cwd: repo, env, stdio: "pipe" });
+  } finally {
+    rmSync(repo, { recursive: true, force: true });
+  }
+}

@@ -5,7 +5,7 @@ import { GITWARD_BIN, gitEnv, NODE, ROOT, WORK } from "./paths.mjs";
 
 let shimFor;
 
-/** A `gitward` on PATH (bench/.work/bin/gitward → bin/gitward.js), for hooks that call it by name. */
+/** A `gitward` on PATH (bench/.work/bin/gitward → bin/gitward.cjs), for hooks that call it by name. */
 export function benchEnv(extra = {}) {
   const binDir = join(WORK, "bin");
   const shim = join(binDir, "gitward");

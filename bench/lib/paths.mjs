@@ -6,9 +6,9 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const WORK = join(ROOT, "bench", ".work");
-/** The copy of gitward the benchmarks run (see snapshotBuild); bin/gitward.js of the checkout until then. */
+/** The copy of gitward the benchmarks run (see snapshotBuild); bin/gitward.cjs of the checkout until then. */
 export let GITWARD_ROOT = ROOT;
-export let GITWARD_BIN = join(ROOT, "bin", "gitward.js");
+export let GITWARD_BIN = join(ROOT, "bin", "gitward.cjs");
 export const NODE = process.execPath;
 
 export function workDir(...parts) {
@@ -19,13 +19,14 @@ export function workDir(...parts) {
 
 /** Builds dist/ when it is missing (a fresh clone after `npm ci --ignore-scripts`) or when asked. */
 export function ensureBuilt({ force = false, log } = {}) {
-  if (!force && existsSync(join(ROOT, "dist", "bin", "main.js")) && existsSync(join(ROOT, "dist", "builtin-packs.json"))) return;
+  if (!force && existsSync(join(ROOT, "dist", "bin", "gitward.cjs")) && existsSync(join(ROOT, "dist", "builtin-packs.json")))
+    return;
   log?.("building dist/ (npm run build)…");
   execFileSync(NODE, [join(ROOT, "scripts", "build.mjs")], { cwd: ROOT, stdio: ["ignore", "ignore", "inherit"] });
 }
 
 function buildComplete(root) {
-  return existsSync(join(root, "dist", "bin", "main.js")) && existsSync(join(root, "dist", "builtin-packs.json"));
+  return existsSync(join(root, "dist", "bin", "gitward.cjs")) && existsSync(join(root, "dist", "builtin-packs.json"));
 }
 
 /**
@@ -45,7 +46,9 @@ export async function snapshotBuild({ log } = {}) {
   const target = join(WORK, "gitward");
   rmSync(target, { recursive: true, force: true });
   mkdirSync(target, { recursive: true });
-  cpSync(join(ROOT, "dist"), join(target, "dist"), { recursive: true });
+  // Not the code cache: it is keyed by the bundle's mtime, which the copy changes (the warm-up round writes one).
+  const codeCache = join(ROOT, "dist", "bin", "code-cache");
+  cpSync(join(ROOT, "dist"), join(target, "dist"), { recursive: true, filter: (src) => src !== codeCache });
   cpSync(join(ROOT, "bin"), join(target, "bin"), { recursive: true });
   cpSync(join(ROOT, "package.json"), join(target, "package.json"));
   // The packs are copied too and the pack cache rebuilt against the copies: a pack edited after
@@ -56,7 +59,7 @@ export async function snapshotBuild({ log } = {}) {
   const { buildBuiltinCache } = await import(pathToFileURL(join(target, "dist", "packs", "builtin-packs.js")).href);
   writeFileSync(join(target, "dist", "builtin-packs.json"), JSON.stringify(await buildBuiltinCache()));
   GITWARD_ROOT = target;
-  GITWARD_BIN = join(target, "bin", "gitward.js");
+  GITWARD_BIN = join(target, "bin", "gitward.cjs");
   return target;
 }
 

@@ -1,12 +1,14 @@
 /**
  * The CLI as a pure function: `run(argv, io)` parses arguments with yargs,
- * dispatches to a command, and returns the exit code. `bin/gitward.js` is a
- * thin wrapper; tests call `run` in-process.
+ * dispatches to a command, and returns the exit code. `bin/gitward.cjs` loads
+ * it (bundled, through V8's code cache); tests call `run` in-process.
  *
  * yargs only parses here: handlers record which command was chosen, and the
  * command's module is imported afterwards, so a pre-commit hook loads only
  * what `gitward staged` needs.
  */
+import { statSync } from "node:fs";
+import { resolve } from "node:path";
 import type { Argv } from "yargs";
 import { ExitCode, GitwardError } from "../errors.js";
 import { VERSION } from "../version.js";
@@ -35,8 +37,6 @@ export async function run(argvIn: string[], ioIn: CliIO): Promise<number> {
       io.stderr("gitward: -C needs a directory\n");
       return ExitCode.Error;
     }
-    const { resolve } = await import("node:path");
-    const { statSync } = await import("node:fs");
     const target = resolve(io.cwd, dir);
     if (!statSync(target, { throwIfNoEntry: false })?.isDirectory()) {
       io.stderr(`gitward: -C ${dir}: not a directory\n`);

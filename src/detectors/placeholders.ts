@@ -306,7 +306,7 @@ export function placeholderReason(raw: string): string | undefined {
   if (value.length < 3) return "too short";
   if (/^(.)\1+$/.test(value)) return "one repeated character";
   if (KNOWN_EXAMPLES.has(value)) return "published example value (RFC 6749/6750)";
-  if (/^[xX*•·.#_\-?0]+$/.test(value)) return "mask characters";
+  if (/^[xX*\u2022\u00b7.#_\-?0]+$/.test(value)) return "mask characters";
   const lower = value.toLowerCase();
   const marker = DUMMY_MARKERS.find((m) => lower.includes(m));
   if (marker) return `placeholder marker "${marker}"`;

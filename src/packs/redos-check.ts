@@ -18,6 +18,7 @@
  * regex hash (no pack content) so a hook pays for the analysis once per regex.
  */
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { GitwardError } from "../errors.js";
@@ -35,7 +36,9 @@ export async function analyseRegexes(
   regexes: { source: string; flags: string }[],
   options: { timeoutMs?: number; checker?: "auto" | "automaton" } = {},
 ): Promise<RedosResult[]> {
-  const { check } = await import("recheck");
+  // require(), not import(): the CLI bundle is CommonJS run through vm.Script, which has no
+  // loader for dynamic import() on every Node 20 release. recheck is a CommonJS package.
+  const { check } = createRequire(import.meta.url)("recheck") as typeof import("recheck");
   const results: RedosResult[] = [];
   for (const { source, flags } of regexes) {
     try {

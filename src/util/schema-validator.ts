@@ -5,7 +5,7 @@
  * Ajv is loaded lazily: the built-in packs are validated at build time and
  * cached, so a pre-commit hook without a user pack never pays for Ajv.
  */
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { ErrorObject, ValidateFunction } from "ajv";
 import { pointerToPath, type YamlSource } from "./yaml-source.js";
@@ -26,7 +26,6 @@ async function validatorFor(schemaFile: string): Promise<ValidateFunction> {
   const Ajv = (ajvModule.Ajv ?? ajvModule.default.default ?? ajvModule.default) as typeof import("ajv").Ajv;
   const ajv = new Ajv({ allErrors: true, strict: false, allowUnionTypes: true });
   // Register every schema in the folder so that relative $refs resolve.
-  const { readdirSync } = await import("node:fs");
   for (const name of readdirSync(SCHEMA_DIR)) {
     if (!name.endsWith(".json")) continue;
     const schema = JSON.parse(readFileSync(SCHEMA_DIR + name, "utf8")) as { $id?: string };

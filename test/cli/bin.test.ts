@@ -3,12 +3,12 @@
  * tree, and the npm package installed into another project (npx gitward and
  * the library's types). Requires `npm run build` (npm test does it first).
  */
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expandFakes } from "../../src/packs/fake-secrets.js";
-import { createRepo, runBin, type TempRepo, tempDir } from "../helpers/temp-repo.js";
+import { createRepo, GIT_ENV, runBin, type TempRepo, tempDir } from "../helpers/temp-repo.js";
 
 const ROOT = join(import.meta.dirname, "../..");
 let repo: TempRepo;
@@ -21,7 +21,7 @@ beforeAll(() => {
 });
 afterAll(() => repo.cleanup());
 
-describe("bin/gitward.js", () => {
+describe("bin/gitward.cjs", () => {
   it("prints its version", () => {
     const r = runBin(["--version"], repo.dir);
     expect(r.code).toBe(0);
@@ -43,6 +43,16 @@ describe("bin/gitward.js", () => {
     expect(dirty.stdout).not.toContain(KEY);
     expect(runBin(["scan", "app/ok.txt"], repo.dir).code).toBe(0);
     expect(runBin(["scan", "--fail-on", "sometimes"], repo.dir).code).toBe(2);
+  });
+
+  it("is also reachable as node bin/gitward.js (the ESM entry delegates to it)", () => {
+    const r = spawnSync(process.execPath, [join(ROOT, "bin/gitward.js"), "scan", "app"], {
+      cwd: repo.dir,
+      encoding: "utf8",
+      env: { ...process.env, ...GIT_ENV, NO_COLOR: "1" },
+    });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain("app/.env:1:19");
   });
 });
 

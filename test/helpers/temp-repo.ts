@@ -109,7 +109,8 @@ export async function runCli(
   return { code, stdout, stderr };
 }
 
-export const BIN = join(dirname(new URL(import.meta.url).pathname), "../../bin/gitward.js");
+/** The package's executable (package.json "bin"); bin/gitward.js delegates to it. */
+export const BIN = join(dirname(new URL(import.meta.url).pathname), "../../bin/gitward.cjs");
 
 /** Spawns the built binary (requires `npm run build`). */
 export function runBin(argv: string[], cwd: string, options: { input?: string; env?: Record<string, string> } = {}): CliRun {

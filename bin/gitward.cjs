@@ -1,0 +1,116 @@
+#!/usr/bin/env node
+"use strict";
+/**
+ * gitward's executable: loads the CLI bundle (dist/bin/gitward.cjs, built by
+ * scripts/build.mjs) and runs it.
+ *
+ * Why not a plain require(): a pre-commit hook runs this on every commit, and
+ * compiling the bundle was the largest part of its own start-up time. Node 20
+ * has no compile cache for modules (module.enableCompileCache is Node 22), so
+ * the bundle is compiled with vm.Script and V8's code cache: the first run
+ * writes the compiled code (including the functions that run lazily compiled)
+ * to a cache file; later runs deserialize it instead of compiling. It is plain
+ * CommonJS, which also keeps the ESM loader out of start-up.
+ *
+ * The cache is only an optimisation, never a source of behaviour:
+ * - its file name carries the Node version, architecture, V8 flags and the
+ *   bundle's size and modification time, so a rebuilt bundle or another Node
+ *   never meets a stale cache (V8 itself only checks the source length);
+ * - V8 rejects a cache it cannot use (version, flags, corruption of its
+ *   header); the bundle is then compiled normally and the cache rewritten;
+ * - it is written atomically (temporary file + rename) after the command has
+ *   run, and any failure to read or write it is ignored;
+ * - it lives next to the bundle (the install's own directory) or, when that is
+ *   not writable, in the user's cache directory; never in a shared temporary
+ *   directory, where another user could plant compiled code.
+ * GITWARD_CODE_CACHE=off disables it; GITWARD_CODE_CACHE=debug reports on
+ * stderr what happened (hit, miss, rejected, written).
+ */
+const fs = require("node:fs");
+const path = require("node:path");
+const vm = require("node:vm");
+const { createRequire } = require("node:module");
+const { isAscii } = require("node:buffer");
+
+const BUNDLE = path.join(__dirname, "..", "dist", "bin", "gitward.cjs");
+const mode = process.env.GITWARD_CODE_CACHE;
+const debug = mode === "debug" ? (msg) => process.stderr.write(`gitward code cache: ${msg}\n`) : () => {};
+
+/** A short, stable hash (FNV-1a) of the V8 flags that would make a cache unusable. */
+function flagsHash() {
+  const text = `${process.execArgv.join(" ")}|${process.env.NODE_OPTIONS ?? ""}`;
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  return h.toString(16);
+}
+
+/** Where the cache may live, most preferred first. */
+function cacheFiles(stat) {
+  const name = `${process.version}-${process.arch}-${flagsHash()}-${stat.size}-${Math.trunc(stat.mtimeMs)}.bin`;
+  const dirs = [path.join(__dirname, "..", "dist", "bin", "code-cache")];
+  const home = process.env.XDG_CACHE_HOME || (process.env.HOME && path.join(process.env.HOME, ".cache"));
+  if (home) dirs.push(path.join(home, "gitward", "code-cache"));
+  return dirs.map((dir) => path.join(dir, name));
+}
+
+function readCache(files) {
+  for (const file of files) {
+    try {
+      return { file, data: fs.readFileSync(file) };
+    } catch {
+      // not there: try the next location
+    }
+  }
+  return undefined;
+}
+
+function writeCache(files, data) {
+  for (const file of files) {
+    const tmp = `${file}.${process.pid}.tmp`;
+    try {
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.writeFileSync(tmp, data);
+      fs.renameSync(tmp, file);
+      return file;
+    } catch {
+      try {
+        fs.rmSync(tmp, { force: true });
+      } catch {}
+    }
+  }
+  return undefined;
+}
+
+function load() {
+  const bytes = fs.readFileSync(BUNDLE);
+  // The build keeps the bundle ASCII (esbuild escapes the rest), and Latin-1 decoding of ASCII is a
+  // plain copy, several times faster than UTF-8 decoding of the same 0.8 MB.
+  const source = isAscii(bytes) ? bytes.toString("latin1") : bytes.toString("utf8");
+  const useCache = mode !== "off";
+  const files = useCache ? cacheFiles(fs.statSync(BUNDLE)) : [];
+  const cached = useCache ? readCache(files) : undefined;
+  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
+    filename: BUNDLE,
+    ...(cached ? { cachedData: cached.data } : {}),
+  });
+  const status = !useCache ? "off" : !cached ? "miss" : script.cachedDataRejected ? "rejected" : "hit";
+  debug(cached ? `${status} ${cached.file}` : status);
+  const module = { exports: {} };
+  script.runInThisContext()(module.exports, createRequire(BUNDLE), module, BUNDLE, path.dirname(BUNDLE));
+  const save =
+    status === "miss" || status === "rejected"
+      ? () => {
+          // After the run, so the functions the command compiled lazily are in the cache too.
+          const written = writeCache(files, script.createCachedData());
+          debug(written ? `written ${written}` : "not written (no writable cache directory)");
+        }
+      : () => {};
+  return { main: module.exports.main, save };
+}
+
+const { main, save } = load();
+main().then(save, (e) => {
+  // main() reports its own errors; reaching here is a bug, and must not look like a clean scan.
+  process.stderr.write(`gitward: internal error: ${e?.stack ?? e}\n`);
+  process.exitCode = 2;
+});
