@@ -34,7 +34,11 @@ export interface ScanSetup extends LoadedConfig {
 }
 
 export async function prepareScan(options: SetupOptions): Promise<ScanSetup> {
-  const repoRoot = await findRepoRoot(options.cwd);
+  const rootLookup = findRepoRoot(options.cwd);
+  // Nearly every config layers the built-in packs. Reading them is synchronous work that
+  // overlaps with git answering rev-parse (the result is memoised for the layer loop below).
+  loadBuiltinPacks().catch(() => {});
+  const repoRoot = await rootLookup;
   const loaded = await loadConfig(options.cwd, {
     ...(options.configFile !== undefined ? { explicitFile: options.configFile } : {}),
     ...(repoRoot ? { repoRoot } : {}),

@@ -16,10 +16,12 @@
  * above, and files with nothing staged are scanned whole from the index (or
  * from the work tree when untracked).
  */
-import { lstat, readFile, realpath } from "node:fs/promises";
+// Synchronous fs: only given files that have nothing staged are read here, and node:fs/promises
+// would add its modules to every hook's start-up.
+import { lstatSync, readFileSync, realpathSync } from "node:fs";
 import { relative, resolve, sep } from "node:path";
 import { BlobReader } from "../git/blob-reader.js";
-import { runGit } from "../git/run-git.js";
+import { type GitResult, runGit } from "../git/run-git.js";
 import type { Fragment, SourceKind } from "../types.js";
 import { blankLockfileHashes, decodeText, isLockfile, looksMinified } from "./decode-text.js";
 import { type DiffFile, parseDiff } from "./diff-parser.js";
@@ -37,6 +39,32 @@ export interface StagedSourceOptions {
   /** Globs (repo-relative) never scanned. */
   excludePaths?: string[];
   scanAll?: boolean;
+  /** The diff, started early with startStagedDiff (used when its size limit is maxFileSize). */
+  diff?: StagedDiff;
+}
+
+/** A `git diff --cached` already running (see startStagedDiff). */
+export interface StagedDiff {
+  maxFileSize: number;
+  output: Promise<GitResult>;
+}
+
+/**
+ * Starts the staged diff before the packs are loaded, so that git computes it
+ * on the other core meanwhile: the hook's wall time is then the larger of the
+ * two, not their sum. The size limit is a guess (the command line's, or the
+ * default) that StagedSource checks against the config's before using it.
+ */
+export function startStagedDiff(cwd: string, maxFileSize: number, files: string[] = []): StagedDiff {
+  const output = runGit([...bigFileConfig(maxFileSize), "diff", "--cached", ...DIFF_FLAGS, "-C", ...pathspecOf(files)], cwd);
+  // Observed when the source runs; a setup error (bad config) may come first and must not leave
+  // an unhandled rejection behind.
+  output.catch(() => {});
+  return { maxFileSize, output };
+}
+
+function pathspecOf(files: string[]): string[] {
+  return files.length > 0 ? ["--", ...files.map((f) => `:(literal)${f}`)] : [];
 }
 
 /** Flags every diff-producing git call uses, so that user config cannot change the format. */
@@ -89,8 +117,9 @@ export class StagedSource implements TextSource {
   private async *run(ctx: SourceContext): AsyncIterable<Fragment> {
     const { cwd, maxFileSize } = this.options;
     const given = this.options.files ?? [];
-    const pathspec = given.length > 0 ? ["--", ...given.map((f) => `:(literal)${f}`)] : [];
-    const r = await runGit([...bigFileConfig(maxFileSize), "diff", "--cached", ...DIFF_FLAGS, "-C", ...pathspec], cwd);
+    const early = this.options.diff;
+    const diff = early && early.maxFileSize === maxFileSize ? early : startStagedDiff(cwd, maxFileSize, given);
+    const r = await diff.output;
     const files = parseDiff(r.stdout.toString("utf8"));
     const exclude = await this.excluder();
     const seen = new Set<string>();
@@ -108,8 +137,8 @@ export class StagedSource implements TextSource {
     if (given.length === 0) return;
 
     // Given files with nothing staged: scan their whole index (or work tree) version.
-    const root = await realpath(this.options.repoRoot).catch(() => this.options.repoRoot);
-    const base = await realpath(cwd).catch(() => cwd);
+    const root = realpathOr(this.options.repoRoot);
+    const base = realpathOr(cwd);
     const rest = given
       .map((f) => ({ given: f, path: toPosix(relative(root, resolve(base, f))) }))
       .filter((f) => !seen.has(f.path));
@@ -141,7 +170,7 @@ export class StagedSource implements TextSource {
         bytes = await this.blobs.read(entry.oid);
       } else {
         const abs = resolve(base, f.given);
-        const st = await lstat(abs).catch(() => undefined);
+        const st = lstatSync(abs, { throwIfNoEntry: false });
         if (st?.isFile()) {
           if (st.size > maxFileSize) {
             skipOne(
@@ -153,7 +182,7 @@ export class StagedSource implements TextSource {
             );
             continue;
           }
-          bytes = await readFile(abs).catch(() => undefined);
+          bytes = readOr(abs);
         }
       }
       if (bytes === undefined) {
@@ -178,6 +207,22 @@ export class StagedSource implements TextSource {
     if (globs.length === 0) return undefined;
     const { globsMatcher } = await import("../util/glob-regex.js");
     return globsMatcher(globs, { dot: true });
+  }
+}
+
+function realpathOr(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
+}
+
+function readOr(path: string): Buffer | undefined {
+  try {
+    return readFileSync(path);
+  } catch {
+    return undefined;
   }
 }
 

@@ -162,6 +162,18 @@ describe("gitward staged", () => {
     expect(out.stdout).toMatch(/skipped huge\.txt: \d+ bytes > limit 2048/);
   });
 
+  it("maxFileSize from the config applies too (the diff started before the config loaded is redone)", async () => {
+    const r = repo();
+    r.write(".gitward.yaml", "maxFileSize: 2KB\n");
+    r.write("huge.txt", `${"x".repeat(4000)}\nkey ${K1}\n`);
+    r.write("small.txt", `key ${K1}\n`);
+    r.git("add", "-A");
+    const out = await runCli(["staged", "--verbose"], r.dir);
+    expect(out.stdout).toMatch(/skipped huge\.txt: \d+ bytes > limit 2048/);
+    expect(out.stdout).toContain("small.txt:1");
+    expect(out.code).toBe(1);
+  });
+
   it("mode-only changes are clean even when the file holds an old secret", async () => {
     const r = repo();
     r.commit("base", { "run.sh": `#!/bin/sh\n# ${K1}\n` });

@@ -4,10 +4,12 @@
  * those files' staged changes, or their whole content when nothing is staged.
  * Imports only what a hook needs: the pipeline, the staged source, git spawning.
  */
+
+import { DEFAULT_MAX_FILE_SIZE } from "../../config/config-types.js";
 import { ExitCode, GitwardError } from "../../errors.js";
 import { runPipeline } from "../../pipeline.js";
 import { prepareScan } from "../../setup.js";
-import { StagedSource } from "../../sources/staged.js";
+import { StagedSource, startStagedDiff } from "../../sources/staged.js";
 import { createDebugTracer } from "../debug-trace.js";
 import { extraFiltersFor } from "../filters-for-run.js";
 import type { CliIO } from "../io.js";
@@ -25,14 +27,18 @@ export const STAGED_HINT =
   'gitward: commit blocked. Remove the secret (and rotate it if it was real), mark a false positive with "gitward:allow <rule-id> -- <reason>", or baseline it. git commit --no-verify skips this hook (the pre-push hook and CI still check).';
 
 export async function stagedCommand(args: StagedArgs, io: CliIO): Promise<number> {
-  const setup = await prepareScan(setupOptionsFrom(args, io.cwd));
+  const options = setupOptionsFrom(args, io.cwd);
+  const files = [...(args.files ?? []), ...(args.paths ?? [])];
+  // git diffs while the config and packs load; the config's size limit is checked by the source.
+  const diff = startStagedDiff(io.cwd, options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE, files);
+  const setup = await prepareScan(options);
   if (!setup.repoRoot) {
     // A bare repository or no repository at all: there is no index to scan.
     throw new GitwardError("staged: not inside a git work tree (nothing is staged here); use gitward scan for files", "usage");
   }
   for (const w of setup.warnings) io.stderr(`warning: ${w.message}\n`);
-  const files = [...(args.files ?? []), ...(args.paths ?? [])];
   const source = new StagedSource({
+    diff,
     cwd: io.cwd,
     repoRoot: setup.repoRoot,
     maxFileSize: setup.config.maxFileSize,
