@@ -22,6 +22,7 @@ import type { LoadedRule } from "./packs/pack-types.js";
 import { type RuleSet, severityBlocks } from "./packs/rule-set.js";
 import type { SourceContext, TextSource } from "./sources/source.js";
 import type { Finding, Fragment, ScanResult, ScanWarning, SkipNotice, Tracer } from "./types.js";
+import { nowMs } from "./util/clock.js";
 import { displayPath } from "./util/display-path.js";
 import { fingerprint, sha256 } from "./util/hash.js";
 
@@ -119,7 +120,7 @@ function previousLineOf(fragment: Fragment, line: number): () => Promise<string 
 }
 
 export async function runPipeline(options: PipelineOptions): Promise<ScanResult> {
-  const started = performance.now();
+  const started = nowMs();
   const { source, ruleSet, config, trace } = options;
   const detectors = await createDetectors(ruleSet);
   const filters = options.filters ?? [...defaultFilters(config, options.strict, ruleSet), ...(options.extraFilters ?? [])];
@@ -182,7 +183,7 @@ export async function runPipeline(options: PipelineOptions): Promise<ScanResult>
     stats: {
       ...rest,
       ...(commits > 0 ? { commits } : {}),
-      durationMs: performance.now() - started,
+      durationMs: nowMs() - started,
       peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
     },
     skipped,

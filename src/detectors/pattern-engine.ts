@@ -12,6 +12,7 @@
  */
 import type { LoadedRule, SecretRuleSpec } from "../packs/pack-types.js";
 import type { Fragment, ScanWarning, SkipNotice, Tracer } from "../types.js";
+import { nowMs } from "../util/clock.js";
 import { globsMatcher } from "../util/glob-regex.js";
 import type { Detector, DetectorOutput, RawFinding } from "./detector.js";
 import { passesEntropy } from "./entropy.js";
@@ -232,7 +233,7 @@ export class PatternEngine implements Detector {
         if (notice) skipped.push(notice);
         continue;
       }
-      const started = performance.now();
+      const started = nowMs();
       let elapsed = 0;
       let stopped = false;
       // The whole fragment, or the windows around the rule's keyword hits.
@@ -250,7 +251,7 @@ export class PatternEngine implements Detector {
         const regex = rule.regex;
         regex.lastIndex = 0;
         for (let m = regex.exec(subject); m !== null; m = regex.exec(subject)) {
-          elapsed = performance.now() - started;
+          elapsed = nowMs() - started;
           if (elapsed > limit) {
             stopped = true;
             break;
@@ -268,7 +269,7 @@ export class PatternEngine implements Detector {
           if (finding) findings.push(finding);
         }
       }
-      if (!stopped) elapsed = performance.now() - started;
+      if (!stopped) elapsed = nowMs() - started;
       if (elapsed > limit) {
         warnings.push(this.budget.disable(rule.id, fragment.path, elapsed, limit, !stopped));
         trace?.({ ruleId: rule.id, path: fragment.path, stage: "budget", reason: `exceeded ${Math.round(limit)} ms` });

@@ -13,7 +13,7 @@
  *   (c) run rules in a worker thread that can be terminated: the only hard
  *       stop, but ~35 ms of worker start-up and a copy of every fragment on
  *       each hook run.
- * Chosen: (a), which costs two `performance.now()` calls per candidate rule
+ * Chosen: (a), which costs two clock reads (`nowMs()`) per candidate rule
  * per fragment (unmeasurable on the built-in hook path: rules run only when
  * their keywords occur). It is combined with the load-time ReDoS analysis of
  * user packs (packs/redos-check.ts), which refuses the exponential and

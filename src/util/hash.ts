@@ -1,7 +1,12 @@
-import { createHash } from "node:crypto";
+import { createRequire } from "node:module";
+
+// node:crypto is loaded on first use, not at start-up: it pulls in some twenty internal modules
+// (a few milliseconds of every pre-commit hook), and a clean commit hashes nothing.
+let crypto: typeof import("node:crypto") | undefined;
 
 export function sha256(text: string): string {
-  return createHash("sha256").update(text, "utf8").digest("hex");
+  crypto ??= createRequire(import.meta.url)("node:crypto") as typeof import("node:crypto");
+  return crypto.createHash("sha256").update(text, "utf8").digest("hex");
 }
 
 /**
