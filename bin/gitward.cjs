@@ -113,4 +113,6 @@ main().then(save, (e) => {
   // main() reports its own errors; reaching here is a bug, and must not look like a clean scan.
   process.stderr.write(`gitward: internal error: ${e?.stack ?? e}\n`);
   process.exitCode = 2;
+  // Something it started (a git process, a thread) may keep the process alive: do not hang a hook or CI.
+  setTimeout(() => process.exit(2), 1000).unref();
 });

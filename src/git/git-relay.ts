@@ -148,15 +148,19 @@ export function spawnGitRelayed(
     input = "";
   };
 
+  // The budget is released in steps, not per chunk: an ack per chunk (whenever the scanner had caught
+  // up with git) was a tenth of the main thread's time in a history scan. A step below the budget keeps
+  // this live: a paused thread has more than the budget handed over, so once the main thread has
+  // consumed it all, at least one step is unacknowledged and gets sent before it waits.
+  const ackStep = Math.max(1, Math.min(ACK_STEP, Math.floor(maxBuffered / 2)));
   async function* read(): AsyncGenerator<Buffer> {
     let previous = 0;
     let unacked = 0;
     try {
       for (;;) {
-        // The budget is released in steps of 1 MB (a message per chunk showed in profiles).
         unacked += previous;
         previous = 0;
-        if (unacked >= ACK_STEP || (unacked > 0 && chunks.length === 0)) {
+        if (unacked >= ackStep) {
           worker.postMessage({ t: "ack", n: unacked });
           unacked = 0;
         }

@@ -121,29 +121,38 @@ export class HistorySource implements TextSource {
       return w;
     };
 
-    let dealt = 0;
-    for await (const line of readLines(list.child.stdout)) {
-      const sha = line.trim();
-      if (!sha) continue;
-      this.stats.listed++;
-      if (this.options.skipCommit?.(sha)) {
-        this.stats.skippedCached++;
-        continue;
-      }
-      if (this.recordCommits) this.stats.commits.push(sha);
-      const w = workerFor(Math.floor(dealt / BLOCK) % n);
-      dealt++;
-      w.write(`${sha}\n`);
-    }
-    for (const w of workers) w.endInput();
+    // Whatever ends this scan early (a failed rev-list, an error downstream, a consumer that stops
+    // iterating), git must not be left running: a paused relay would keep the process alive.
+    let finished = false;
     try {
+      let dealt = 0;
+      for await (const line of readLines(list.child.stdout)) {
+        const sha = line.trim();
+        if (!sha) continue;
+        this.stats.listed++;
+        if (this.options.skipCommit?.(sha)) {
+          this.stats.skippedCached++;
+          continue;
+        }
+        if (this.recordCommits) this.stats.commits.push(sha);
+        const w = workerFor(Math.floor(dealt / BLOCK) % n);
+        dealt++;
+        w.write(`${sha}\n`);
+      }
+      for (const w of workers) w.endInput();
       await checkGit(list, `git rev-list ${this.options.revs.join(" ")}`);
-    } catch (e) {
-      for (const w of workers) w.kill();
-      throw e;
+      this.options.onTotal?.(dealt);
+      yield* this.scanLogs(workers, ctx);
+      finished = true;
+    } finally {
+      if (!finished) {
+        list.child.kill();
+        for (const w of workers) w.kill();
+      }
     }
-    this.options.onTotal?.(dealt);
+  }
 
+  private async *scanLogs(workers: RelayedGit[], ctx: SourceContext): AsyncGenerator<Fragment> {
     const seenSkips = new Set<string>();
     const deps = {
       blobs: this.blobs,

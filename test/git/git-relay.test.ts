@@ -3,11 +3,13 @@
  * as a direct git call, a bounded hand-over buffer, failures reported, and an
  * abandoned read stopping git.
  */
+import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { afterAll, describe, expect, it } from "vitest";
 import { spawnGitRelayed } from "../../src/git/git-relay.js";
 import { checkGit } from "../../src/git/git-stream.js";
 import { runGit } from "../../src/git/run-git.js";
+import { HistorySource } from "../../src/sources/history.js";
 import { createRepo } from "../helpers/temp-repo.js";
 
 const repo = createRepo();
@@ -67,5 +69,57 @@ describe("spawnGitRelayed", () => {
     for await (const _chunk of relayed.stdout) break;
     const { code } = await relayed.done;
     expect(code).not.toBe(0); // killed, not finished
+  });
+});
+
+/** git processes whose parent is this (test) process: the relays' children. */
+function childGits(): string[] {
+  return execFileSync("ps", ["-o", "args=", "--ppid", String(process.pid)], { encoding: "utf8" })
+    .split("\n")
+    .filter((l) => /^git .*\blog\b/.test(l));
+}
+
+describe("HistorySource", () => {
+  // 30 MB of history: more than the relays' budget (8 MB each), so git is still running
+  // (blocked on its full pipe) when the scan ends early.
+  const large = createRepo();
+  afterAll(() => large.cleanup());
+  for (let i = 0; i < 10; i++) large.commit(`c${i}`, { [`blob${i}.txt`]: randomBytes(1536 * 1024).toString("hex") });
+  const ctx = { skip: () => {}, warn: () => {}, countFile: () => {}, countCommit: () => {} };
+  // The relay threads start git a moment after they are created: give them time to (wrongly) run.
+  const settled = async () => {
+    await new Promise((r) => setTimeout(r, 400));
+    for (let i = 0; i < 50 && childGits().length > 0; i++) await new Promise((r) => setTimeout(r, 20));
+    return childGits();
+  };
+
+  it("stops its git processes when the consumer stops early (nothing is left running)", async () => {
+    const source = new HistorySource({ cwd: large.dir, revs: ["--all"], maxFileSize: 64 << 20, jobs: 2 });
+    let got = 0;
+    for await (const _fragment of source.fragments(ctx)) {
+      got++;
+      expect(childGits().length).toBeGreaterThan(0); // the logs are running while we read
+      break;
+    }
+    expect(got).toBe(1);
+    expect(await settled()).toEqual([]);
+  });
+
+  it("stops its git processes when the scan fails before reading them", async () => {
+    const source = new HistorySource({
+      cwd: large.dir,
+      revs: ["--all"],
+      maxFileSize: 64 << 20,
+      jobs: 2,
+      onTotal: () => {
+        throw new Error("progress display failed");
+      },
+    });
+    await expect(async () => {
+      for await (const _fragment of source.fragments(ctx)) {
+        // never reached
+      }
+    }).rejects.toThrow("progress display failed");
+    expect(await settled()).toEqual([]);
   });
 });
