@@ -20,7 +20,7 @@ async function buildUnminified() {
   await build(
     cliBundleOptions({ entry: join(ROOT, "src/cli/main.ts"), outfile: join(target, "dist/bin/gitward.cjs"), minify: false }),
   );
-  for (const file of ["builtin-packs.json", "keyword-automaton.bin", "glob-regexes.json"]) {
+  for (const file of ["builtin-packs.json", "builtin-docs.json", "keyword-automaton.bin", "glob-regexes.json"]) {
     cpSync(join(GITWARD_ROOT, "dist", file), join(target, "dist", file));
   }
   cpSync(join(GITWARD_ROOT, "bin"), join(target, "bin"), { recursive: true });

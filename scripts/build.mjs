@@ -3,7 +3,7 @@
 // 2. esbuild → dist/bin/gitward.cjs (the CLI bundled with its dependencies, one
 //    CommonJS file that bin/gitward.cjs loads through V8's code cache; code not
 //    needed by a command stays unevaluated behind esbuild's lazy module wrappers);
-// 3. the validated built-in pack cache → dist/builtin-packs.json;
+// 3. the validated built-in pack cache → dist/builtin-packs.json (the rules' docs: dist/builtin-docs.json);
 // 4. the built-in keyword automaton → dist/keyword-automaton.bin;
 // 5. the built-in globs as RegExps → dist/glob-regexes.json;
 // 6. a first `gitward staged` run in a scratch repository, which writes the code
@@ -27,8 +27,9 @@ const { build } = await import("esbuild");
 const { cliBundleOptions } = await import("./bundle-options.mjs");
 await build(cliBundleOptions({ entry: join(root, "src/cli/main.ts"), outfile: BUNDLE, minify: true }));
 
-const { buildBuiltinCache } = await import(join(root, "dist/packs/builtin-packs.js"));
-const cache = await buildBuiltinCache();
+const { buildBuiltinCache, writeBuiltinCache } = await import(join(root, "dist/packs/builtin-packs.js"));
+const built = await buildBuiltinCache();
+const { cache } = built;
 // 4. the keyword automaton of every built-in secret rule, so the hook does not build it per run.
 const { KeywordAutomaton, PREBUILT_FILE } = await import(join(root, "dist/detectors/keyword-automaton.js"));
 const keywords = [
@@ -51,7 +52,7 @@ for (const rule of cache.packs.flatMap((p) => p.rules)) {
 }
 writeFileSync(GLOB_CACHE_FILE, JSON.stringify(precompileGlobs([...globs].map((glob) => ({ glob, options: globOptions })))));
 // Written last: its presence tells bench/lib/paths.mjs that dist/ is complete.
-writeFileSync(join(root, "dist/builtin-packs.json"), JSON.stringify(cache));
+writeBuiltinCache(built);
 const rules = cache.packs.reduce((n, p) => n + p.rules.length, 0);
 if (!existsSync(BUNDLE)) process.exit(1);
 // bin/gitward.cjs runs the bundle through vm.Script, which has no loader for import() on every Node 20

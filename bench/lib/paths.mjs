@@ -1,6 +1,6 @@
 // Where things are: the repository root, gitward's bin, and bench/.work (gitignored).
 import { execFileSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
@@ -56,8 +56,10 @@ export async function snapshotBuild({ log } = {}) {
   // on each run (about a second), which would be measured instead of the hook.
   cpSync(join(ROOT, "patterns"), join(target, "patterns"), { recursive: true });
   if (!buildComplete(target)) throw new Error("dist/ changed while it was copied; run again");
-  const { buildBuiltinCache } = await import(pathToFileURL(join(target, "dist", "packs", "builtin-packs.js")).href);
-  writeFileSync(join(target, "dist", "builtin-packs.json"), JSON.stringify(await buildBuiltinCache()));
+  const { buildBuiltinCache, writeBuiltinCache } = await import(
+    pathToFileURL(join(target, "dist", "packs", "builtin-packs.js")).href
+  );
+  writeBuiltinCache(await buildBuiltinCache());
   GITWARD_ROOT = target;
   GITWARD_BIN = join(target, "bin", "gitward.cjs");
   return target;

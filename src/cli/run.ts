@@ -9,6 +9,7 @@
  */
 import { statSync } from "node:fs";
 import { resolve } from "node:path";
+import { isatty } from "node:tty";
 import type { Argv } from "yargs";
 import { ExitCode, GitwardError } from "../errors.js";
 import { VERSION } from "../version.js";
@@ -66,7 +67,7 @@ export async function run(argvIn: string[], ioIn: CliIO): Promise<number> {
     .alias("h", "help")
     .strict()
     .recommendCommands()
-    .wrap(Math.min(110, process.stdout.columns || 100))
+    .wrap(Math.min(110, (isatty(1) && process.stdout.columns) || 100))
     .epilogue(EPILOGUE)
     .exitProcess(false)
     .command(

@@ -4,15 +4,19 @@
  * at run time the cache is used when it is fresh (one stat per pack file),
  * without the rules' examples (only `gitward packs test` needs them, from the YAML);
  * otherwise the YAML is parsed and validated again. This keeps YAML parsing and
- * schema validation off the pre-commit hook's path.
+ * schema validation off the pre-commit hook's path. The rules' docs (half the
+ * text) are in a file of their own, `dist/builtin-docs.json`, read on first use:
+ * a clean commit reports nothing and never needs them.
  */
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { LoadedPack } from "./pack-types.js";
+import { GitwardError } from "../errors.js";
+import type { LoadedPack, RuleDocs } from "./pack-types.js";
 
 export const PATTERNS_DIR = fileURLToPath(new URL("../../patterns/", import.meta.url));
 const CACHE_FILE = fileURLToPath(new URL("../builtin-packs.json", import.meta.url));
+const DOCS_FILE = fileURLToPath(new URL("../builtin-docs.json", import.meta.url));
 
 export interface BuiltinCache {
   files: { file: string; size: number; mtimeMs: number }[];
@@ -42,11 +46,23 @@ function readFreshCache(files: string[]): LoadedPack[] | undefined {
   } catch {
     return undefined;
   }
-  if (cache.files.length !== files.length) return undefined;
+  if (cache.files.length !== files.length || !existsSync(DOCS_FILE)) return undefined;
   for (const [i, entry] of cache.files.entries()) {
     if (entry.file !== files[i]?.slice(PATTERNS_DIR.length)) return undefined;
     const st = statSync(files[i] as string, { throwIfNoEntry: false });
     if (!st || st.size !== entry.size || st.mtimeMs !== entry.mtimeMs) return undefined;
+  }
+  let docs: Record<string, RuleDocs> | undefined;
+  const docsOf = (id: string): RuleDocs => {
+    docs ??= JSON.parse(readFileSync(DOCS_FILE, "utf8")) as Record<string, RuleDocs>;
+    const d = docs[id];
+    if (!d) throw new GitwardError(`${DOCS_FILE}: no docs for rule ${id} (a partial build? run npm run build)`, "config");
+    return d;
+  };
+  for (const pack of cache.packs) {
+    for (const rule of pack.rules) {
+      Object.defineProperty(rule, "docs", { get: () => docsOf(rule.id), enumerable: true, configurable: true });
+    }
   }
   return cache.packs.map((p) => ({ ...p, file: join(PATTERNS_DIR, p.file) }));
 }
@@ -66,20 +82,35 @@ export function loadBuiltinPacks(): Promise<LoadedPack[]> {
   return memo;
 }
 
-/** Builds the cache object (used by scripts/build.mjs). */
-export async function buildBuiltinCache(): Promise<BuiltinCache> {
+export interface BuiltBuiltinCache {
+  cache: BuiltinCache;
+  docs: Record<string, RuleDocs>;
+}
+
+/** Validates every built-in pack and builds the cache and the docs (used by scripts/build.mjs). */
+export async function buildBuiltinCache(): Promise<BuiltBuiltinCache> {
   const { loadPackFile } = await import("./load-pack.js");
   const files = builtinPackFiles();
   const packs: LoadedPack[] = [];
   const entries: BuiltinCache["files"] = [];
+  const docs: Record<string, RuleDocs> = {};
   for (const file of files) {
     const pack = await loadPackFile(file);
-    // Examples are for `gitward packs test`, which reads the YAML; leaving them out of the cache keeps
-    // the hook's start-up parse (and the garbage it makes) a quarter smaller.
-    const rules = pack.rules.map((rule) => ({ ...rule, examples: { positive: [], negative: [] } }));
+    // Examples are for `gitward packs test`, which reads the YAML; docs go to their own file. Both
+    // left out keep the hook's start-up parse (and the garbage it makes) less than half the size.
+    const rules = pack.rules.map(({ docs: ruleDocs, ...rule }) => {
+      docs[rule.id] = ruleDocs;
+      return { ...rule, examples: { positive: [], negative: [] } };
+    }) as unknown as LoadedPack["rules"]; // docs come back as lazy properties (readFreshCache)
     packs.push({ ...pack, rules, file: file.slice(PATTERNS_DIR.length) });
     const st = statSync(file);
     entries.push({ file: file.slice(PATTERNS_DIR.length), size: st.size, mtimeMs: st.mtimeMs });
   }
-  return { files: entries, packs };
+  return { cache: { files: entries, packs }, docs };
+}
+
+/** Writes the docs, then the pack cache (last: its presence marks a complete dist/). */
+export function writeBuiltinCache(built: BuiltBuiltinCache): void {
+  writeFileSync(DOCS_FILE, JSON.stringify(built.docs));
+  writeFileSync(CACHE_FILE, JSON.stringify(built.cache));
 }

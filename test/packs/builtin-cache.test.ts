@@ -1,0 +1,34 @@
+/**
+ * The built pack cache (dist/builtin-packs.json + dist/builtin-docs.json, written
+ * by `npm run build`, which the test command runs first) must load the same
+ * rules as the YAML packs: everything but the examples, with each rule's docs
+ * read from the docs file on first use.
+ */
+import { describe, expect, it } from "vitest";
+import { builtinPackFiles } from "../../src/packs/builtin-packs.js";
+import { loadPackFile } from "../../src/packs/load-pack.js";
+import type { LoadedPack } from "../../src/packs/pack-types.js";
+
+const distModule = new URL("../../dist/packs/builtin-packs.js", import.meta.url).href;
+
+describe("built-in pack cache", () => {
+  it("loads every rule exactly as the YAML defines it (docs included, examples left out)", async () => {
+    const { loadBuiltinPacks } = (await import(distModule)) as { loadBuiltinPacks: () => Promise<LoadedPack[]> };
+    const cached = await loadBuiltinPacks();
+    const yaml = await Promise.all(builtinPackFiles().map((f) => loadPackFile(f)));
+    expect(cached.map((p) => p.name)).toEqual(yaml.map((p) => p.name));
+    let rules = 0;
+    for (const [i, pack] of yaml.entries()) {
+      const fromCache = cached[i] as LoadedPack;
+      expect(fromCache.rules.map((r) => r.id)).toEqual(pack.rules.map((r) => r.id));
+      for (const [j, rule] of pack.rules.entries()) {
+        const c = fromCache.rules[j] as (typeof pack.rules)[number];
+        expect(c.docs).toEqual(rule.docs);
+        // Spreading reads the lazy docs too: what the cache holds is the YAML's rule minus its examples.
+        expect({ ...c, examples: undefined }).toEqual({ ...rule, examples: undefined });
+        rules++;
+      }
+    }
+    expect(rules).toBeGreaterThan(400);
+  });
+});
