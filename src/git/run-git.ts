@@ -7,6 +7,8 @@
  * non-hot commands (hook installation, repository discovery in tools).
  */
 import { spawn } from "node:child_process";
+import { existsSync, readFileSync, realpathSync, statSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
 import { GitwardError } from "../errors.js";
 
 /** `-c` settings that neutralise repo-local config able to execute programs. */
@@ -120,7 +122,58 @@ export async function gitText(args: string[], cwd: string): Promise<string> {
 
 /** The work tree root containing `cwd`, or undefined outside a repository. */
 export async function findRepoRoot(cwd: string): Promise<string | undefined> {
+  const found = plainWorkTreeRoot(cwd);
+  if (found) return found;
   const r = await runGit(["rev-parse", "--show-toplevel"], cwd, { allowFail: true }).catch(() => undefined);
   if (r?.code !== 0) return undefined;
   return r.stdout.toString("utf8").trim() || undefined;
+}
+
+/** Environment variables with which git could find the repository or its work tree elsewhere. */
+const DISCOVERY_ENV = [
+  "GIT_DIR",
+  "GIT_WORK_TREE",
+  "GIT_COMMON_DIR",
+  "GIT_CEILING_DIRECTORIES",
+  "GIT_DISCOVERY_ACROSS_FILESYSTEM",
+  "GIT_CONFIG_COUNT",
+];
+
+/**
+ * `git rev-parse --show-toplevel` without spawning git (a process start is a
+ * noticeable part of a pre-commit hook), for the plain layout only: the nearest
+ * directory at or above `cwd` holding a `.git` directory with a HEAD, whose
+ * config neither sets core.worktree nor core.bare. Anything else (worktrees and
+ * submodules with a `.git` file, GIT_DIR and friends, Windows paths, a cwd
+ * inside `.git`) returns undefined and git is asked. Like git, it answers with
+ * the physical path.
+ */
+export function plainWorkTreeRoot(cwd: string): string | undefined {
+  if (process.platform === "win32") return undefined;
+  if (DISCOVERY_ENV.some((v) => process.env[v] !== undefined)) return undefined;
+  if (/worktree|bare/i.test(process.env.GIT_CONFIG_PARAMETERS ?? "")) return undefined;
+  let dir: string;
+  try {
+    dir = realpathSync(cwd);
+  } catch {
+    return undefined;
+  }
+  for (;;) {
+    if (basename(dir) === ".git") return undefined;
+    const dotGit = join(dir, ".git");
+    const st = statSync(dotGit, { throwIfNoEntry: false });
+    if (st) {
+      if (!st.isDirectory() || !existsSync(join(dotGit, "HEAD"))) return undefined;
+      let config = "";
+      try {
+        config = readFileSync(join(dotGit, "config"), "utf8");
+      } catch {
+        return undefined;
+      }
+      return /worktree|bare\s*=\s*true/i.test(config) ? undefined : dir;
+    }
+    const parent = dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
 }
