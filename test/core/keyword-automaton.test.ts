@@ -65,6 +65,11 @@ describe("KeywordAutomaton", () => {
     expect(found(b, text)).toEqual(found(a, text));
     expect(b.keywords).toEqual(a.keywords);
     expect(() => KeywordAutomaton.deserialize(a.serialize().subarray(0, 100))).toThrow(/truncated/);
+    // Aligned bytes are used in place, others copied: both read the same tables.
+    for (const pad of [0, 1, 2, 3, 4]) {
+      const bytes = Buffer.concat([Buffer.alloc(pad), a.serialize()], pad + a.serialize().length).subarray(pad);
+      expect(found(KeywordAutomaton.deserialize(bytes), text), `offset ${pad}`).toEqual(found(a, text));
+    }
   });
 
   it("reuses the build's prebuilt automaton when it covers the keywords, and builds one otherwise", () => {

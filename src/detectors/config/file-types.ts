@@ -3,7 +3,7 @@
  * content sniff where names vary) and which parser reads it. Rules name file
  * types instead of repeating globs, and a file is parsed once per format.
  */
-import { compileGlob } from "../../util/glob-regex.js";
+import { globsMatcher } from "../../util/glob-regex.js";
 import type { Format } from "./model.js";
 
 export interface FileType {
@@ -120,42 +120,12 @@ export function fileType(id: string): FileType | undefined {
 
 /** A compiled path test for one file type (or a rule's own globs). */
 export function pathMatcher(globs: string[], exclude: string[] = []): (path: string) => boolean {
-  // Plain RegExps (precompiled at build time for the built-in types): matcher() functions re-do
-  // work on every call, and this runs for every fragment of every scan (the hook path included).
-  // V8 still compiles each RegExp on its first test, so a glob's literal parts are checked first:
-  // most paths are rejected by `includes` and most file types' RegExps are never compiled.
+  // Plain RegExps (precompiled at build time for the built-in types) behind a literal pre-check
+  // (see globsMatcher): this runs for every fragment of every scan, the hook path included.
   const opts = { dot: true, nocase: true };
-  const inc = globs.map((g) => lazyGlob(g, opts));
-  const exc = exclude.map((g) => lazyGlob(g, opts));
-  return (path) => {
-    const lower = path.toLowerCase();
-    return inc.some((m) => m(path, lower)) && !exc.some((m) => m(path, lower));
-  };
-}
-
-function lazyGlob(glob: string, opts: { dot: boolean; nocase: boolean }): (path: string, lower: string) => boolean {
-  const literals = globLiterals(glob);
-  let re: RegExp | undefined;
-  return (path, lower) => {
-    for (const l of literals) if (!lower.includes(l)) return false;
-    re ??= compileGlob(glob, opts);
-    return re.test(path);
-  };
-}
-
-/**
- * Literal pieces every path matching the glob contains (lower-cased), e.g.
- * `**\/sshd_config.d/*.conf` → ["sshd_config.d/", ".conf"]. Braces, classes and
- * extglobs count as wildcards; a glob with escapes gets none (no prefilter).
- */
-export function globLiterals(glob: string): string[] {
-  if (glob.includes("\\")) return [];
-  return glob
-    .toLowerCase()
-    .replace(/\{[^}]*\}|\[[^\]]*\]|[!?+*@]\([^)]*\)/g, "*")
-    .replace(/(^|\/)\*\*\//g, "*")
-    .split(/[*?]+/)
-    .filter((piece) => piece.length > 0);
+  const inc = globsMatcher(globs, opts);
+  const exc = exclude.length > 0 ? globsMatcher(exclude, opts) : undefined;
+  return (path) => inc(path) && !exc?.(path);
 }
 
 /** Paths are matched with forward slashes and without a leading "./". */
