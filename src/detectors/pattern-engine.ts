@@ -142,7 +142,11 @@ function compileRule(rule: LoadedRule<SecretRuleSpec>, keywordIds: number[]): Co
 
 export class PatternEngine implements Detector {
   readonly name = "pattern-engine";
-  private readonly rules: CompiledRule[];
+  private readonly specs: readonly LoadedRule<SecretRuleSpec>[];
+  /** Compiled on first use: a hook run meets a few rules, not all 400 (each costs closures and globs). */
+  private readonly rules: (CompiledRule | undefined)[];
+  private readonly ruleKeywordIds: number[][];
+  private readonly fallbackIds: Set<string>;
   private readonly automaton: KeywordAutomaton;
   /** keyword id → indices of rules that list it. */
   private readonly keywordRules: number[][];
@@ -166,17 +170,32 @@ export class PatternEngine implements Detector {
     const idOf = new Map(keywords.map((k, i) => [k, ids[i] as number]));
     const keywordRules: number[][] = Array.from({ length: automaton.keywords.length }, () => []);
     this.alwaysRun = [];
-    this.rules = rules.map((rule, index) => {
+    this.specs = rules;
+    this.ruleKeywordIds = rules.map((rule, index) => {
+      // Checked here, not when the rule first runs: a pack naming an unknown validator fails at load.
+      if (rule.spec.validate && !getValidator(rule.spec.validate))
+        throw new Error(`${rule.file}: ${rule.spec.id}: validate: unknown validator "${rule.spec.validate}"`);
       const own = [...new Set((rule.spec.keywords ?? []).map((k) => idOf.get(k.toLowerCase()) as number))];
       if (own.length === 0) this.alwaysRun.push(index);
       for (const id of own) keywordRules[id]?.push(index);
-      return compileRule(rule, own);
+      return own;
     });
+    this.rules = new Array(rules.length);
+    this.fallbackIds = new Set(rules.filter((r) => r.spec.fallback === true).map((r) => r.spec.id));
     this.automaton = automaton;
     this.keywordRules = keywordRules;
     this.found = new Uint8Array(automaton.keywords.length);
-    this.selected = new Uint8Array(this.rules.length);
+    this.selected = new Uint8Array(rules.length);
     this.hits = new KeywordHits(automaton.keywords.length);
+  }
+
+  private compiled(index: number): CompiledRule {
+    let rule = this.rules[index];
+    if (!rule) {
+      rule = compileRule(this.specs[index] as LoadedRule<SecretRuleSpec>, this.ruleKeywordIds[index] as number[]);
+      this.rules[index] = rule;
+    }
+    return rule;
   }
 
   get ruleCount(): number {
@@ -213,8 +232,8 @@ export class PatternEngine implements Detector {
     const candidates = this.candidateRules(text);
     if (trace) {
       const ran = new Set(candidates);
-      this.rules.forEach((r, i) => {
-        if (!ran.has(i)) trace({ ruleId: r.id, path: fragment.path, stage: "keyword", reason: "no keyword occurs" });
+      this.specs.forEach((r, i) => {
+        if (!ran.has(i)) trace({ ruleId: r.spec.id, path: fragment.path, stage: "keyword", reason: "no keyword occurs" });
       });
     }
     let index: LineIndex | undefined;
@@ -222,7 +241,7 @@ export class PatternEngine implements Detector {
     const skipped: SkipNotice[] = [];
     const limit = this.budget.limitFor(text.length);
     for (const ruleIndex of candidates) {
-      const rule = this.rules[ruleIndex] as CompiledRule;
+      const rule = this.compiled(ruleIndex);
       if (rule.pathMatcher && !rule.pathMatcher(fragment.path)) {
         trace?.({ ruleId: rule.id, path: fragment.path, stage: "path", reason: "path not in the rule's paths" });
         continue;
@@ -280,7 +299,7 @@ export class PatternEngine implements Detector {
       }
     }
     return {
-      findings: dropOverlappedFallbacks(findings, this.rules, trace, fragment.path),
+      findings: dropOverlappedFallbacks(findings, this.fallbackIds, trace, fragment.path),
       warnings,
       ...(skipped.length > 0 ? { skipped } : {}),
     };
@@ -423,12 +442,11 @@ export class PatternEngine implements Detector {
 /** Fallback (generic) findings yield to specific rules that matched an overlapping span. */
 function dropOverlappedFallbacks(
   findings: RawFinding[],
-  rules: CompiledRule[],
+  fallbackIds: Set<string>,
   trace: Tracer | undefined,
   path: string,
 ): RawFinding[] {
   if (findings.length < 2) return findings;
-  const fallbackIds = new Set(rules.filter((r) => r.fallback).map((r) => r.id));
   const specific = findings.filter((f) => !fallbackIds.has(f.ruleId));
   if (specific.length === 0 || specific.length === findings.length) return findings;
   const kept = findings.filter((f) => {
