@@ -23,9 +23,14 @@ export function decodeText(bytes: Uint8Array): Decoded {
   return { kind: "text", text: Buffer.from(bytes.buffer, bytes.byteOffset + start, bytes.length - start).toString("utf8") };
 }
 
+/** Named like a minified bundle (decided before the file's text is even assembled). */
+export function minifiedByName(path: string): boolean {
+  return /\.min\.(js|css|mjs|cjs)$/i.test(path) || /[.-]bundle\.js$/i.test(path);
+}
+
 /** Minified bundles: one huge line of generated code. Scanning them is slow and noisy. */
 export function looksMinified(path: string, text: string): boolean {
-  if (/\.min\.(js|css|mjs|cjs)$/i.test(path) || /[.-]bundle\.js$/i.test(path)) return true;
+  if (minifiedByName(path)) return true;
   if (!/\.(js|mjs|cjs|css|map)$/i.test(path) || text.length < 20_000) return false;
   const lines = text.split("\n", 50);
   const longest = Math.max(...lines.map((l) => l.length));

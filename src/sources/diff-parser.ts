@@ -318,23 +318,25 @@ export class DiffParser {
  * async generator that yields each one pays a promise and a microtask per line.
  */
 export async function* readLineBatches(stream: AsyncIterable<Buffer | string>): AsyncGenerator<string[]> {
-  let rest: Buffer | undefined;
+  // Bytes after the last newline seen, in pieces: a minified line of megabytes spans many chunks
+  // and is joined once, when its newline arrives, not re-copied with every chunk.
+  const rest: Buffer[] = [];
   for await (const chunk of stream) {
-    let buf = typeof chunk === "string" ? Buffer.from(chunk) : chunk;
-    if (rest) {
-      buf = Buffer.concat([rest, buf]);
-      rest = undefined;
+    const piece = typeof chunk === "string" ? Buffer.from(chunk) : chunk;
+    const last = piece.lastIndexOf(10);
+    if (last === -1) {
+      rest.push(piece);
+      continue;
     }
-    const lines: string[] = [];
-    let start = 0;
-    for (let i = buf.indexOf(10, start); i !== -1; i = buf.indexOf(10, start)) {
-      lines.push(buf.toString("utf8", start, i));
-      start = i + 1;
-    }
-    if (start < buf.length) rest = buf.subarray(start);
-    if (lines.length > 0) yield lines;
+    const buf = rest.length > 0 ? Buffer.concat([...rest.splice(0), piece]) : piece;
+    const end = buf.length - (piece.length - last);
+    if (last + 1 < piece.length) rest.push(piece.subarray(last + 1));
+    // One decode and one split per chunk, up to its last newline: a "\n" byte never occurs inside
+    // a multi-byte UTF-8 sequence, so this decodes exactly as line by line would, without a native
+    // call per line (a history has millions of lines).
+    yield buf.toString("utf8", 0, end).split("\n");
   }
-  if (rest && rest.length > 0) yield [rest.toString("utf8")];
+  if (rest.length > 0) yield [Buffer.concat(rest).toString("utf8")];
 }
 
 /** Line by line (see readLineBatches): for small outputs, where the per-line cost does not matter. */

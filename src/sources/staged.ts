@@ -23,7 +23,7 @@ import { relative, resolve, sep } from "node:path";
 import { BlobReader } from "../git/blob-reader.js";
 import { type GitResult, runGit } from "../git/run-git.js";
 import type { Fragment, SourceKind } from "../types.js";
-import { blankLockfileHashes, decodeText, isLockfile, looksMinified } from "./decode-text.js";
+import { blankLockfileHashes, decodeText, isLockfile, looksMinified, minifiedByName } from "./decode-text.js";
 import { type DiffFile, parseDiff } from "./diff-parser.js";
 import { isKeyStorePath, keyStoreFragment } from "./key-stores.js";
 import { countLines, type SourceContext, type TextSource } from "./source.js";
@@ -288,16 +288,21 @@ export async function diffFragment(
     ctx.skip({ path: file.path, reason: "ignored", detail: "excluded by the config allowlist paths", fatal: false });
     return undefined;
   }
-  let text = file.added.join("\n");
-  if (!deps.scanAll && looksMinified(file.path, text)) {
+  const skipMinified = () => {
     if (summary) summary.skipped++;
     ctx.skip({ path: file.path, reason: "minified", detail: "minified bundle (use --scan-all to include)", fatal: false });
     return undefined;
-  }
+  };
+  // By name first: a history rewrites its bundles in many commits, and joining their lines is work.
+  if (!deps.scanAll && minifiedByName(file.path)) return skipMinified();
+  const joined = file.added.join("\n");
+  let text = joined;
+  if (!deps.scanAll && looksMinified(file.path, text)) return skipMinified();
   if (!deps.scanAll && isLockfile(file.path)) text = blankLockfileHashes(text);
   ctx.countFile(Buffer.byteLength(text), file.added.length);
   if (summary) summary.scanned++;
-  const whole = file.wholeFile ? `${file.added.join("\n")}${file.noNewlineAtEnd ? "" : "\n"}` : undefined;
+  // The whole new file (new files): the added lines as they were, before any lockfile blanking.
+  const whole = file.wholeFile ? () => `${joined}${file.noNewlineAtEnd ? "" : "\n"}` : undefined;
   const blob = file.newBlob;
   let doc: Promise<string | undefined> | undefined;
   const fragment: Fragment = {
@@ -308,7 +313,7 @@ export async function diffFragment(
     source,
     isNewFile: file.status === "added",
     loadDocument: () => {
-      if (whole !== undefined) return Promise.resolve(whole);
+      if (whole !== undefined) return Promise.resolve(whole());
       doc ??= blob
         ? deps.blobs.read(blob).then((b) => {
             if (!b) return undefined;

@@ -328,4 +328,34 @@ describe("DiffParser (property)", () => {
     for await (const l of readLines(chunks())) out.push(l);
     expect(out).toEqual(["a\r", "bc", "", "d"]);
   });
+
+  it("readLineBatches gives the same lines however the bytes are chunked (multi-byte characters, long lines)", async () => {
+    const text = [
+      "plain",
+      "é café – naïve 日本語 🚀",
+      "x".repeat(70_000),
+      "",
+      "\r",
+      `${"ü".repeat(5000)}end`,
+      "last line without newline ✓",
+    ].join("\n");
+    const bytes = Buffer.from(text, "utf8");
+    let seed = 7;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    for (const maxChunk of [1, 2, 3, 7, 64, 4096, 100_000]) {
+      async function* chunks() {
+        for (let at = 0; at < bytes.length; ) {
+          const n = 1 + Math.floor(random() * maxChunk);
+          yield bytes.subarray(at, at + n);
+          at += n;
+        }
+      }
+      const out: string[] = [];
+      for await (const l of readLines(chunks())) out.push(l);
+      expect(out, `chunks of up to ${maxChunk} bytes`).toEqual(text.split("\n"));
+    }
+  });
 });
