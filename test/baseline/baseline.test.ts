@@ -5,26 +5,18 @@
  * findings are shown (--show-suppressed in text/JSON, SARIF suppressions).
  */
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { BaselineFilter, normalizeEntries, parseBaseline, serializeBaseline } from "../../src/filters/baseline.js";
 import { expandFakes } from "../../src/packs/fake-secrets.js";
 import { sha256 } from "../../src/util/hash.js";
-import { createRepo, runCli, type TempRepo } from "../helpers/temp-repo.js";
+import { reposPerTest, runCli, type TempRepo } from "../helpers/temp-repo.js";
 
 const key = (seed: string) => expandFakes("AKIA{{fake:chars:ABCDEFGHIJKLMNOPQRSTUVWXYZ234567:16}}", seed);
 const K1 = key("baseline-1");
 const K2 = key("baseline-2");
 const K3 = key("baseline-3");
 
-const repos: TempRepo[] = [];
-function repo(): TempRepo {
-  const r = createRepo();
-  repos.push(r);
-  return r;
-}
-afterEach(() => {
-  for (const r of repos.splice(0)) r.cleanup();
-});
+const repo = reposPerTest();
 
 interface BaselineDoc {
   entries: ({ path: string; ruleId: string; secretHash: string; reason?: string; expires?: string } | null)[];

@@ -6,24 +6,20 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config/load-config.js";
 import { compileGitignoreGlobs } from "../../src/filters/config-allowlist.js";
 import { expandFakes } from "../../src/packs/fake-secrets.js";
-import { createRepo, runCli, type TempRepo } from "../helpers/temp-repo.js";
+import { reposPerTest, runCli, type TempRepo } from "../helpers/temp-repo.js";
 
 const KEY = expandFakes("AKIA{{fake:chars:ABCDEFGHIJKLMNOPQRSTUVWXYZ234567:16}}", "config-file");
 
-const repos: TempRepo[] = [];
+const newRepo = reposPerTest();
 function repo(files: Record<string, string> = {}): TempRepo {
-  const r = createRepo();
-  repos.push(r);
+  const r = newRepo();
   for (const [p, c] of Object.entries(files)) r.write(p, c);
   return r;
 }
-afterEach(() => {
-  for (const r of repos.splice(0)) r.cleanup();
-});
 
 describe("config discovery", () => {
   it("walks up from the working directory to the repository root", async () => {

@@ -3,24 +3,20 @@
  * scoping, --strict (imprecise allows), unknown rule ids, and
  * --report-unused-allows over every allow in the scanned text.
  */
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { parseInlineAllow } from "../../src/filters/inline-allow.js";
 import { expandFakes } from "../../src/packs/fake-secrets.js";
-import { createRepo, runCli, type TempRepo } from "../helpers/temp-repo.js";
+import { reposPerTest, runCli, type TempRepo } from "../helpers/temp-repo.js";
 
 const KEY = expandFakes("AKIA{{fake:chars:ABCDEFGHIJKLMNOPQRSTUVWXYZ234567:16}}", "inline");
 const KEY2 = expandFakes("AKIA{{fake:chars:ABCDEFGHIJKLMNOPQRSTUVWXYZ234567:16}}", "inline-2");
 
-const repos: TempRepo[] = [];
+const newRepo = reposPerTest();
 function repo(files: Record<string, string>): TempRepo {
-  const r = createRepo();
-  repos.push(r);
+  const r = newRepo();
   for (const [p, c] of Object.entries(files)) r.write(p, c);
   return r;
 }
-afterEach(() => {
-  for (const r of repos.splice(0)) r.cleanup();
-});
 
 describe("parseInlineAllow", () => {
   it.each([

@@ -1,18 +1,12 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
-import { createRepo, runCli, type TempRepo } from "../helpers/temp-repo.js";
+import { describe, expect, it } from "vitest";
+import { createRepo, reposPerTest, runCli, type TempRepo } from "../helpers/temp-repo.js";
 import { AWS_PACK, awsRepo, brief, fakeAwsKey, findingsOf } from "./git-helpers.js";
 
-const repos: TempRepo[] = [];
-function repo(): TempRepo {
-  const r = awsRepo();
-  repos.push(r);
-  return r;
-}
-afterEach(() => {
-  for (const r of repos.splice(0)) r.cleanup();
-});
+const repos = reposPerTest();
+/** A repository with the test AWS pack configured (see git-helpers), removed after the test. */
+const repo = (): TempRepo => repos.track(awsRepo());
 
 const K1 = fakeAwsKey("history-1");
 const K2 = fakeAwsKey("history-2");
@@ -125,13 +119,13 @@ describe("gitward history", () => {
     expect(brief((await history(r)).findings)).toEqual(["aws-access-key-id a.txt:1"]);
 
     const bare = createRepo({ bare: true });
-    repos.push(bare);
+    repos.track(bare);
     r.git("push", "-q", bare.dir, "main");
     const b = await runCli(["history", "-f", "json", "--config", join(r.dir, ".gitward.yaml")], bare.dir);
     expect(brief(findingsOf(b.stdout))).toEqual(["aws-access-key-id a.txt:1"]);
 
     const shallow = createRepo();
-    repos.push(shallow);
+    repos.track(shallow);
     shallow.git("fetch", "-q", "--depth=1", `file://${bare.dir}`, "main");
     shallow.git("checkout", "-q", "FETCH_HEAD");
     const s = await runCli(["history", "-f", "json", "--config", join(r.dir, ".gitward.yaml")], shallow.dir);
@@ -146,7 +140,7 @@ describe("gitward history", () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/rev-list/);
     const dir = createRepo();
-    repos.push(dir);
+    repos.track(dir);
     const out = await runCli(["history", "--config", AWS_PACK.replace("aws.yaml", "nope.yaml")], join(dir.dir, ".git", ".."));
     expect(out.code).toBe(2);
   });
@@ -166,7 +160,7 @@ describe("gitward pre-push", () => {
 
   function pushSetup() {
     const remote = createRepo({ bare: true });
-    repos.push(remote);
+    repos.track(remote);
     const r = repo();
     r.commit("base", { "a.txt": "a\n" });
     r.git("remote", "add", "origin", remote.dir);

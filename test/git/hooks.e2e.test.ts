@@ -6,14 +6,11 @@
 import { spawnSync } from "node:child_process";
 import { appendFileSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { BIN, createRepo, GIT_ENV, runBin, type TempRepo } from "../helpers/temp-repo.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import { BIN, createRepo, GIT_ENV, reposPerTest, runBin, type TempRepo } from "../helpers/temp-repo.js";
 import { awsRepo, fakeAwsKey, ROOT, snapshot } from "./git-helpers.js";
 
-const repos: TempRepo[] = [];
-afterEach(() => {
-  for (const r of repos.splice(0)) r.cleanup();
-});
+const repos = reposPerTest();
 
 beforeAll(() => {
   if (!existsSync(join(ROOT, "dist/cli/run.js"))) throw new Error("run `npm run build` before the hook e2e tests");
@@ -25,7 +22,7 @@ const K2 = fakeAwsKey("hooks-2");
 /** A repo where gitward is installed as a dev dependency would be (node_modules/.bin/gitward). */
 function project(): TempRepo {
   const r = awsRepo();
-  repos.push(r);
+  repos.track(r);
   mkdirSync(join(r.dir, "node_modules/.bin"), { recursive: true });
   symlinkSync(BIN, join(r.dir, "node_modules/.bin/gitward"));
   appendFileSync(join(r.dir, ".git/info/exclude"), "node_modules/\n");
@@ -112,7 +109,7 @@ describe("plain git hook", () => {
 
   it("fails closed with a clear message when gitward cannot be found", () => {
     const r = createRepo();
-    repos.push(r);
+    repos.track(r);
     expect(runBin(["install"], r.dir).code).toBe(0);
     const res = (() => {
       r.write("a.txt", "a\n");
@@ -168,7 +165,7 @@ describe("husky", () => {
 describe("pre-push hook", () => {
   it("catches a commit made with --no-verify when pushing; a clean push passes", () => {
     const remote = createRepo({ bare: true });
-    repos.push(remote);
+    repos.track(remote);
     const r = project();
     r.commit("base", { "a.txt": "a\n" });
     r.git("remote", "add", "origin", remote.dir);
@@ -198,7 +195,7 @@ describe("pre-push hook", () => {
 describe("install: bad paths", () => {
   it("outside a repository and in a bare repository", () => {
     const bare = createRepo({ bare: true });
-    repos.push(bare);
+    repos.track(bare);
     const out = runBin(["install"], bare.dir);
     expect(out.code).toBe(2);
     expect(out.stderr).toMatch(/bare repository/);

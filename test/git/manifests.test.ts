@@ -8,9 +8,9 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Ajv } from "ajv";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { runCli, type TempRepo } from "../helpers/temp-repo.js";
+import { reposPerTest, runCli } from "../helpers/temp-repo.js";
 import { awsRepo, brief, fakeAwsKey, findingsOf, ROOT } from "./git-helpers.js";
 
 const STAGES = [
@@ -92,10 +92,7 @@ interface Hook {
 
 const manifest = parse(readFileSync(join(ROOT, ".pre-commit-hooks.yaml"), "utf8")) as Hook[];
 
-const repos: TempRepo[] = [];
-afterEach(() => {
-  for (const r of repos.splice(0)) r.cleanup();
-});
+const repos = reposPerTest();
 
 describe(".pre-commit-hooks.yaml", () => {
   it("matches the pre-commit framework's manifest schema", () => {
@@ -111,7 +108,7 @@ describe(".pre-commit-hooks.yaml", () => {
     const hook = manifest.find((h) => h.id === "gitward") as Hook;
     expect(hook.pass_filenames).toBe(true);
     const r = awsRepo();
-    repos.push(r);
+    repos.track(r);
     const key = fakeAwsKey("manifest-1");
     r.commit("base", { "clean.txt": "ok\n" });
     r.write("a.txt", `x\nk ${key}\n`);
@@ -130,7 +127,7 @@ describe(".pre-commit-hooks.yaml", () => {
     const hook = manifest.find((h) => h.id === "gitward-pre-push") as Hook;
     expect(hook.stages).toEqual(["pre-push"]);
     const r = awsRepo();
-    repos.push(r);
+    repos.track(r);
     const base = r.commit("base", { "a.txt": "a\n" });
     const bad = r.commit("bad", { "s.txt": `k ${fakeAwsKey("manifest-2")}\n` });
     const out = await runCli([...hook.entry.split(" ").slice(1), "-f", "json"], r.dir, {

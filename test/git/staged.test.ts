@@ -1,18 +1,12 @@
 import { chmodSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
-import { createRepo, runCli, type TempRepo } from "../helpers/temp-repo.js";
+import { describe, expect, it } from "vitest";
+import { createRepo, reposPerTest, runCli, type TempRepo } from "../helpers/temp-repo.js";
 import { awsRepo, brief, fakeAwsKey, findingsOf, snapshot } from "./git-helpers.js";
 
-const repos: TempRepo[] = [];
-function repo(): TempRepo {
-  const r = awsRepo();
-  repos.push(r);
-  return r;
-}
-afterEach(() => {
-  for (const r of repos.splice(0)) r.cleanup();
-});
+const repos = reposPerTest();
+/** A repository with the test AWS pack configured (see git-helpers), removed after the test. */
+const repo = (): TempRepo => repos.track(awsRepo());
 
 async function staged(r: TempRepo, ...args: string[]) {
   const out = await runCli(["staged", "-f", "json", ...args], r.dir);
@@ -187,7 +181,7 @@ describe("gitward staged", () => {
 
   it("submodule pointer changes are not scanned as text", async () => {
     const sub = createRepo();
-    repos.push(sub);
+    repos.track(sub);
     sub.commit("s1", { "s.txt": "one\n" });
     const r = repo();
     r.commit("base", { "a.txt": "a\n" });
@@ -300,7 +294,7 @@ describe("gitward staged", () => {
 
   it("outside a work tree: a clear error, exit 2", async () => {
     const bare = createRepo({ bare: true });
-    repos.push(bare);
+    repos.track(bare);
     const withConfig = repo();
     const out = await runCli(["staged", "--config", join(withConfig.dir, ".gitward.yaml")], bare.dir);
     expect(out.code).toBe(2);

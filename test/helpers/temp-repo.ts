@@ -66,16 +66,27 @@ export function createRepo(options: { bare?: boolean } = {}): TempRepo {
 }
 
 /** A fresh repository per call, each removed after the test that made it. */
-export function reposPerTest(): () => TempRepo {
-  const repos: TempRepo[] = [];
+/** Makes temp repositories that are removed after each test; `track` hands it others to remove too. */
+export interface RepoFactory {
+  (options?: { bare?: boolean }): TempRepo;
+  track<T extends { cleanup(): void }>(item: T): T;
+}
+
+export function reposPerTest(): RepoFactory {
+  const made: { cleanup(): void }[] = [];
   afterEach(() => {
-    for (const r of repos.splice(0)) r.cleanup();
+    for (const r of made.splice(0)) r.cleanup();
   });
-  return () => {
-    const r = createRepo();
-    repos.push(r);
+  const factory = ((options: { bare?: boolean } = {}) => {
+    const r = createRepo(options);
+    made.push(r);
     return r;
+  }) as RepoFactory;
+  factory.track = (item) => {
+    made.push(item);
+    return item;
   };
+  return factory;
 }
 
 export interface CliRun {
