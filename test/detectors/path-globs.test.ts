@@ -1,14 +1,15 @@
 /**
  * Rule `paths:` globs and files at the repository root.
  *
- * A glob like `**\/.npmrc` matches `.npmrc` at the root on its own, but the
- * engine compiles a rule's globs into one micromatch pattern `{a,b,...}`, and
- * micromatch's brace form of `**\/x` does not match a root-level `x` (it
- * requires a "/"). The built-in packs work around it by listing every glob
- * twice (`**\/.env` and `.env`). These tests scan real temp directories:
+ * A glob like `**\/.npmrc` matches `.npmrc` at the root on its own, but once
+ * the engine compiled a rule's globs into one micromatch pattern `{a,b,...}`,
+ * and micromatch's brace form of `**\/x` does not match a root-level `x` (it
+ * requires a "/"). The built-in packs then listed every glob twice (`**\/.env`
+ * and `.env`); now that each glob is matched on its own they list it once.
+ * These tests scan real temp directories:
  *
  * 1. every built-in rule with `paths:` finds its positive example in a file at
- *    the root and in a subdirectory (passes today, thanks to the workaround);
+ *    the root and in a subdirectory;
  * 2. a rule with two `**\/` globs and no root duplicates finds the root file:
  *    fails with the `{a,b}` join (compileGlobs up to commit ccb7935), passes
  *    once each glob is matched on its own.
