@@ -35,6 +35,18 @@ export function processIO(): CliIO {
   };
 }
 
+/** Per descriptor, the last write handed to Node's stream (writes complete in order). */
+const lastStreamWrite: Record<1 | 2, Promise<void>> = { 1: Promise.resolve(), 2: Promise.resolve() };
+
+/**
+ * Resolves once everything written through processIO() has been written out,
+ * so that the process can exit at once without losing output (a terminal on
+ * Windows is written asynchronously).
+ */
+export async function processOutputFlushed(): Promise<void> {
+  await Promise.all([lastStreamWrite[1], lastStreamWrite[2]]);
+}
+
 /**
  * Writes to a standard stream without creating Node's stream object for it
  * when the descriptor is a file or a pipe: process.stdout and process.stderr
@@ -48,10 +60,13 @@ export function processIO(): CliIO {
 function directWriter(fd: 1 | 2, stream: () => NodeJS.WriteStream): (text: string) => void {
   let direct = !isatty(fd) && process.platform !== "win32";
   let closed = false;
+  const viaStream = (data: string | Uint8Array) => {
+    lastStreamWrite[fd] = new Promise<void>((resolve) => stream().write(data, () => resolve()));
+  };
   return (text) => {
     if (closed) return;
     if (!direct) {
-      stream().write(text);
+      viaStream(text);
       return;
     }
     const bytes = Buffer.from(text, "utf8");
@@ -62,7 +77,7 @@ function directWriter(fd: 1 | 2, stream: () => NodeJS.WriteStream): (text: strin
       if ((e as NodeJS.ErrnoException).code === "EPIPE") closed = true;
       else {
         direct = false;
-        stream().write(bytes.subarray(at)); // bytes, so a character cut by the failed write stays whole
+        viaStream(bytes.subarray(at)); // bytes, so a character cut by the failed write stays whole
       }
     }
   };
