@@ -238,7 +238,8 @@ export class DiffParser {
     const cur = this.current;
     if (!cur) return;
     const f = cur.file;
-    const m = HUNK.exec(line);
+    // Only "@@" lines can be hunk headers: the RegExp is not tried on the other header lines.
+    const m = line.charCodeAt(0) === 64 /* @ */ ? HUNK.exec(line) : null;
     if (m) {
       const oldStart = Number(m[1]);
       const oldCount = m[2] === undefined ? 1 : Number(m[2]);
