@@ -198,17 +198,25 @@ async function markCarriedAtHead(cwd: string, carried: Finding[], setup: ScanSet
 }
 
 /** Repository details for SARIF's versionControlProvenance. */
-export async function repositoryInfo(
+/**
+ * The repository's identity for reports (remote URL, branch, HEAD). The two
+ * lookups start at once and run while the history is scanned; the returned
+ * function adds HEAD and waits for them.
+ */
+export function repositoryInfo(
   cwd: string,
-  head: string | undefined,
-): Promise<{ uri?: string; revisionId?: string; branch?: string }> {
-  const [origin, branch] = await Promise.all([
+): (head: string | undefined) => Promise<{ uri?: string; revisionId?: string; branch?: string }> {
+  const lookups = Promise.all([
     runGit(["remote", "get-url", "origin"], cwd, { allowFail: true }),
     runGit(["symbolic-ref", "-q", "--short", "HEAD"], cwd, { allowFail: true }),
   ]);
-  const uri = origin.code === 0 ? redactUrl(origin.stdout.toString("utf8").trim()) : "";
-  const name = branch.code === 0 ? branch.stdout.toString("utf8").trim() : "";
-  return { ...(uri ? { uri } : {}), ...(head ? { revisionId: head } : {}), ...(name ? { branch: name } : {}) };
+  lookups.catch(() => {}); // observed below; a failure before then must not be an unhandled rejection
+  return async (head) => {
+    const [origin, branch] = await lookups;
+    const uri = origin.code === 0 ? redactUrl(origin.stdout.toString("utf8").trim()) : "";
+    const name = branch.code === 0 ? branch.stdout.toString("utf8").trim() : "";
+    return { ...(uri ? { uri } : {}), ...(head ? { revisionId: head } : {}), ...(name ? { branch: name } : {}) };
+  };
 }
 
 /** A remote URL may embed a token (https://user:token@host/...): never print it. */
@@ -238,10 +246,14 @@ async function revsFor(args: HistoryArgs, cwd: string): Promise<{ revs: string[]
 
 export async function historyCommand(args: HistoryArgs, io: CliIO): Promise<number> {
   await requireRepository(io.cwd, "history");
+  // Questions to git that do not depend on each other run while the packs load.
+  const repositoryFor = repositoryInfo(io.cwd);
+  const shallowLookup = runGit(["rev-parse", "--is-shallow-repository"], io.cwd, { allowFail: true });
+  shallowLookup.catch(() => {}); // awaited below, after the setup (which may fail first)
   const setup = await prepareScan({ ...setupOptionsFrom(args, io.cwd), kinds: { secret: true, config: false } });
   for (const w of setup.warnings) io.stderr(`warning: ${w.message}\n`);
   const quiet = args.quiet;
-  const shallow = await runGit(["rev-parse", "--is-shallow-repository"], io.cwd, { allowFail: true });
+  const shallow = await shallowLookup;
   if (shallow.stdout.toString("utf8").trim() === "true") {
     io.stderr(
       "gitward: warning: shallow clone: older commits are missing, and secrets from them are attributed to the oldest commit present. Fetch the full history (actions/checkout fetch-depth: 0, GIT_DEPTH: 0) for a complete scan.\n",
@@ -270,7 +282,7 @@ export async function historyCommand(args: HistoryArgs, io: CliIO): Promise<numb
       `gitward: skipped ${outcome.skippedCached} of ${outcome.listed} commits already scanned with this rule set (cache ${args.cache})\n`,
     );
   }
-  const repository = await repositoryInfo(io.cwd, outcome.head);
+  const repository = await repositoryFor(outcome.head);
   return emitReport(outcome.result, setup.ruleSet, args, io, {
     sourceDescription: "commits",
     ...(setup.repoRoot ? { root: setup.repoRoot } : {}),

@@ -79,22 +79,24 @@ export async function prePushCommand(args: PrePushArgs, io: CliIO): Promise<numb
     return ExitCode.Clean;
   }
   const remoteShas = [...new Set(refs.filter((r) => !ZERO.test(r.remoteSha)).map((r) => r.remoteSha))];
-  const exclude: string[] = [];
-  if (remoteShas.length > 0) {
-    const check = await runGit(["cat-file", "--batch-check"], io.cwd, { input: `${remoteShas.join("\n")}\n` });
-    for (const line of check.stdout.toString("utf8").split("\n")) {
-      const [sha, type] = line.split(" ");
-      if (sha && type === "commit") exclude.push(sha);
-    }
-  }
+  // git answers these while the packs load (prepareScan's work is synchronous until then).
+  const repositoryFor = repositoryInfo(io.cwd);
+  const check =
+    remoteShas.length > 0 ? runGit(["cat-file", "--batch-check"], io.cwd, { input: `${remoteShas.join("\n")}\n` }) : undefined;
+  check?.catch(() => {}); // awaited below, after the setup (which may fail first)
   const setup = await prepareScan(setupOptionsFrom(args, io.cwd));
+  const exclude: string[] = [];
+  for (const line of ((await check)?.stdout.toString("utf8") ?? "").split("\n")) {
+    const [sha, type] = line.split(" ");
+    if (sha && type === "commit") exclude.push(sha);
+  }
   for (const w of setup.warnings) io.stderr(`warning: ${w.message}\n`);
   const outcome = await runHistoryScan(setup, args, io, {
     revs: [...include, "--not", ...exclude, "--remotes"],
     kind: "pre-push",
     progress: false,
   });
-  const repository = await repositoryInfo(io.cwd, outcome.head);
+  const repository = await repositoryFor(outcome.head);
   return emitReport(outcome.result, setup.ruleSet, args, io, {
     sourceDescription: "commits",
     ...(setup.repoRoot ? { root: setup.repoRoot } : {}),
