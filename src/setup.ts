@@ -35,8 +35,8 @@ export interface ScanSetup extends LoadedConfig {
 
 export async function prepareScan(options: SetupOptions): Promise<ScanSetup> {
   const rootLookup = findRepoRoot(options.cwd);
-  // Nearly every config layers the built-in packs. Reading them is synchronous work that
-  // overlaps with git answering rev-parse (the result is memoised for the layer loop below).
+  // Nearly every config layers the built-in packs: read them now (memoised for the layer loop
+  // below), so that the synchronous work overlaps with git when the root lookup has to ask it.
   loadBuiltinPacks().catch(() => {});
   const repoRoot = await rootLookup;
   const loaded = await loadConfig(options.cwd, {

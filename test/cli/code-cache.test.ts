@@ -9,13 +9,20 @@
 import { spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { tempDir } from "../helpers/temp-repo.js";
 
 const LOADER = join(import.meta.dirname, "../../bin/gitward.cjs");
 
+const made: string[] = [];
+afterEach(() => {
+  for (const root of made.splice(0)) rmSync(root, { recursive: true, force: true });
+});
+
+/** A copy of the package layout (removed after the test) whose bundle is `bundle`. */
 function fakePackage(bundle: string) {
   const root = tempDir("gitward-codecache-");
+  made.push(root);
   mkdirSync(join(root, "bin"));
   mkdirSync(join(root, "dist", "bin"), { recursive: true });
   copyFileSync(LOADER, join(root, "bin", "gitward.cjs"));
@@ -30,7 +37,7 @@ function fakePackage(bundle: string) {
     });
     return { code: r.status, stdout: r.stdout, stderr: r.stderr };
   };
-  return { root, bundleFile, cacheDir, userCache, run, cleanup: () => rmSync(root, { recursive: true, force: true }) };
+  return { root, bundleFile, cacheDir, userCache, run };
 }
 
 /** A stand-in for the CLI bundle: prints a marker and its arguments, exits with FAKE_EXIT. */
@@ -42,97 +49,73 @@ const cacheFiles = (dir: string) => (existsSync(dir) ? readdirSync(dir).filter((
 describe("bin/gitward.cjs code cache", () => {
   it("writes the cache on the first run, uses it on the next, and passes arguments and exit codes through", () => {
     const p = fakePackage(bundle("v1"));
-    try {
-      const first = p.run(["staged", "--quiet"]);
-      expect(first.stdout).toBe("v1 staged --quiet");
-      expect(first.code).toBe(0);
-      expect(first.stderr).toMatch(/^gitward code cache: miss\ngitward code cache: written .*code-cache\/v20[^/]*\.bin\n$/);
-      expect(cacheFiles(p.cacheDir)).toHaveLength(1);
+    const first = p.run(["staged", "--quiet"]);
+    expect(first.stdout).toBe("v1 staged --quiet");
+    expect(first.code).toBe(0);
+    expect(first.stderr).toMatch(/^gitward code cache: miss\ngitward code cache: written .*code-cache\/v\d[^/]*\.bin\n$/);
+    expect(cacheFiles(p.cacheDir)).toHaveLength(1);
 
-      const second = p.run(["scan"], { FAKE_EXIT: "1" });
-      expect(second.stdout).toBe("v1 scan");
-      expect(second.code).toBe(1);
-      expect(second.stderr).toMatch(/^gitward code cache: hit .*\.bin\n$/);
-    } finally {
-      p.cleanup();
-    }
+    const second = p.run(["scan"], { FAKE_EXIT: "1" });
+    expect(second.stdout).toBe("v1 scan");
+    expect(second.code).toBe(1);
+    expect(second.stderr).toMatch(/^gitward code cache: hit .*\.bin\n$/);
   });
 
   it("never runs a stale cache: a rebuilt bundle of the same size gets its own cache entry", () => {
     const p = fakePackage(bundle("v1"));
-    try {
-      p.run();
-      expect(p.run().stderr).toContain("hit");
-      // Same length, different code, a later mtime (what a rebuild does).
-      writeFileSync(p.bundleFile, bundle("v2"));
-      const later = new Date(Date.now() + 5000);
-      utimesSync(p.bundleFile, later, later);
-      const r = p.run();
-      expect(r.stdout).toBe("v2 ");
-      expect(r.stderr).toMatch(/^gitward code cache: miss\n/);
-      expect(cacheFiles(p.cacheDir)).toHaveLength(2);
-    } finally {
-      p.cleanup();
-    }
+    p.run();
+    expect(p.run().stderr).toContain("hit");
+    // Same length, different code, a later mtime (what a rebuild does).
+    writeFileSync(p.bundleFile, bundle("v2"));
+    const later = new Date(Date.now() + 5000);
+    utimesSync(p.bundleFile, later, later);
+    const r = p.run();
+    expect(r.stdout).toBe("v2 ");
+    expect(r.stderr).toMatch(/^gitward code cache: miss\n/);
+    expect(cacheFiles(p.cacheDir)).toHaveLength(2);
   });
 
   it("compiles normally when the cache is corrupt, and replaces it", () => {
     const p = fakePackage(bundle("v1"));
-    try {
-      p.run();
-      const [file] = cacheFiles(p.cacheDir);
-      writeFileSync(join(p.cacheDir, file as string), Buffer.alloc(512, 0x5a));
-      const r = p.run();
-      expect(r.stdout).toBe("v1 ");
-      expect(r.code).toBe(0);
-      expect(r.stderr).toMatch(/^gitward code cache: rejected .*\ngitward code cache: written /);
-      expect(p.run().stderr).toMatch(/^gitward code cache: hit /);
-    } finally {
-      p.cleanup();
-    }
+    p.run();
+    const [file] = cacheFiles(p.cacheDir);
+    writeFileSync(join(p.cacheDir, file as string), Buffer.alloc(512, 0x5a));
+    const r = p.run();
+    expect(r.stdout).toBe("v1 ");
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/^gitward code cache: rejected .*\ngitward code cache: written /);
+    expect(p.run().stderr).toMatch(/^gitward code cache: hit /);
   });
 
   it("falls back to the user's cache directory when the install's is not writable", () => {
     const p = fakePackage(bundle("v1"));
-    try {
-      // A file where the cache directory would be: mkdir fails as on a read-only install
-      // (a chmod would not stop root, which these tests may run as).
-      writeFileSync(p.cacheDir, "not a directory");
-      const r = p.run();
-      expect(r.stdout).toBe("v1 ");
-      expect(r.stderr).toContain(`written ${join(p.userCache, "gitward", "code-cache")}`);
-      expect(p.run().stderr).toMatch(/^gitward code cache: hit .*home-cache\/gitward\/code-cache\//);
-    } finally {
-      p.cleanup();
-    }
+    // A file where the cache directory would be: mkdir fails as on a read-only install
+    // (a chmod would not stop root, which these tests may run as).
+    writeFileSync(p.cacheDir, "not a directory");
+    const r = p.run();
+    expect(r.stdout).toBe("v1 ");
+    expect(r.stderr).toContain(`written ${join(p.userCache, "gitward", "code-cache")}`);
+    expect(p.run().stderr).toMatch(/^gitward code cache: hit .*home-cache\/gitward\/code-cache\//);
   });
 
   it("runs without a cache when none can be written, and when switched off", () => {
     const p = fakePackage(bundle("v1"));
-    try {
-      writeFileSync(p.cacheDir, "not a directory");
-      const unwritable = p.run([], { XDG_CACHE_HOME: "", HOME: "" });
-      expect(unwritable.stdout).toBe("v1 ");
-      expect(unwritable.code).toBe(0);
-      expect(unwritable.stderr).toContain("not written (no writable cache directory)");
+    writeFileSync(p.cacheDir, "not a directory");
+    const unwritable = p.run([], { XDG_CACHE_HOME: "", HOME: "" });
+    expect(unwritable.stdout).toBe("v1 ");
+    expect(unwritable.code).toBe(0);
+    expect(unwritable.stderr).toContain("not written (no writable cache directory)");
 
-      rmSync(p.cacheDir);
-      const off = p.run([], { GITWARD_CODE_CACHE: "off" });
-      expect(off.stdout).toBe("v1 ");
-      expect(existsSync(p.cacheDir)).toBe(false);
-    } finally {
-      p.cleanup();
-    }
+    rmSync(p.cacheDir);
+    const off = p.run([], { GITWARD_CODE_CACHE: "off" });
+    expect(off.stdout).toBe("v1 ");
+    expect(existsSync(p.cacheDir)).toBe(false);
   });
 
   it("exits 2 when the bundle's main fails (never a silent clean exit)", () => {
     const p = fakePackage('exports.main = async () => { throw new Error("boom"); };\n');
-    try {
-      const r = p.run([], { GITWARD_CODE_CACHE: "off" });
-      expect(r.code).toBe(2);
-      expect(r.stderr).toContain("gitward: internal error: Error: boom");
-    } finally {
-      p.cleanup();
-    }
+    const r = p.run([], { GITWARD_CODE_CACHE: "off" });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("gitward: internal error: Error: boom");
   });
 });

@@ -25,6 +25,7 @@ import {
 } from "../../sources/history-cache.js";
 import { consolidate, headCommit, markPresentAtHead, readAtHead } from "../../sources/history-findings.js";
 import type { Finding, ScanResult } from "../../types.js";
+import { nowMs } from "../../util/clock.js";
 import { sha256 } from "../../util/hash.js";
 import { createDebugTracer } from "../debug-trace.js";
 import { extraFiltersFor } from "../filters-for-run.js";
@@ -300,7 +301,7 @@ class ProgressBar {
   private commits = 0;
   private bytes = 0;
   private all = 0;
-  private readonly started = performance.now();
+  private readonly started = nowMs();
   private last = 0;
 
   constructor(private readonly io: CliIO) {}
@@ -317,7 +318,7 @@ class ProgressBar {
   }
 
   private render(force: boolean): void {
-    const now = performance.now();
+    const now = nowMs();
     if (!force && now - this.last < 100) return;
     this.last = now;
     const secs = (now - this.started) / 1000;
