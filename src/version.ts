@@ -17,7 +17,13 @@ function readVersion(): string {
   return "0.0.0";
 }
 
-export const VERSION: string = readVersion();
+let version: string | undefined;
+
+/** The package version, read on first use: a pre-commit hook's text report never needs it. */
+export function toolVersion(): string {
+  version ??= readVersion();
+  return version;
+}
 
 export const TOOL_NAME = "gitward";
 export const TOOL_URI = "https://github.com/gitward/gitward";

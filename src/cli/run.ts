@@ -12,7 +12,7 @@ import { resolve } from "node:path";
 import { isatty } from "node:tty";
 import type { Argv } from "yargs";
 import { ExitCode, GitwardError } from "../errors.js";
-import { VERSION } from "../version.js";
+import { toolVersion } from "../version.js";
 import { type CliIO, STDIN_ARG } from "./io.js";
 import { withScanOptions } from "./scan-options.js";
 
@@ -62,7 +62,7 @@ export async function run(argvIn: string[], ioIn: CliIO): Promise<number> {
   const parser: Argv = yargs()
     .scriptName("gitward")
     .usage("$0 [-C DIR] <command> [options]\n\nStops secrets and insecure infrastructure settings from getting into git.")
-    .version(VERSION)
+    .version(toolVersion())
     .help()
     .alias("h", "help")
     .strict()

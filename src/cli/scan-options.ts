@@ -1,7 +1,7 @@
 /**
  * Options shared by every scanning command (scan, staged, pre-push, history),
  * declared once as data. yargs builds the full CLI from this table; the hook
- * fast path (fast-path.ts) parses the same table with node:util's parseArgs,
+ * fast path (fast-path.ts) parses the same table itself,
  * so a pre-commit hook never pays for loading yargs.
  */
 import type { Argv } from "yargs";

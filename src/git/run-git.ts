@@ -6,9 +6,10 @@
  * whole outputs and costs start-up time; simple-git serves the
  * non-hot commands (hook installation, repository discovery in tools).
  */
-import { spawn } from "node:child_process";
+import { type ChildProcessByStdio, spawn } from "node:child_process";
 import { existsSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
+import type { Readable, Writable } from "node:stream";
 import { GitwardError } from "../errors.js";
 
 /** `-c` settings that neutralise repo-local config able to execute programs. */
@@ -90,7 +91,13 @@ export function runGit(
   options: { input?: string | Buffer; allowFail?: boolean } = {},
 ): Promise<GitResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn("git", [...SAFE_GIT_CONFIG, ...args], { cwd, env: gitEnv(), stdio: ["pipe", "pipe", "pipe"] });
+    // No stdin pipe unless there is input: one socket fewer to create and tear down on the hook path.
+    const stdin: "pipe" | "ignore" = options.input !== undefined ? "pipe" : "ignore";
+    const child = spawn("git", [...SAFE_GIT_CONFIG, ...args], {
+      cwd,
+      env: gitEnv(),
+      stdio: [stdin, "pipe", "pipe"],
+    }) as ChildProcessByStdio<Writable | null, Readable, Readable>;
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on("data", (b: Buffer) => out.push(b));
@@ -110,8 +117,7 @@ export function runGit(
         );
       } else resolve(result);
     });
-    if (options.input !== undefined) child.stdin.end(options.input);
-    else child.stdin.end();
+    if (options.input !== undefined) child.stdin?.end(options.input);
   });
 }
 

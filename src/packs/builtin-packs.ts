@@ -53,19 +53,56 @@ function readFreshCache(files: string[]): LoadedPack[] | undefined {
     const st = statSync(files[i] as string, { throwIfNoEntry: false });
     if (!st || st.size !== entry.size || st.mtimeMs !== entry.mtimeMs) return undefined;
   }
-  let docs: Record<string, RuleDocs> | undefined;
-  const docsOf = (id: string): RuleDocs => {
-    docs ??= JSON.parse(readText(DOCS_FILE)) as Record<string, RuleDocs>;
-    const d = docs[id];
-    if (!d) throw new GitwardError(`${DOCS_FILE}: no docs for rule ${id} (a partial build? run npm run build)`, "config");
-    return d;
-  };
+  const docs = new DocsFile();
   for (const pack of cache.packs) {
-    for (const rule of pack.rules) {
-      Object.defineProperty(rule, "docs", { get: () => docsOf(rule.id), enumerable: true, configurable: true });
-    }
+    for (const rule of pack.rules) rule.docs = new LazyDocs(docs, rule.id);
   }
   return cache.packs.map((p) => ({ ...p, file: join(PATTERNS_DIR, p.file) }));
+}
+
+/** dist/builtin-docs.json, read on first use. */
+class DocsFile {
+  private docs: Record<string, RuleDocs> | undefined;
+
+  of(id: string): RuleDocs {
+    this.docs ??= JSON.parse(readText(DOCS_FILE)) as Record<string, RuleDocs>;
+    const d = this.docs[id];
+    if (!d) throw new GitwardError(`${DOCS_FILE}: no docs for rule ${id} (a partial build? run npm run build)`, "config");
+    return d;
+  }
+}
+
+/**
+ * A built-in rule's docs, read from the docs file when first asked for. One
+ * small object per rule with the getters on its class: cheaper at start-up than
+ * a getter property defined on each of the ~500 rule objects.
+ */
+class LazyDocs implements RuleDocs {
+  constructor(
+    private readonly file: DocsFile,
+    private readonly id: string,
+  ) {}
+
+  get why(): string {
+    return this.file.of(this.id).why;
+  }
+
+  get fix(): string {
+    return this.file.of(this.id).fix;
+  }
+
+  get references(): string[] | undefined {
+    return this.file.of(this.id).references;
+  }
+
+  get benchmarks(): string[] | undefined {
+    return this.file.of(this.id).benchmarks;
+  }
+
+  /** JSON.stringify sees own properties only: give it the docs themselves. */
+  toJSON(): RuleDocs {
+    return this.file.of(this.id);
+  }
 }
 
 let memo: Promise<LoadedPack[]> | undefined;

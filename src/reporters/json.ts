@@ -11,7 +11,7 @@
 import type { RuleSet } from "../packs/rule-set.js";
 import { activeFindings } from "../pipeline.js";
 import type { Finding, ScanResult } from "../types.js";
-import { TOOL_NAME, VERSION } from "../version.js";
+import { TOOL_NAME, toolVersion } from "../version.js";
 import { redact } from "./redact.js";
 import type { ReportOptions } from "./report-types.js";
 
@@ -49,7 +49,7 @@ export function renderJson(result: ScanResult, _ruleSet: RuleSet, options: Repor
   const shown = options.showSuppressed ? result.findings : active;
   const doc = {
     version: JSON_SCHEMA_VERSION,
-    tool: { name: TOOL_NAME, version: VERSION },
+    tool: { name: TOOL_NAME, version: toolVersion() },
     summary: {
       ...result.stats,
       durationMs: Math.round(result.stats.durationMs),

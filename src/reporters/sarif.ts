@@ -14,7 +14,7 @@ import type * as Sarif from "sarif";
 import type { LoadedRule } from "../packs/pack-types.js";
 import type { RuleSet } from "../packs/rule-set.js";
 import type { Finding, ScanResult, Severity } from "../types.js";
-import { TOOL_NAME, TOOL_URI, VERSION } from "../version.js";
+import { TOOL_NAME, TOOL_URI, toolVersion } from "../version.js";
 import { redact } from "./redact.js";
 import type { ReportOptions } from "./report-types.js";
 
@@ -106,8 +106,8 @@ export function renderSarif(result: ScanResult, ruleSet: RuleSet, options: Repor
     tool: {
       driver: {
         name: TOOL_NAME,
-        version: VERSION,
-        semanticVersion: VERSION,
+        version: toolVersion(),
+        semanticVersion: toolVersion(),
         informationUri: TOOL_URI,
         rules: rules.map(ruleDescriptor),
       },
