@@ -18,10 +18,10 @@
  */
 // Synchronous fs: only given files that have nothing staged are read here, and node:fs/promises
 // would add its modules to every hook's start-up.
-import { lstatSync, readFileSync, realpathSync } from "node:fs";
-import { relative, resolve, sep } from "node:path";
+import { lstatSync, readFileSync, realpathSync, statSync } from "node:fs";
+import { join, relative, resolve, sep } from "node:path";
 import { BlobReader } from "../git/blob-reader.js";
-import { type GitResult, runGit } from "../git/run-git.js";
+import { type GitResult, plainWorkTreeRoot, runGit, runGitSync } from "../git/run-git.js";
 import type { Fragment, SourceKind } from "../types.js";
 import { blankLockfileHashes, decodeText, isLockfile, looksMinified, minifiedByName } from "./decode-text.js";
 import { type DiffFile, parseDiff } from "./diff-parser.js";
@@ -50,17 +50,56 @@ export interface StagedDiff {
 }
 
 /**
- * Starts the staged diff before the packs are loaded, so that git computes it
- * on the other core meanwhile: the hook's wall time is then the larger of the
- * two, not their sum. The size limit is a guess (the command line's, or the
- * default) that StagedSource checks against the config's before using it.
+ * Starts the staged diff before the packs are loaded. In a large repository
+ * git computes it on the other core meanwhile, and the hook's wall time is the
+ * larger of the two, not their sum. In a smaller one (an index up to
+ * SYNC_INDEX_BYTES) git answers in a few milliseconds and is run synchronously:
+ * the pipes and events of an asynchronous run cost the hook more than waiting.
+ * The size limit is a guess (the command line's, or the default) that
+ * StagedSource checks against the config's before using it.
  */
-export function startStagedDiff(cwd: string, maxFileSize: number, files: string[] = []): StagedDiff {
-  const output = runGit([...bigFileConfig(maxFileSize), "diff", "--cached", ...DIFF_FLAGS, "-C", ...pathspecOf(files)], cwd);
+export function startStagedDiff(
+  cwd: string,
+  maxFileSize: number,
+  files: string[] = [],
+  syncIndexBytes = SYNC_INDEX_BYTES,
+): StagedDiff {
+  const args = [...bigFileConfig(maxFileSize), "diff", "--cached", ...DIFF_FLAGS, "-C", ...pathspecOf(files)];
+  let output: Promise<GitResult>;
+  if ((indexBytes(cwd) ?? Number.POSITIVE_INFINITY) <= syncIndexBytes) {
+    try {
+      output = Promise.resolve(runGitSync(args, cwd));
+    } catch (e) {
+      output = Promise.reject(e);
+    }
+  } else output = runGit(args, cwd);
   // Observed when the source runs; a setup error (bad config) may come first and must not leave
   // an unhandled rejection behind.
   output.catch(() => {});
   return { maxFileSize, output };
+}
+
+/**
+ * The index size up to which the staged diff runs synchronously. Measured
+ * here (2 cores): `git diff --cached` of 10 staged files takes 4.5 ms with a
+ * 46 kB index (545 files), 5.4 ms with 0.8 MB (10,000 files) and 9.3 ms with
+ * 4 MB (50,000 files), against ~7 ms of the hook's own time for an
+ * asynchronous run; ~25,000 files is where the two cross.
+ */
+export const SYNC_INDEX_BYTES = 2 * 1024 * 1024;
+
+/**
+ * The size of the index git will diff, when it is known without asking git:
+ * GIT_INDEX_FILE (git sets it for the commit hooks; relative to the work tree
+ * top, where hooks run), or `.git/index` in the plain layout. 0 when there is
+ * no index yet (nothing ever staged); undefined when it cannot be located.
+ */
+function indexBytes(cwd: string): number | undefined {
+  const env = process.env.GIT_INDEX_FILE;
+  const root = env ? undefined : plainWorkTreeRoot(cwd);
+  const file = env ? resolve(cwd, env) : root && join(root, ".git", "index");
+  if (!file) return undefined;
+  return statSync(file, { throwIfNoEntry: false })?.size ?? 0;
 }
 
 function pathspecOf(files: string[]): string[] {

@@ -1,6 +1,7 @@
 import { chmodSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { startStagedDiff } from "../../src/sources/staged.js";
 import { createRepo, reposPerTest, runCli, type TempRepo } from "../helpers/temp-repo.js";
 import { awsRepo, brief, fakeAwsKey, findingsOf, snapshot } from "./git-helpers.js";
 
@@ -299,5 +300,44 @@ describe("gitward staged", () => {
     const out = await runCli(["staged", "--config", join(withConfig.dir, ".gitward.yaml")], bare.dir);
     expect(out.code).toBe(2);
     expect(out.stderr).toMatch(/not inside a git work tree/);
+  });
+
+  it("the staged diff is the same whether git runs synchronously (small index) or not, and so are its errors", async () => {
+    const r = repo();
+    r.commit("base", { "a.txt": "1\n2\n", "b.txt": "x\n" });
+    r.write("a.txt", `1\nnew ${K1}\n2\n`);
+    r.write("c d.txt", "spaced\n");
+    r.git("mv", "b.txt", "moved.txt");
+    r.git("add", "-A");
+    const sync = await startStagedDiff(r.dir, 1 << 20).output;
+    const async = await startStagedDiff(r.dir, 1 << 20, [], -1).output;
+    expect(sync.code).toBe(0);
+    expect(sync.stdout.toString()).toContain(`+new ${K1}`);
+    expect(sync.stdout.toString()).toContain("rename to moved.txt");
+    expect(async).toEqual(sync);
+    // A pathspec git refuses: the same failure either way.
+    const bad = (syncBytes?: number) => startStagedDiff(r.dir, 1 << 20, ["../../outside"], syncBytes).output;
+    const syncError = await bad().catch((e: Error) => e.message);
+    expect(syncError).toMatch(/^git .*diff --cached failed: .*outside/);
+    expect(await bad(-1).catch((e: Error) => e.message)).toBe(syncError);
+  });
+
+  it("GIT_INDEX_FILE (set by git for commit hooks) is the index diffed and sized", async () => {
+    const r = repo();
+    r.commit("base", { "a.txt": "1\n" });
+    r.write("a.txt", `1\n${K1}\n`);
+    r.git("add", "a.txt");
+    // An alternate index holding nothing new, as git prepares for `git commit <paths>`.
+    r.git("read-tree", "--index-output=.git/other-index", "HEAD");
+    const previous = process.env.GIT_INDEX_FILE;
+    process.env.GIT_INDEX_FILE = ".git/other-index";
+    try {
+      const out = await startStagedDiff(r.dir, 1 << 20).output;
+      expect(out.stdout.toString()).toBe("");
+    } finally {
+      if (previous === undefined) delete process.env.GIT_INDEX_FILE;
+      else process.env.GIT_INDEX_FILE = previous;
+    }
+    expect((await startStagedDiff(r.dir, 1 << 20).output).stdout.toString()).toContain(K1);
   });
 });
