@@ -16,6 +16,10 @@
  * - its file name carries the Node version, architecture, V8 flags and the
  *   bundle's size and modification time, so a rebuilt bundle or another Node
  *   never meets a stale cache (V8 itself only checks the source length);
+ * - the hooks (staged, pre-push) each have their own: a cache holds the code
+ *   the run that wrote it compiled, and is written once, so a first
+ *   `gitward install` would otherwise leave every later commit with a cache of
+ *   install's code (measured: 10 ms more per hook);
  * - V8 rejects a cache it cannot use (version, flags, corruption of its
  *   header); the bundle is then compiled normally and the cache rewritten;
  * - it is written atomically (temporary file + rename) after the command has
@@ -44,9 +48,18 @@ function flagsHash() {
   return h.toString(16);
 }
 
+/** The command a cache is for: each hook has its own, every other command shares one. */
+function cacheKind(argv) {
+  let i = 0;
+  // `-C DIR` / `--cwd DIR` / `--cwd=DIR` may come first (see src/cli/run.ts).
+  while (argv[i] === "-C" || argv[i]?.startsWith("--cwd")) i += argv[i].startsWith("--cwd=") ? 1 : 2;
+  return argv[i] === "staged" || argv[i] === "pre-push" ? argv[i] : "cli";
+}
+
 /** Where the cache may live, most preferred first. */
 function cacheFiles(stat) {
-  const name = `${process.version}-${process.arch}-${flagsHash()}-${stat.size}-${Math.trunc(stat.mtimeMs)}.bin`;
+  const kind = cacheKind(process.argv.slice(2));
+  const name = `${process.version}-${process.arch}-${flagsHash()}-${stat.size}-${Math.trunc(stat.mtimeMs)}-${kind}.bin`;
   const dirs = [path.join(__dirname, "..", "dist", "bin", "code-cache")];
   const home = process.env.XDG_CACHE_HOME || (process.env.HOME && path.join(process.env.HOME, ".cache"));
   if (home) dirs.push(path.join(home, "gitward", "code-cache"));

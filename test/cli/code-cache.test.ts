@@ -52,13 +52,23 @@ describe("bin/gitward.cjs code cache", () => {
     const first = p.run(["staged", "--quiet"]);
     expect(first.stdout).toBe("v1 staged --quiet");
     expect(first.code).toBe(0);
-    expect(first.stderr).toMatch(/^gitward code cache: miss\ngitward code cache: written .*code-cache\/v\d[^/]*\.bin\n$/);
+    expect(first.stderr).toMatch(/^gitward code cache: miss\ngitward code cache: written .*code-cache\/v\d[^/]*-staged\.bin\n$/);
     expect(cacheFiles(p.cacheDir)).toHaveLength(1);
 
-    const second = p.run(["scan"], { FAKE_EXIT: "1" });
-    expect(second.stdout).toBe("v1 scan");
+    const second = p.run(["staged", "a.js"], { FAKE_EXIT: "1" });
+    expect(second.stdout).toBe("v1 staged a.js");
     expect(second.code).toBe(1);
-    expect(second.stderr).toMatch(/^gitward code cache: hit .*\.bin\n$/);
+    expect(second.stderr).toMatch(/^gitward code cache: hit .*-staged\.bin\n$/);
+  });
+
+  it("gives each hook a cache of its own, so that the command run first (gitward install) does not fill theirs", () => {
+    const p = fakePackage(bundle("v1"));
+    expect(p.run(["install"]).stderr).toMatch(/written .*-cli\.bin\n$/);
+    expect(p.run(["-C", "repo", "staged"]).stderr).toMatch(/^gitward code cache: miss\n.*written .*-staged\.bin\n$/);
+    expect(p.run(["--cwd=repo", "pre-push", "origin"]).stderr).toMatch(/written .*-pre-push\.bin\n$/);
+    expect(p.run(["scan", "."]).stderr).toMatch(/^gitward code cache: hit .*-cli\.bin\n$/);
+    expect(p.run(["--cwd", "repo", "staged"]).stderr).toMatch(/^gitward code cache: hit .*-staged\.bin\n$/);
+    expect(cacheFiles(p.cacheDir)).toHaveLength(3);
   });
 
   it("never runs a stale cache: a rebuilt bundle of the same size gets its own cache entry", () => {
