@@ -33,6 +33,9 @@ const ACK_STEP = 1024 * 1024;
 /** Characters of stdin collected before they are posted to the thread. */
 const INPUT_BATCH = 64 * 1024;
 
+/** How long the thread may hold git's output before posting it (see the worker). */
+const FLUSH_MS = 5;
+
 /** The worker: plain JavaScript (CommonJS) run with `eval`, so it needs no file of its own in any build. */
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require("node:worker_threads");
@@ -41,7 +44,10 @@ const { args, cwd, env, maxBuffered } = workerData;
 const child = spawn("git", args, { cwd, env, stdio: ["pipe", "pipe", "pipe"] });
 let buffered = 0;
 let paused = false;
-// git writes in small pieces; they are gathered into batches of up to 256 kB (a message each).
+// git writes in small pieces (4 kB, and at the end of each commit), which the thread reads as they
+// come. They are gathered into batches of up to 256 kB, posted at the latest ${FLUSH_MS} ms after the
+// first piece of a batch: a message per piece (a setImmediate flush) was 33,000 messages for a
+// 30,000-commit history, and about 3 s of CPU between the two threads, taken from git's core.
 let pending = [];
 let pendingBytes = 0;
 let scheduled = false;
@@ -60,7 +66,7 @@ child.stdout.on("data", (b) => {
   pendingBytes += b.length;
   buffered += b.length;
   if (pendingBytes >= 262144) flush();
-  else if (!scheduled) { scheduled = true; setImmediate(flush); }
+  else if (!scheduled) { scheduled = true; setTimeout(flush, ${FLUSH_MS}); }
   if (!paused && buffered > maxBuffered) {
     paused = true;
     child.stdout.pause();
