@@ -52,16 +52,23 @@ export async function readAtHead(cwd: string, paths: string[], head: string | un
   if (ls.code !== 0) return out;
   const blobs = new BlobReader(cwd);
   try {
+    const entries: { path: string; bytes: Promise<Buffer | undefined> }[] = [];
     for (const entry of ls.stdout.toString("utf8").split("\0")) {
       const m = /^(\d+) blob ([0-9a-f]+)\t([\s\S]*)$/.exec(entry);
+      // Every request is sent before the first answer is awaited: one round trip, not one per path.
       if (!m) continue;
-      const bytes = await blobs.read(m[2] as string);
+      const bytes = blobs.read(m[2] as string);
+      bytes.catch(() => {}); // a failed reader rejects them all; the first one awaited reports it
+      entries.push({ path: m[3] as string, bytes });
+    }
+    for (const { path, bytes: pending } of entries) {
+      const bytes = await pending;
       if (!bytes) continue;
       const d = decodeText(bytes);
-      if (d.kind === "text") out.set(m[3] as string, d.text);
+      if (d.kind === "text") out.set(path, d.text);
       else {
-        const keyStore = keyStoreFragment(m[3] as string, bytes);
-        if (keyStore) out.set(m[3] as string, keyStore.text);
+        const keyStore = keyStoreFragment(path, bytes);
+        if (keyStore) out.set(path, keyStore.text);
       }
     }
   } finally {

@@ -65,6 +65,12 @@ const FORMAT = "--format=%x00C%x00%H%x00%an%x00%ae%x00%aI%x00%ct%x00%P";
 /** What `git log --diff-merges=remerge` prints (as diff output) instead of a remerge diff for an octopus merge. */
 const OCTOPUS_WARNING = /^diff: warning: Skipping remerge-diff for octopus merges/;
 const BLOCK = 64;
+/**
+ * Into a pipe, git log and rev-list flush after every commit unless told not
+ * to: rev-list's 30,000 one-line writes took 160 ms to read instead of 35 ms
+ * (and git log's output comes in fewer pieces too).
+ */
+const BUFFERED = { GIT_FLUSH: "0" };
 
 export class HistorySource implements TextSource {
   readonly description = "commits";
@@ -108,14 +114,14 @@ export class HistorySource implements TextSource {
     // reads by the time it exits, so nothing may be awaited between spawning rev-list and reading it.)
     const mergeEnv = await mergeSafetyEnv(cwd);
     // Deal the commit list to the workers as rev-list produces it (git log --stdin reads it all first).
-    const list = spawnGit(["rev-list", ...(this.options.limits ?? []), ...this.options.revs, ...pathspec], cwd);
+    const list = spawnGit(["rev-list", ...(this.options.limits ?? []), ...this.options.revs, ...pathspec], cwd, [], BUFFERED);
     // Started on their first commit: `git log --stdin` with an empty stdin would log HEAD.
     // Each is drained by a thread of its own, so git and the scanner overlap (see git-relay.ts).
     const workers: RelayedGit[] = [];
     const workerFor = (i: number): RelayedGit => {
       let w = workers[i];
       if (!w) {
-        w = spawnGitRelayed(logArgs, cwd, bigFileConfig(this.options.maxFileSize), mergeEnv);
+        w = spawnGitRelayed(logArgs, cwd, bigFileConfig(this.options.maxFileSize), { ...mergeEnv, ...BUFFERED });
         workers[i] = w;
       }
       return w;
@@ -126,18 +132,22 @@ export class HistorySource implements TextSource {
     let finished = false;
     try {
       let dealt = 0;
-      for await (const line of readLines(list.child.stdout)) {
-        const sha = line.trim();
-        if (!sha) continue;
-        this.stats.listed++;
-        if (this.options.skipCommit?.(sha)) {
-          this.stats.skippedCached++;
-          continue;
+      // In batches: git log starts only once the whole list is written, and an await per commit
+      // (readLines) took five times as long as rev-list itself on a 30,000-commit history.
+      for await (const lines of readLineBatches(list.child.stdout)) {
+        for (const line of lines) {
+          const sha = line.trim();
+          if (!sha) continue;
+          this.stats.listed++;
+          if (this.options.skipCommit?.(sha)) {
+            this.stats.skippedCached++;
+            continue;
+          }
+          if (this.recordCommits) this.stats.commits.push(sha);
+          const w = workerFor(Math.floor(dealt / BLOCK) % n);
+          dealt++;
+          w.write(`${sha}\n`);
         }
-        if (this.recordCommits) this.stats.commits.push(sha);
-        const w = workerFor(Math.floor(dealt / BLOCK) % n);
-        dealt++;
-        w.write(`${sha}\n`);
       }
       for (const w of workers) w.endInput();
       await checkGit(list, `git rev-list ${this.options.revs.join(" ")}`);
