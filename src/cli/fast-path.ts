@@ -29,9 +29,10 @@ type Parsed = { values: Map<OptionSpec, string | boolean | string[]>; positional
 
 /**
  * `--name`, `--name=value`, `--name value`, `--no-name` (boolean or negatable
- * options), `-x` and `-x value` (one-letter aliases), and positionals.
- * Undefined for anything else (`--` and `-` included), and for an option given
- * twice (yargs decides what that means) unless it is an array option.
+ * options), `-x` and `-x value` (one-letter aliases), positionals, and `--`
+ * (everything after it is a positional). Undefined for anything else (`-`
+ * included), and for an option given twice (yargs decides what that means)
+ * unless it is an array option.
  */
 function parseOptions(argv: readonly string[]): Parsed | undefined {
   const values: Parsed["values"] = new Map();
@@ -45,6 +46,11 @@ function parseOptions(argv: readonly string[]): Parsed | undefined {
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
+    if (arg === "--") {
+      // Hook managers pass file names after "--", so that "-dash.env" is a name, not an option.
+      positionals.push(...argv.slice(i + 1));
+      break;
+    }
     if (!arg.startsWith("-")) {
       positionals.push(arg);
       continue;

@@ -27,7 +27,7 @@
 import { BlobReader } from "../git/blob-reader.js";
 import { type RelayedGit, spawnGitRelayed } from "../git/git-relay.js";
 import { checkGit, spawnGit } from "../git/git-stream.js";
-import { mergeSafetyEnv } from "../git/run-git.js";
+import { mergeSafetyEnv, runGit } from "../git/run-git.js";
 import type { CommitInfo, Fragment } from "../types.js";
 import { type DiffFile, DiffParser, readLineBatches, readLines } from "./diff-parser.js";
 import type { SourceContext, TextSource } from "./source.js";
@@ -96,32 +96,30 @@ export class HistorySource implements TextSource {
     const { cwd, paths = [], jobs } = this.options;
     const pathspec = paths.length ? ["--", ...paths.map((p) => `:(literal)${p}`)] : ["--"];
     const n = Math.max(1, Math.min(jobs, 8));
-    const logArgs = [
-      "log",
-      "--stdin",
-      "--no-walk=unsorted",
-      "--root",
-      "--no-show-signature",
-      "--diff-merges=remerge",
-      "--no-mailmap",
-      FORMAT,
-      "-p",
-      ...DIFF_FLAGS,
-      ...pathspec,
-    ];
+    const logOptions = ["--root", "--no-show-signature", "--diff-merges=remerge", "--no-mailmap", FORMAT, "-p", ...DIFF_FLAGS];
     // Remerging runs merge drivers and (with merge.renormalize) clean filters from config: neutralised.
     // (Looked up before rev-list starts: Node discards the output of a child whose stdout nobody
     // reads by the time it exits, so nothing may be awaited between spawning rev-list and reading it.)
-    const mergeEnv = await mergeSafetyEnv(cwd);
+    const env = { ...(await mergeSafetyEnv(cwd)), ...BUFFERED };
+    const config = bigFileConfig(this.options.maxFileSize);
+    const selection = [...(this.options.limits ?? []), ...this.options.revs, ...pathspec];
+    if (n === 1 && !this.options.skipCommit && !this.recordCommits) {
+      // One git log that walks the history itself: nothing is split or left out, so no commit list
+      // has to be written first, and git starts diffing at once (on a 30,000-commit history the list
+      // held git back for a third of a second).
+      yield* this.scanWalk(logOptions, selection, config, env, ctx);
+      return;
+    }
     // Deal the commit list to the workers as rev-list produces it (git log --stdin reads it all first).
-    const list = spawnGit(["rev-list", ...(this.options.limits ?? []), ...this.options.revs, ...pathspec], cwd, [], BUFFERED);
+    const list = spawnGit(["rev-list", ...selection], cwd, [], BUFFERED);
+    const logArgs = ["log", "--stdin", "--no-walk=unsorted", ...logOptions, ...pathspec];
     // Started on their first commit: `git log --stdin` with an empty stdin would log HEAD.
     // Each is drained by a thread of its own, so git and the scanner overlap (see git-relay.ts).
     const workers: RelayedGit[] = [];
     const workerFor = (i: number): RelayedGit => {
       let w = workers[i];
       if (!w) {
-        w = spawnGitRelayed(logArgs, cwd, bigFileConfig(this.options.maxFileSize), { ...mergeEnv, ...BUFFERED });
+        w = spawnGitRelayed(logArgs, cwd, config, env);
         workers[i] = w;
       }
       return w;
@@ -159,6 +157,33 @@ export class HistorySource implements TextSource {
         list.child.kill();
         for (const w of workers) w.kill();
       }
+    }
+  }
+
+  /** One `git log` over the selection, walking it itself; the progress total is counted beside it. */
+  private async *scanWalk(
+    logOptions: string[],
+    selection: string[],
+    config: string[],
+    env: NodeJS.ProcessEnv,
+    ctx: SourceContext,
+  ): AsyncGenerator<Fragment> {
+    const { cwd, onTotal } = this.options;
+    const git = spawnGitRelayed(["log", ...logOptions, ...selection], cwd, config, env);
+    git.endInput();
+    if (onTotal) {
+      runGit(["rev-list", "--count", ...selection], cwd, { allowFail: true }).then(
+        (r) => r.code === 0 && onTotal(Number(r.stdout.toString("utf8").trim())),
+        () => {},
+      );
+    }
+    let finished = false;
+    try {
+      yield* this.scanLogs([git], ctx);
+      finished = true;
+    } finally {
+      this.stats.listed = this.stats.scanned;
+      if (!finished) git.kill();
     }
   }
 

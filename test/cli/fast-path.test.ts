@@ -87,10 +87,17 @@ describe("parseFastArgs", () => {
     [["--redact", "--no-redact"]],
     [["--output", "--quiet"]],
     [["--output", "-"]],
-    [["--", "--quiet", "-v"]],
     [["-"]],
   ])("leaves %j to yargs", (rest) => {
     expect(parseFastArgs(["staged", ...rest])).toBeUndefined();
+  });
+
+  it("takes everything after -- as file names (as hook managers pass them; yargs would not)", () => {
+    expect(parseFastArgs(["staged", "--quiet", "--", "-dash.env", "--format", "a b.txt"])?.args).toMatchObject({
+      quiet: true,
+      format: "text",
+      files: ["-dash.env", "--format", "a b.txt"],
+    });
   });
 
   it("gives pre-push its remote and url, and declines a third positional", () => {

@@ -13,7 +13,17 @@ const K2 = fakeAwsKey("history-2");
 
 async function history(r: TempRepo, ...args: string[]) {
   const out = await runCli(["history", "-f", "json", ...args], r.dir);
-  return { ...out, findings: out.stdout ? findingsOf(out.stdout) : [] };
+  const findings = out.stdout ? findingsOf(out.stdout) : [];
+  if (!args.includes("--jobs") && !args.includes("--cache")) {
+    // One git log walking the history (--jobs 1) and the commit list split over processes (--jobs 2)
+    // must give the same report.
+    for (const jobs of ["1", "2"]) {
+      const other = await runCli(["history", "-f", "json", "--jobs", jobs, ...args], r.dir);
+      expect(other.code).toBe(out.code);
+      expect(other.stdout ? findingsOf(other.stdout) : []).toEqual(findings);
+    }
+  }
+  return { ...out, findings };
 }
 
 describe("gitward history", () => {
@@ -136,9 +146,11 @@ describe("gitward history", () => {
   it("bad paths: outside a repository, an unknown revision", async () => {
     const r = repo();
     r.commit("a", { "a.txt": "a\n" });
-    const bad = await runCli(["history", "nope..main"], r.dir);
-    expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/rev-list/);
+    for (const jobs of ["1", "2"]) {
+      const bad = await runCli(["history", "--jobs", jobs, "nope..main"], r.dir);
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toMatch(/git (rev-list|log) .*failed: .*nope\.\.main/);
+    }
     const dir = createRepo();
     repos.track(dir);
     const out = await runCli(["history", "--config", AWS_PACK.replace("aws.yaml", "nope.yaml")], join(dir.dir, ".git", ".."));

@@ -30,7 +30,17 @@ async function json(argv: string[], cwd: string) {
     dashes === -1 ? [...argv, "--format", "json"] : [...argv.slice(0, dashes), "--format", "json", ...argv.slice(dashes)];
   const r = await runCli(args, cwd);
   expect(r.stderr).not.toMatch(/internal error/);
-  return { ...r, doc: r.stdout ? JSON.parse(r.stdout) : undefined };
+  const doc = r.stdout ? JSON.parse(r.stdout) : undefined;
+  if (argv[0] === "history" && !argv.includes("--jobs")) {
+    // Both ways of reading history must agree: one git log walking it (--jobs 1) and the commit
+    // list dealt to several git log processes (--jobs 2).
+    for (const jobs of ["1", "2"]) {
+      const other = await runCli([argv[0], "--jobs", jobs, ...args.slice(1)], cwd);
+      expect(other.code).toBe(r.code);
+      expect(other.stdout ? JSON.parse(other.stdout).findings : undefined).toEqual(doc?.findings);
+    }
+  }
+  return { ...r, doc };
 }
 function gitIn(cwd: string, ...args: string[]): string {
   return execFileSync("git", args, {
