@@ -171,15 +171,22 @@ export class HistorySource implements TextSource {
     const { cwd, onTotal } = this.options;
     const git = spawnGitRelayed(["log", ...logOptions, ...selection], cwd, config, env);
     git.endInput();
-    if (onTotal) {
-      runGit(["rev-list", "--count", ...selection], cwd, { allowFail: true }).then(
-        (r) => r.code === 0 && onTotal(Number(r.stdout.toString("utf8").trim())),
-        () => {},
-      );
-    }
+    // A failure of the progress callback fails the scan, as with a commit list, once git is done.
+    let totalFailed: { error: unknown } | undefined;
+    const counted = onTotal
+      ? runGit(["rev-list", "--count", ...selection], cwd, { allowFail: true })
+          .then((r) => {
+            if (r.code === 0) onTotal(Number(r.stdout.toString("utf8").trim()));
+          })
+          .catch((error: unknown) => {
+            totalFailed = { error };
+          })
+      : undefined;
     let finished = false;
     try {
       yield* this.scanLogs([git], ctx);
+      await counted;
+      if (totalFailed) throw totalFailed.error;
       finished = true;
     } finally {
       this.stats.listed = this.stats.scanned;

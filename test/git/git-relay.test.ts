@@ -93,8 +93,8 @@ describe("HistorySource", () => {
     return childGits();
   };
 
-  it("stops its git processes when the consumer stops early (nothing is left running)", async () => {
-    const source = new HistorySource({ cwd: large.dir, revs: ["--all"], maxFileSize: 64 << 20, jobs: 2 });
+  it.each([1, 2])("stops its git processes when the consumer stops early (nothing is left running), --jobs %i", async (jobs) => {
+    const source = new HistorySource({ cwd: large.dir, revs: ["--all"], maxFileSize: 64 << 20, jobs });
     let got = 0;
     for await (const _fragment of source.fragments(ctx)) {
       got++;
@@ -105,12 +105,12 @@ describe("HistorySource", () => {
     expect(await settled()).toEqual([]);
   });
 
-  it("stops its git processes when the scan fails before reading them", async () => {
+  it.each([1, 2])("fails the scan when the progress callback fails, and stops its git processes, --jobs %i", async (jobs) => {
     const source = new HistorySource({
       cwd: large.dir,
       revs: ["--all"],
       maxFileSize: 64 << 20,
-      jobs: 2,
+      jobs,
       onTotal: () => {
         throw new Error("progress display failed");
       },
@@ -121,5 +121,22 @@ describe("HistorySource", () => {
       }
     }).rejects.toThrow("progress display failed");
     expect(await settled()).toEqual([]);
+  });
+
+  it("reads the same fragments walking the selection (--jobs 1) as from a commit list (--jobs 2), for pre-push style revisions", async () => {
+    const fragments = async (jobs: number, revs: string[]) => {
+      const source = new HistorySource({ cwd: repo.dir, revs, maxFileSize: 64 << 20, jobs, kind: "pre-push" });
+      const out: string[] = [];
+      for await (const f of source.fragments(ctx)) out.push(`${f.commit?.sha} ${f.path}:${f.startLine} ${f.text.length}`);
+      return { out, listed: source.stats.listed, scanned: source.stats.scanned };
+    };
+    const head = repo.git("rev-parse", "HEAD").trim();
+    const base = repo.git("rev-parse", "HEAD~6").trim();
+    for (const revs of [[head, "--not", base], ["--all"], [`${base}..${head}`]]) {
+      const walked = await fragments(1, revs);
+      expect(walked.out.length).toBeGreaterThan(0);
+      expect(walked).toEqual(await fragments(2, revs));
+    }
+    expect((await fragments(1, [head, "--not", base])).scanned).toBe(6);
   });
 });
