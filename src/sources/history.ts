@@ -7,7 +7,8 @@
  *    -p -U0` processes, so git computes diffs on several cores while this
  *    process scans. Each process's output is parsed as a stream (one line at a
  *    time, one file's added lines at a time), so memory stays bounded whatever
- *    the size of the history.
+ *    the size of the history. With one process and no cache there is nothing to
+ *    deal: a single `git log -p -U0 <revs>` walks the history itself instead.
  * 3. Each file version's added lines become a fragment tied to its commit.
  *
  * Merge commits are shown as remerge diffs (`--diff-merges=remerge`): the
