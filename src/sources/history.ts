@@ -11,16 +11,12 @@
  *    deal: a single `git log -p -U0 <revs>` walks the history itself instead.
  * 3. Each file version's added lines become a fragment tied to its commit.
  *
- * Merge commits are shown as remerge diffs (`--diff-merges=remerge`): the
- * recorded merge against git's own automatic re-merge of the two parents, i.e.
- * exactly what the merge author changed (a conflict resolution, an "evil
- * merge" adding lines neither parent had). Those lines are scanned as the
- * merge commit's, at their line numbers in the merged file; a clean merge shows
- * nothing. A resolution line identical to a line of the conflicted re-merge
- * (one side's text, kept or moved) came from a parent and is scanned there, so
- * it is not scanned again at the merge. git does not remerge octopus merges
- * (it prints a warning instead): for those, the lines new relative to every
- * parent are found with one `git diff-tree` per parent.
+ * Merge commits get no diff from git log (as with plain `git log -p`): each
+ * merge found in the walk is handed to merge-diff.ts, whose `git diff-tree
+ * --stdin -c` finds the lines of the merge that no parent has (a conflict
+ * resolution, an "evil merge" line or file). Those are scanned as the merge
+ * commit's, at their line numbers in the merged file; a clean merge adds
+ * nothing. That git process runs beside git log, on the other core.
  *
  * Files over maxFileSize are reported by git as binary (core.bigFileThreshold)
  * and skipped with one notice per path.
@@ -28,9 +24,10 @@
 import { BlobReader } from "../git/blob-reader.js";
 import { type RelayedGit, spawnGitRelayed } from "../git/git-relay.js";
 import { checkGit, spawnGit } from "../git/git-stream.js";
-import { mergeSafetyEnv, runGit } from "../git/run-git.js";
+import { runGit } from "../git/run-git.js";
 import type { CommitInfo, Fragment } from "../types.js";
-import { type DiffFile, DiffParser, readLineBatches, readLines } from "./diff-parser.js";
+import { type DiffFile, DiffParser, readLineBatches } from "./diff-parser.js";
+import { MergeDiffs } from "./merge-diff.js";
 import type { SourceContext, TextSource } from "./source.js";
 import { bigFileConfig, DIFF_FLAGS, diffFragment } from "./staged.js";
 
@@ -63,9 +60,14 @@ export interface HistoryStats {
 /** Marks a commit header in the log output: a line starting with NUL is never a diff header. */
 const COMMIT_MARK = "\0C\0";
 const FORMAT = "--format=%x00C%x00%H%x00%an%x00%ae%x00%aI%x00%ct%x00%P";
-/** What `git log --diff-merges=remerge` prints (as diff output) instead of a remerge diff for an octopus merge. */
-const OCTOPUS_WARNING = /^diff: warning: Skipping remerge-diff for octopus merges/;
 const BLOCK = 64;
+/**
+ * git maps pack files in windows of up to 1 GB and caches delta bases up to
+ * 96 MB: on git/git's 500 MB pack, `git log -p` reached 212 MB of RSS over
+ * 1,769 commits. Smaller windows and cache bound every git process of a
+ * history scan whatever the pack size, for a few percent of git's time.
+ */
+const PACK_LIMITS = ["-c", "core.packedGitWindowSize=16m", "-c", "core.packedGitLimit=64m", "-c", "core.deltaBaseCacheLimit=32m"];
 /**
  * Into a pipe, git log and rev-list flush after every commit unless told not
  * to: rev-list's 30,000 one-line writes took 160 ms to read instead of 35 ms
@@ -97,12 +99,9 @@ export class HistorySource implements TextSource {
     const { cwd, paths = [], jobs } = this.options;
     const pathspec = paths.length ? ["--", ...paths.map((p) => `:(literal)${p}`)] : ["--"];
     const n = Math.max(1, Math.min(jobs, 8));
-    const logOptions = ["--root", "--no-show-signature", "--diff-merges=remerge", "--no-mailmap", FORMAT, "-p", ...DIFF_FLAGS];
-    // Remerging runs merge drivers and (with merge.renormalize) clean filters from config: neutralised.
-    // (Looked up before rev-list starts: Node discards the output of a child whose stdout nobody
-    // reads by the time it exits, so nothing may be awaited between spawning rev-list and reading it.)
-    const env = { ...(await mergeSafetyEnv(cwd)), ...BUFFERED };
-    const config = bigFileConfig(this.options.maxFileSize);
+    const logOptions = ["--root", "--no-show-signature", "--diff-merges=off", "--no-mailmap", FORMAT, "-p", ...DIFF_FLAGS];
+    const env = BUFFERED;
+    const config = [...bigFileConfig(this.options.maxFileSize), ...PACK_LIMITS];
     const selection = [...(this.options.limits ?? []), ...this.options.revs, ...pathspec];
     if (n === 1 && !this.options.skipCommit && !this.recordCommits) {
       // One git log that walks the history itself: nothing is split or left out, so no commit list
@@ -210,8 +209,49 @@ export class HistorySource implements TextSource {
       },
     };
     const kind = this.options.kind ?? "history";
-    const streams = workers.map((w) => this.worker(w.stdout, ctx, deps, kind));
-    yield* merge(streams);
+    const { cwd, paths = [], maxFileSize } = this.options;
+    const merges = new MergeDiffs({
+      cwd,
+      pathspec: ["--", ...paths.map((p) => `:(literal)${p}`)],
+      config: [...bigFileConfig(maxFileSize), ...PACK_LIMITS],
+      env: BUFFERED,
+      flags: DIFF_FLAGS.filter((f) => f !== "-M"),
+      blobs: this.blobs,
+    });
+    /** Merges handed to git diff-tree and not yet answered: sha → the commit as git log gave it. */
+    const pendingMerges = new Map<string, CommitInfo>();
+    const onMerge = (commit: CommitInfo, parents: string[]) => {
+      pendingMerges.set(commit.sha, commit);
+      merges.add(commit.sha, parents);
+    };
+    const self = this;
+    // The logs, then the end of the merge list: diff-tree finishes once every walk has ended.
+    const logs = async function* (): AsyncGenerator<Fragment> {
+      try {
+        yield* merge(workers.map((w) => self.worker(w.stdout, ctx, deps, kind, onMerge)));
+      } finally {
+        merges.end();
+      }
+    };
+    const mergeFragments = async function* (): AsyncGenerator<Fragment> {
+      let finished = false;
+      try {
+        for await (const file of merges.files()) {
+          const commit = pendingMerges.get(file.commit);
+          // diff-tree answers in the order it was asked: the merges before this one are done.
+          for (const sha of pendingMerges.keys()) {
+            if (sha === file.commit) break;
+            pendingMerges.delete(sha);
+          }
+          const fragment = await diffFragment(file, kind, ctx, deps, undefined, commit);
+          if (fragment) yield fragment;
+        }
+        finished = true;
+      } finally {
+        if (!finished) merges.kill();
+      }
+    };
+    yield* merge([logs(), mergeFragments()]);
     for (const w of workers) await checkGit(w, "git log");
   }
 
@@ -220,16 +260,14 @@ export class HistorySource implements TextSource {
     ctx: SourceContext,
     deps: Parameters<typeof diffFragment>[3],
     kind: "history" | "pre-push",
+    onMerge: (commit: CommitInfo, parents: string[]) => void,
   ): AsyncGenerator<Fragment> {
     let commit: CommitInfo | undefined;
-    let parents: string[] = [];
-    let octopus = false;
     let bytes = 0;
     const files: DiffFile[] = [];
     const parser = new DiffParser((f) => files.push(f));
-    const finishCommit = async function* (self: HistorySource): AsyncGenerator<Fragment> {
+    const finishCommit = (self: HistorySource) => {
       if (!commit) return;
-      if (octopus) yield* self.octopusMerge(commit, parents, ctx, deps, kind);
       self.stats.scanned++;
       self.options.onCommit?.(bytes);
     };
@@ -237,30 +275,25 @@ export class HistorySource implements TextSource {
       for (const line of batch) {
         if (!parser.inHunk && line.startsWith(COMMIT_MARK)) {
           parser.flush();
-          yield* this.drain(files, ctx, deps, kind, commit, parents.length > 1);
-          yield* finishCommit(this);
+          yield* this.drain(files, ctx, deps, kind, commit);
+          finishCommit(this);
           const [sha = "", author = "", email = "", date = "", ct = "0", ps = ""] = line.slice(COMMIT_MARK.length).split("\0");
           commit = { sha, author, email, date };
-          parents = ps.split(" ").filter(Boolean);
-          octopus = false;
-          parser.trackRemoved = parents.length > 1;
           this.commitTime.set(commit, Number(ct));
+          // A merge has no diff here (--diff-merges=off): its own lines come from merge-diff.ts.
+          if (ps.includes(" ")) onMerge(commit, ps.split(" "));
           ctx.countCommit();
           bytes = 0;
           continue;
         }
         bytes += line.length + 1;
-        if (!parser.inHunk && parents.length > 2 && OCTOPUS_WARNING.test(line)) {
-          octopus = true;
-          continue;
-        }
         parser.line(line);
-        if (files.length > 0) yield* this.drain(files, ctx, deps, kind, commit, parents.length > 1);
+        if (files.length > 0) yield* this.drain(files, ctx, deps, kind, commit);
       }
     }
     parser.end();
-    yield* this.drain(files, ctx, deps, kind, commit, parents.length > 1);
-    yield* finishCommit(this);
+    yield* this.drain(files, ctx, deps, kind, commit);
+    finishCommit(this);
   }
 
   private async *drain(
@@ -269,92 +302,13 @@ export class HistorySource implements TextSource {
     deps: Parameters<typeof diffFragment>[3],
     kind: "history" | "pre-push",
     commit: CommitInfo | undefined,
-    isMerge = false,
   ): AsyncGenerator<Fragment> {
     while (files.length > 0) {
       const file = files.shift() as DiffFile;
-      if (isMerge) keepMergeOwnLines(file);
       const fragment = await diffFragment(file, kind, ctx, deps, undefined, commit);
       if (fragment) yield fragment;
     }
   }
-
-  /**
-   * An octopus merge (which git does not remerge): the lines of the merge that
-   * are new relative to every parent. The diffs against the other parents are
-   * reduced to added line numbers; the one against the first parent is streamed.
-   */
-  private async *octopusMerge(
-    commit: CommitInfo,
-    parents: string[],
-    ctx: SourceContext,
-    deps: Parameters<typeof diffFragment>[3],
-    kind: "history" | "pre-push",
-  ): AsyncGenerator<Fragment> {
-    const { cwd, paths = [] } = this.options;
-    const pathspec = ["--", ...paths.map((p) => `:(literal)${p}`)];
-    const diffArgs = (parent: string) => [
-      "diff-tree",
-      "-r",
-      "-p",
-      "--no-commit-id",
-      ...DIFF_FLAGS,
-      parent,
-      commit.sha,
-      ...pathspec,
-    ];
-    const config = bigFileConfig(this.options.maxFileSize);
-    /** Per other parent: path → line numbers added relative to it (a path absent: identical to that parent). */
-    const others: Map<string, Set<number> | "binary">[] = [];
-    for (const parent of parents.slice(1)) {
-      const added = new Map<string, Set<number> | "binary">();
-      const parser = new DiffParser((f) => {
-        if (f.status !== "deleted") added.set(f.path, f.binary ? "binary" : new Set(f.lineNumbers));
-      });
-      const git = spawnGit(diffArgs(parent), cwd, config);
-      for await (const line of readLines(git.child.stdout)) parser.line(line);
-      parser.end();
-      await checkGit(git, `git diff-tree ${parent} ${commit.sha}`);
-      others.push(added);
-    }
-    const files: DiffFile[] = [];
-    const parser = new DiffParser((f) => {
-      const sets = others.map((o) => o.get(f.path));
-      if (sets.some((a) => a === undefined)) return; // as in some parent: nothing new
-      if (!f.binary) {
-        const keep = f.lineNumbers.map((n) => sets.every((a) => a === "binary" || a?.has(n)));
-        f.added = f.added.filter((_, i) => keep[i]);
-        f.lineNumbers = f.lineNumbers.filter((_, i) => keep[i]);
-        if (keep.includes(false)) f.wholeFile = false;
-      }
-      files.push(f);
-    });
-    const git = spawnGit(diffArgs(parents[0] as string), cwd, config);
-    for await (const line of readLines(git.child.stdout)) {
-      parser.line(line);
-      if (files.length > 0) yield* this.drain(files, ctx, deps, kind, commit);
-    }
-    parser.end();
-    yield* this.drain(files, ctx, deps, kind, commit);
-    await checkGit(git, `git diff-tree ${parents[0]} ${commit.sha}`);
-  }
-}
-
-/**
- * A file of a merge's remerge diff: drops added lines identical to a removed
- * line. Removed lines are the automatic re-merge's text (the parents' lines and
- * conflict markers), so such a line came from a parent (a side kept in a
- * conflict, or moved) and is that parent's finding, not the merge's.
- */
-function keepMergeOwnLines(file: DiffFile): void {
-  const removed = file.removed;
-  if (!removed?.length || file.added.length === 0) return;
-  const parentLines = new Set(removed);
-  const keep = file.added.map((l) => !parentLines.has(l));
-  if (!keep.includes(false)) return;
-  file.added = file.added.filter((_, i) => keep[i]);
-  file.lineNumbers = file.lineNumbers.filter((_, i) => keep[i]);
-  file.wholeFile = false;
 }
 
 /** Interleaves several async streams, taking from whichever is ready first. */
