@@ -59,25 +59,6 @@ export function configEnv(pairs: readonly (readonly [string, string])[]): NodeJS
   return env;
 }
 
-/**
- * For git commands that merge (the remerge diffs of `git log
- * --diff-merges=remerge`): a merge runs the merge drivers named by
- * .gitattributes (`merge.<name>.driver`, a shell command from config) and,
- * with `merge.renormalize`, the clean filters. Renormalization is switched off
- * and every configured driver is replaced by `exit 1` (a shell builtin: nothing
- * from the repository or its config runs; git keeps "ours" as the re-merge of
- * such a file, as for a conflict, so the merge's diff for it is against ours).
- */
-export async function mergeSafetyEnv(cwd: string): Promise<NodeJS.ProcessEnv> {
-  const r = await runGit(["config", "-z", "--get-regexp", "^merge\\..*\\.driver$"], cwd, { allowFail: true });
-  const keys = new Set<string>();
-  for (const entry of r.stdout.toString("utf8").split("\0")) {
-    const key = entry.split("\n")[0];
-    if (key) keys.add(key);
-  }
-  return configEnv([["merge.renormalize", "false"], ...[...keys].map((k) => [k, "exit 1"] as const)]);
-}
-
 export interface GitResult {
   stdout: Buffer;
   stderr: string;

@@ -13,7 +13,8 @@
  * Requirements on the git invocation: `--src-prefix=a/ --dst-prefix=b/`,
  * `--no-color`, `--full-index` (for blob ids), and not a combined diff (`--cc`).
  *
- * Merge commits come as a remerge diff (`git log --diff-merges=remerge`): the
+ * (History reads merge commits as combined diffs: merge-diff.ts.) A remerge
+ * diff (`git log --diff-merges=remerge`) parses too: the
  * recorded merge compared with git's own automatic re-merge of the parents. Its
  * extra headers (`remerge CONFLICT (content): Merge conflict in f`, `remerge
  * warning: ...`) sit between `diff --git` and the hunks and are ignored; a

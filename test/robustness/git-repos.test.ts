@@ -129,7 +129,7 @@ describe("repository shapes", () => {
   });
 });
 
-describe("merge commits (history and pre-push scan remerge diffs)", () => {
+describe("merge commits (history and pre-push scan the lines no parent has)", () => {
   type F = { ruleId: string; path: string; startLine: number; commit?: { sha: string }; occurrences?: number };
   const where = (findings: F[]) => findings.map((f) => [f.path, f.startLine, f.commit?.sha, f.occurrences]);
   /** A base commit on main and a bare remote that has it, so pre-push has something to compare with. */
@@ -239,22 +239,22 @@ describe("merge commits (history and pre-push scan remerge diffs)", () => {
     repo.git("checkout", "-q", "main");
     repo.commit("main", { "c.env": "l1\nl2\nl3\nl4\nREGION=x\nl6\nl7\n" });
     mergeWithConflict(repo, "side");
-    // Both sides kept, the side's line moved to the end: the remerge diff shows it as an added line
-    // (and as a removed one inside the conflict region).
+    // Both sides kept, the side's line moved to the end: the combined diff shows it as added
+    // relative to both parents at the end (and as lost from the side inside the conflict region).
     repo.write("c.env", `l1\nl2\nl3\nl4\nREGION=x\nl6\nl7\n${secret}\n`);
     repo.git("add", "c.env");
     repo.git("commit", "-q", "--no-edit");
     const merge = repo.git("rev-parse", "HEAD").trim();
-    const remerge = repo.git("log", "-p", "-U0", "--diff-merges=remerge", "--no-walk", "--format=", merge);
-    expect(remerge).toContain(`\n+${secret}\n`); // the control: git does show it as added at the merge
-    expect(remerge).toContain(`\n-${secret}\n`);
+    const combined = repo.git("diff-tree", "-c", "-U0", merge);
+    expect(combined).toContain(`\n++${secret}\n`); // the control: git does show it as added at the merge
+    expect(combined).toContain(`\n -${secret}\n`);
     const h = await json(["history"], repo.dir);
     expect(where(h.doc.findings)).toEqual([["c.env", 5, side, 1]]);
     const mergeOnly = await json(["history", `side..${merge}`], repo.dir);
     expect(mergeOnly.doc.findings).toEqual([]);
   });
 
-  it("an octopus merge (which git does not remerge): only the lines new relative to every parent, tied to the merge", async () => {
+  it("an evil octopus merge: only the lines new relative to every parent, tied to the merge", async () => {
     const repo = repoFor();
     repo.commit("base", { "two.txt": "t1\n", "a.txt": "a\n" });
     repo.git("checkout", "-q", "-b", "b1");

@@ -45,8 +45,8 @@ beforeAll(() => {
   out = tempDir("gitward-out-");
   repo.commit("one", { "app.env": `AWS_ACCESS_KEY_ID=${COMMITTED}\n`, "README.md": "hello\n" });
   repo.commit("two", { "other.txt": "nothing\n" });
-  // A merge whose conflict resolution adds a secret: history reads it as a remerge diff, which makes
-  // git merge in memory (temporary objects, merge machinery): nothing of that may stay behind.
+  // A merge whose conflict resolution adds a secret: history reads it as a combined diff of the merge
+  // against its parents; nothing of that (or of any git run) may stay behind.
   repo.git("checkout", "-q", "-b", "side");
   repo.commit("side", { "merge.txt": "side\n" });
   repo.git("checkout", "-q", "main");
@@ -201,7 +201,7 @@ describe("repo-local config cannot make gitward run programs", () => {
     hostile.write(".gitattributes", "*.env diff=evil filter=evil merge=evil\n*.conf diff=evil\n");
     hostile.git("add", ".gitattributes");
     hostile.git("commit", "-q", "-m", "attributes");
-    // A conflicting merge, for the remerge diffs of history (made before the hostile config exists).
+    // A conflicting merge, for history's merge handling (made before the hostile config exists).
     hostile.git("checkout", "-q", "-b", "side");
     hostile.commit("side", { "merge.env": "M=side\n" });
     hostile.git("checkout", "-q", "main");
@@ -247,7 +247,7 @@ describe("repo-local config cannot make gitward run programs", () => {
     rmSync(marker, { force: true });
   });
 
-  it("the hostile merge driver is live too: git's own remerge diff of the merge runs it (the control)", () => {
+  it("the hostile merge driver is live too: git's own remerge diff of the merge runs it (the control; gitward never re-merges)", () => {
     rmSync(marker, { force: true });
     hostile.git("log", "-p", "--diff-merges=remerge", "--no-walk", "--no-ext-diff", "--no-textconv", "HEAD^{/Merge}");
     expect(readFileSync(marker, "utf8")).toMatch(/\.merge_file_/);

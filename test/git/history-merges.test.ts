@@ -1,0 +1,288 @@
+/**
+ * Merge commits in history and pre-push scans, on real temp repositories: a
+ * merge's own lines (conflict resolutions, evil merges) are reported with the
+ * merge as the introducing commit, a clean merge adds nothing, whatever the
+ * merge's shape (criss-cross, octopus, unrelated histories, renames on one
+ * side). Every history run here is checked three ways that must agree: one git
+ * log walking the history (--jobs 1), the commit list dealt to two (--jobs 2),
+ * and a --cache run (cold, then warm).
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { CombinedDiffParser, type MergeFile } from "../../src/sources/merge-diff.js";
+import { createRepo, runCli, type TempRepo, tempDir } from "../helpers/temp-repo.js";
+import { awsRepo, fakeAwsKey } from "./git-helpers.js";
+
+process.env.GITWARD_CACHE_DIR ??= tempDir("gitward-cache-");
+
+const cleanups: (() => void)[] = [];
+afterEach(() => {
+  for (const c of cleanups.splice(0)) c();
+});
+function repoFor(): TempRepo {
+  const r = awsRepo();
+  cleanups.push(() => r.cleanup());
+  return r;
+}
+const line = (seed: string) => `AWS_ACCESS_KEY_ID=${fakeAwsKey(seed)}\n`;
+type F = { path: string; startLine: number; commit?: { sha: string }; occurrences?: number };
+const where = (findings: F[]) => findings.map((f) => [f.path, f.startLine, f.commit?.sha, f.occurrences]);
+
+/** `gitward history` as JSON, after checking --jobs 1, --jobs 2 and a cold and a warm --cache run agree. */
+async function history(repo: TempRepo, ...extra: string[]) {
+  const run = async (...args: string[]) => {
+    const r = await runCli(["history", ...extra, ...args, "--format", "json"], repo.dir);
+    expect(r.stderr).not.toMatch(/internal error/);
+    return { code: r.code, findings: r.stdout ? (JSON.parse(r.stdout).findings as F[]) : undefined };
+  };
+  const one = await run("--jobs", "1");
+  const two = await run("--jobs", "2");
+  expect(where(two.findings ?? [])).toEqual(where(one.findings ?? []));
+  expect(two.code).toBe(one.code);
+  const cacheFile = join(tempDir("gitward-merge-cache-"), "cache.json");
+  const cold = await run("--cache", cacheFile);
+  const warm = await run("--cache", cacheFile);
+  expect(JSON.parse(readFileSync(cacheFile, "utf8")).commits.length).toBeGreaterThan(0);
+  for (const r of [cold, warm]) {
+    expect(where(r.findings ?? [])).toEqual(where(one.findings ?? []));
+    expect(r.code).toBe(one.code);
+  }
+  return one;
+}
+
+/** `git merge` that is expected to stop on a conflict. */
+function mergeWithConflict(repo: TempRepo, ...args: string[]): void {
+  expect(() => repo.git("merge", "-q", ...args)).toThrow();
+  expect(repo.git("diff", "--name-only", "--diff-filter=U")).not.toBe("");
+}
+const head = (repo: TempRepo) => repo.git("rev-parse", "HEAD").trim();
+
+describe("merge commits in history", () => {
+  it("a clean merge of two edits to the same file (differs from both parents): nothing of its own", async () => {
+    const body = Array.from({ length: 20 }, (_, i) => `l${i}\n`).join("");
+    const repo = repoFor();
+    repo.commit("base", { "f.env": body });
+    repo.git("checkout", "-q", "-b", "side");
+    const side = repo.commit("side", { "f.env": body.replace("l2\n", `l2\n${line("same-file-side")}`) });
+    repo.git("checkout", "-q", "main");
+    const main = repo.commit("main", { "f.env": body.replace("l17\n", `l17\n${line("same-file-main")}`) });
+    repo.git("merge", "-q", "--no-edit", "side");
+    const merge = head(repo);
+    // The control: the merged file is neither parent's version (git diff-tree -c lists it).
+    expect(repo.git("diff-tree", "-c", "--name-only", merge)).toContain("f.env");
+    const h = await history(repo);
+    expect(where(h.findings ?? [])).toEqual([
+      ["f.env", 4, side, 1],
+      ["f.env", 19, main, 1],
+    ]);
+    // The merge alone (`X^!`: the commit without its parents).
+    expect((await history(repo, `${merge}^!`)).findings).toEqual([]);
+    expect(main).not.toBe(merge);
+  });
+
+  it("an evil merge in a file only one side changed, and a conflict resolution: the merge's, at merged lines", async () => {
+    const repo = repoFor();
+    repo.commit("base", { "conf.env": "KEY=base\n", "only-main.txt": "a\nb\n" });
+    repo.git("checkout", "-q", "-b", "side");
+    repo.commit("side", { "conf.env": "KEY=side\n" });
+    repo.git("checkout", "-q", "main");
+    repo.commit("main", { "conf.env": "KEY=main\n", "only-main.txt": "a\nB\n" });
+    mergeWithConflict(repo, "side");
+    repo.write("conf.env", `KEY=main\n${line("resolution")}`);
+    repo.write("only-main.txt", `a\nB\n${line("evil-one-side")}`);
+    repo.git("add", ".");
+    repo.git("commit", "-q", "--no-edit");
+    const merge = head(repo);
+    const h = await history(repo);
+    expect(h.code).toBe(1);
+    expect(where(h.findings ?? [])).toEqual([
+      ["conf.env", 2, merge, 1],
+      ["only-main.txt", 3, merge, 1],
+    ]);
+  });
+
+  it("criss-cross merges: each merge reports only what it wrote itself", async () => {
+    const repo = repoFor();
+    repo.commit("base", { "a.txt": "a\n", "b.txt": "b\n" });
+    repo.git("checkout", "-q", "-b", "side");
+    const s1 = repo.commit("s1", { "s.env": line("criss-side") });
+    repo.git("checkout", "-q", "main");
+    repo.commit("m1", { "m.txt": "m\n" });
+    const m1 = head(repo);
+    // main merges side, side merges main's m1: two merges whose bases cross.
+    repo.git("merge", "-q", "--no-edit", "side");
+    repo.git("checkout", "-q", "side");
+    repo.git("merge", "-q", "--no-edit", m1);
+    // An evil line slipped into the side's merge.
+    repo.write("b.txt", `b\n${line("criss-evil")}`);
+    repo.git("add", "b.txt");
+    repo.git("commit", "-q", "--amend", "--no-edit");
+    const sideMerge = head(repo);
+    repo.git("checkout", "-q", "main");
+    repo.git("merge", "-q", "--no-edit", "side");
+    expect(repo.git("rev-list", "--merges", "--count", "HEAD").trim()).toBe("3");
+    const h = await history(repo);
+    expect(where(h.findings ?? [])).toEqual([
+      ["b.txt", 2, sideMerge, 1],
+      ["s.env", 1, s1, 1],
+    ]);
+  });
+
+  it("merging unrelated histories: the other root's files are its own commit's, not the merge's", async () => {
+    const repo = repoFor();
+    repo.commit("main root", { "README.md": "main\n", "m.env": "M=1\n" });
+    repo.git("checkout", "-q", "--orphan", "other");
+    repo.git("rm", "-q", "-r", "--cached", ".");
+    repo.git("clean", "-q", "-fd");
+    const other = repo.commit("other root", { "o.env": line("unrelated-other"), "README.md": "other\n" });
+    repo.git("checkout", "-q", "main");
+    mergeWithConflict(repo, "--allow-unrelated-histories", "other");
+    repo.write("README.md", `main\nother\n${line("unrelated-resolution")}`);
+    repo.git("add", "README.md");
+    repo.git("commit", "-q", "--no-edit");
+    const merge = head(repo);
+    const h = await history(repo);
+    expect(where(h.findings ?? [])).toEqual([
+      ["README.md", 3, merge, 1],
+      ["o.env", 1, other, 1],
+    ]);
+  });
+
+  it("a rename on one side, an edit on the other: the edit stays the editing commit's", async () => {
+    const body = Array.from({ length: 20 }, (_, i) => `line ${i}\n`).join("");
+    const repo = repoFor();
+    repo.commit("base", { "old.env": body });
+    repo.git("checkout", "-q", "-b", "side");
+    const edit = repo.commit("edit", { "old.env": `${body}${line("rename-edit")}` });
+    repo.git("checkout", "-q", "main");
+    repo.git("mv", "old.env", "new.env");
+    repo.git("commit", "-q", "-m", "rename");
+    repo.git("merge", "-q", "--no-edit", "side");
+    expect(repo.read("new.env")).toContain(fakeAwsKey("rename-edit"));
+    const clean = head(repo);
+    // The merged new.env differs from both parents, and one parent has no new.env at all.
+    expect(repo.git("diff-tree", "-c", "--name-only", clean)).toContain("new.env");
+    const h = await history(repo);
+    expect(where(h.findings ?? [])).toEqual([["old.env", 21, edit, 1]]);
+    expect((await history(repo, `${clean}^!`)).findings).toEqual([]);
+  });
+
+  it("an octopus merge with a resolution of its own: only lines no parent has, tied to the merge (and pre-push the same)", async () => {
+    const repo = repoFor();
+    const remote = createRepo({ bare: true });
+    cleanups.push(() => remote.cleanup());
+    const base = repo.commit("base", { "two.txt": "t1\n" });
+    repo.git("remote", "add", "origin", remote.dir);
+    repo.git("push", "-q", "origin", "main");
+    repo.git("checkout", "-q", "-b", "b1");
+    const b1 = repo.commit("b1", { "one.env": line("octo-b1") });
+    repo.git("checkout", "-q", "-b", "b2", "main");
+    repo.commit("b2", { "two.txt": "t1\nt2\n" });
+    repo.git("checkout", "-q", "-b", "b3", "main");
+    repo.commit("b3", { "three.txt": "3\n" });
+    repo.git("checkout", "-q", "main");
+    repo.git("merge", "-q", "--no-edit", "b1", "b2", "b3");
+    repo.write("two.txt", `t1\nt2\n${line("octo-evil")}`);
+    repo.git("add", "two.txt");
+    repo.git("commit", "-q", "--amend", "--no-edit");
+    const octopus = head(repo);
+    // Three parents (main itself was their base, so it is not one).
+    expect(repo.git("rev-list", "--parents", "-n", "1", octopus).trim().split(" ")).toHaveLength(4);
+    const expected = [
+      ["one.env", 1, b1, 1],
+      ["two.txt", 3, octopus, 1],
+    ];
+    expect(where((await history(repo)).findings ?? [])).toEqual(expected);
+    const p = await runCli(["pre-push", "origin", "url", "--format", "json"], repo.dir, {
+      stdin: `refs/heads/main ${octopus} refs/heads/main ${base}\n`,
+    });
+    expect(p.code).toBe(1);
+    expect(where(JSON.parse(p.stdout).findings)).toEqual(expected);
+  });
+
+  it("--path limits merges too: a merge's own lines outside the paths are not reported", async () => {
+    const repo = repoFor();
+    repo.commit("base", { "a/x.env": "X=base\n", "b/y.env": "Y=base\n" });
+    repo.git("checkout", "-q", "-b", "side");
+    repo.commit("side", { "a/x.env": "X=side\n", "b/y.env": "Y=side\n" });
+    repo.git("checkout", "-q", "main");
+    repo.commit("main", { "a/x.env": "X=main\n", "b/y.env": "Y=main\n" });
+    mergeWithConflict(repo, "side");
+    repo.write("a/x.env", line("path-a"));
+    repo.write("b/y.env", line("path-b"));
+    repo.git("add", ".");
+    repo.git("commit", "-q", "--no-edit");
+    const merge = head(repo);
+    expect(where((await history(repo, "--path", "b")).findings ?? [])).toEqual([["b/y.env", 1, merge, 1]]);
+  });
+});
+
+describe("CombinedDiffParser", () => {
+  const parse = (text: string): MergeFile[] => {
+    const out: MergeFile[] = [];
+    const p = new CombinedDiffParser((f) => out.push(f));
+    for (const l of text.split("\n")) p.line(l);
+    p.end();
+    return out;
+  };
+  const sha = (c: string) => c.repeat(40);
+
+  it("keeps lines added relative to every parent, numbered in the merge, minus lines a parent lost elsewhere", () => {
+    const files = parse(
+      [
+        sha("a"),
+        "diff --combined f.env",
+        `index ${sha("1")},${sha("2")}..${sha("3")}`,
+        "--- a/f.env",
+        "+++ b/f.env",
+        "@@@ -2,1 -2,1 +2,3 @@@",
+        "- BB",
+        " -moved",
+        "++RES",
+        " +from-main",
+        "++moved",
+        "@@@ -9,0 -9,0 +11,1 @@@",
+        "++diff --combined looks like a header",
+        "diff --combined g.txt",
+        `index ${sha("0")},${sha("2")}..${sha("4")}`,
+        "mode 000000,100644..100755",
+        "+++ b/g.txt",
+        "@@@ -1,0 -1,1 +1,1 @@@",
+        "+ g",
+      ].join("\n"),
+    );
+    expect(files.map((f) => [f.commit, f.path, f.added, f.lineNumbers, f.newBlob, f.newMode, f.status])).toEqual([
+      [sha("a"), "f.env", ["RES", "diff --combined looks like a header"], [2, 11], sha("3"), "100644", "modified"],
+      [sha("a"), "g.txt", [], [], sha("4"), "100755", "modified"],
+    ]);
+    expect(files[1]?.parentBlobs).toEqual([sha("0"), sha("2")]);
+  });
+
+  it("octopus columns, quoted names, new, deleted and binary files", () => {
+    const files = parse(
+      [
+        sha("b"),
+        'diff --combined "t\\303\\251st\\tx.env"',
+        `index ${sha("0")},${sha("0")},${sha("0")}..${sha("5")}`,
+        "new file mode 100644",
+        "--- /dev/null",
+        '+++ "b/t\\303\\251st\\tx.env"',
+        "@@@@ -1,0 -1,0 -1,0 +1,2 @@@@",
+        "+++one",
+        "+++two",
+        "\\ No newline at end of file",
+        "diff --combined gone.txt",
+        `index ${sha("1")},${sha("2")},${sha("3")}..${sha("0")}`,
+        "deleted file mode 100644,100644,100644",
+        "diff --combined pic.png",
+        `index ${sha("1")},${sha("2")},${sha("3")}..${sha("6")}`,
+        "Binary files differ",
+      ].join("\n"),
+    );
+    expect(files.map((f) => [f.path, f.added, f.lineNumbers, f.status, f.binary])).toEqual([
+      ["tést\tx.env", ["one", "two"], [1, 2], "added", false],
+      ["pic.png", [], [], "modified", true],
+    ]);
+  });
+});
