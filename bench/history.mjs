@@ -17,7 +17,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { benchEnv, gitwardStep } from "./lib/gitward-cmd.mjs";
 import { GITWARD_BIN, NODE } from "./lib/paths.mjs";
-import { patchBytes, realRepo, syntheticRepo } from "./lib/repos.mjs";
+import { benchRepos, patchBytes, realRepo, syntheticRepo } from "./lib/repos.mjs";
 import { median, medianRatio } from "./lib/stats.mjs";
 import { fmt } from "./lib/table.mjs";
 import { commandCase, HAS_TIME_V, interleave } from "./lib/timing.mjs";
@@ -54,23 +54,35 @@ function splitLogCase(dir, env) {
   };
 }
 
-async function benchRepo(label, dir, { runs, log }) {
+async function benchRepo(label, dir, { runs, log, revs = "--all", split = true }) {
   const env = benchEnv();
-  const bytes = patchBytes(dir);
-  const commits = Number(execFileSync("git", ["rev-list", "--all", "--count"], { cwd: dir, env }).toString().trim());
+  const bytes = patchBytes(dir, revs);
+  const count = (extra) =>
+    Number(
+      execFileSync("git", ["rev-list", ...extra, "--count", revs], { cwd: dir, env })
+        .toString()
+        .trim(),
+    );
+  const commits = count([]);
+  const merges = count(["--merges"]);
+  // gitward's default selection is every ref, as git log's --all.
+  const range = revs === "--all" ? [] : [revs];
   const history = (jobs) =>
     commandCase(`gitward history --jobs ${jobs}`, [
-      gitwardStep(dir, ["history", "--format", "json", "-o", "/dev/null", "--jobs", String(jobs), "--no-progress"], env, {
-        timeV: true,
-      }),
+      gitwardStep(
+        dir,
+        ["history", ...range, "--format", "json", "-o", "/dev/null", "--jobs", String(jobs), "--no-progress"],
+        env,
+        { timeV: true },
+      ),
     ]);
   const cases = [
-    commandCase("git log -p -U0 --all", [{ cmd: "git", args: ["log", "-p", "-U0", "--all"], cwd: dir, env, timeV: true }]),
-    splitLogCase(dir, env),
+    commandCase(`git log -p -U0 ${revs}`, [{ cmd: "git", args: ["log", "-p", "-U0", revs], cwd: dir, env, timeV: true }]),
+    ...(split ? [splitLogCase(dir, env)] : []),
     history(1),
     history(2),
   ];
-  log(`history: ${label} (${commits} commits, ${fmt.mb(bytes)} of patch)`);
+  log(`history: ${label} (${commits} commits, ${merges} merges, ${fmt.mb(bytes)} of patch)`);
   const res = await interleave(cases, { runs, warmup: 1, log });
   const base = res[0];
   const rows = res.map((r) => {
@@ -84,15 +96,21 @@ async function benchRepo(label, dir, { runs, log }) {
       r.error ? "–" : fmt.mb(Math.max(...r.rssBytes.filter(Number.isFinite))),
     ];
   });
-  return { rows, res, bytes, commits, scannerPeakMB: scannerPeak(dir, env) };
+  const j = split ? { j1: res[2], j2: res[3] } : { j1: res[1], j2: res[2] };
+  return { rows, res, ...j, bytes, commits, merges, scannerPeakMB: scannerPeak(dir, env, range) };
 }
 
 /** The scanner process's own peak RSS (MB) for `gitward history --jobs 1`, from its JSON summary. */
-function scannerPeak(dir, env) {
+function scannerPeak(dir, env, range = []) {
   const tmp = mkdtempSync(join(tmpdir(), "gitward-bench-"));
   try {
     const out = join(tmp, "report.json");
-    spawnSyncOk(NODE, [GITWARD_BIN, "history", "--format", "json", "-o", out, "--jobs", "1", "--no-progress"], dir, env);
+    spawnSyncOk(
+      NODE,
+      [GITWARD_BIN, "history", ...range, "--format", "json", "-o", out, "--jobs", "1", "--no-progress"],
+      dir,
+      env,
+    );
     return JSON.parse(readFileSync(out, "utf8")).summary.peakRssMB ?? Number.NaN;
   } catch {
     return Number.NaN;
@@ -123,9 +141,30 @@ export async function run({ runs, quick, log }) {
   const r = await benchRepo(`moment, ${real.commits} releases`, real.dir, { runs: hRuns, log });
   rows.push(...r.rows);
   notes.push(
-    `synthetic: ${s.commits} commits, ${fmt.mb(s.bytes)} of patch (generated with git fast-import, see bench/README.md)`,
+    `synthetic: ${s.commits} commits (${s.merges} merges), ${fmt.mb(s.bytes)} of patch (generated with git fast-import, see bench/README.md)`,
   );
   notes.push(`moment: ${r.commits} commits, ${fmt.mb(r.bytes)} of patch (real releases; few, very large commits)`);
+  // Real merge-heavy histories given from outside the repository (GITWARD_BENCH_REPOS, see bench/README.md).
+  for (const repo of benchRepos()) {
+    const label = `${repo.label} (${repo.revs})`;
+    const x = await benchRepo(label, repo.dir, { runs: hRuns, log, revs: repo.revs, split: false });
+    rows.push(...x.rows);
+    notes.push(
+      `${label}: ${x.commits} commits (${x.merges} merges), ${fmt.mb(x.bytes)} of patch; scanner peak RSS ${x.scannerPeakMB} MB`,
+    );
+    for (const [name, c] of [
+      ["--jobs 1", x.j1],
+      ["--jobs 2", x.j2],
+    ]) {
+      const v = c.error || x.res[0].error ? Number.NaN : medianRatio(c.ms, x.res[0].ms);
+      targets.push({
+        benchmark: "history",
+        target: `${repo.label}: ${name} wall ≤ 1.1× git log -p -U0 ${repo.revs}`,
+        value: c.error ? `unavailable: ${c.error}` : fmt.ratio(v),
+        met: c.error ? undefined : v <= 1.1,
+      });
+    }
+  }
   const [base, , j1, j2] = s.res;
   const ratio = (x) => (x.error || base.error ? Number.NaN : medianRatio(x.ms, base.ms));
   targets.push({

@@ -196,16 +196,20 @@ function codeLine(rnd) {
 /**
  * A synthetic history of `commits` commits over `files` code-like files: each
  * commit rewrites a few runs of lines in 1–3 files (so git really diffs), and
- * about one commit in 40 adds a new file. Written with git fast-import from a
- * seeded generator. Returns `{dir, commits}`.
+ * about one commit in 40 adds a new file. Merges, as in real histories: about
+ * one commit in 12 starts a topic branch of 1–4 commits on files of its own
+ * while main goes on elsewhere, merged back with `--no-ff`; one merge in 8
+ * also rewrites a line of a topic file (a conflict resolution: lines neither
+ * parent has). Written with git fast-import from a seeded generator. Returns
+ * `{dir, commits, merges}` (merges are counted in commits).
  */
 export async function syntheticRepo(commits, log) {
-  const dir = join(WORK, "repos", `synthetic-${commits}`);
+  const dir = join(WORK, "repos", `synthetic-merges-${commits}`);
   const marker = join(dir, ".git", "gitward-bench-complete");
-  if (existsSync(marker)) return { dir, commits };
+  if (existsSync(marker)) return { dir, commits, merges: Number(readFileSync(marker, "utf8").split(" ")[1] ?? 0) };
   log?.(`synthesising ${dir} (${commits} commits with git fast-import)…`);
   rmSync(dir, { recursive: true, force: true });
-  workDir("repos", `synthetic-${commits}`);
+  workDir("repos", `synthetic-merges-${commits}`);
   git(dir, ["init", "-q", "-b", "main"]);
   const rnd = prng(8);
   const files = [];
@@ -240,43 +244,113 @@ export async function syntheticRepo(commits, log) {
   };
   const blob = (text) => `data ${Buffer.byteLength(text)}\n${text}\n`;
   const base = Date.UTC(2015, 0, 1) / 1000;
+  /** Rewrites a few runs of lines of f (as many removed as added on average: files stay ~100–300 lines). */
+  const edit = (f) => {
+    const runs = 1 + Math.floor(rnd() * 3);
+    for (let k = 0; k < runs; k++) {
+      const at = Math.floor(rnd() * f.lines.length);
+      const del = Math.min(f.lines.length - at, Math.floor(rnd() * (f.lines.length > 300 ? 16 : 8)));
+      const add = [];
+      for (let i = 0, n = 1 + Math.floor(rnd() * 12); i < n; i++) add.push(codeLine(rnd));
+      f.lines.splice(at, del, ...add);
+    }
+  };
+  let mark = 0;
+  let mainMark = 0;
+  let merges = 0;
+  /** The topic in progress: its files (main leaves them alone meanwhile), commits left, its last mark. */
+  let topic;
   for (let c = 0; c < commits; c++) {
+    const ts = base + c * 1800;
+    const header = (ref, msg) =>
+      `commit ${ref}\nmark :${++mark}\ncommitter gitward bench <bench@example.invalid> ${ts} +0000\n${blob(msg)}`;
+    if (topic && topic.left === 0) {
+      // The merge: main's tree plus the topic's files as the topic left them (some with a line of its own).
+      if (rnd() < 0.125) {
+        const f = [...topic.files][0];
+        f.lines.splice(Math.floor(rnd() * f.lines.length), 1, codeLine(rnd));
+      }
+      let out = `${header("refs/heads/main", `merge topic ${topic.mark}`)}merge :${topic.mark}\n`;
+      for (const f of topic.files) out += `M 100644 inline ${f.name}\n${blob(`${f.lines.join("\n")}\n`)}`;
+      await write(`${out}\n`);
+      mainMark = mark;
+      merges++;
+      topic = undefined;
+      continue;
+    }
+    const onTopic = topic !== undefined && rnd() < 0.6;
+    if (!topic && c > 0 && rnd() < 1 / 12) {
+      const chosen = new Set();
+      for (let i = 0, n = 1 + Math.floor(rnd() * 2); i < n; i++) chosen.add(files[Math.floor(rnd() * files.length)]);
+      topic = { files: chosen, left: 1 + Math.floor(rnd() * 4), mark: 0, first: true };
+    }
     const touched = new Set();
+    if (onTopic || topic?.first) {
+      for (const f of topic.files) {
+        edit(f);
+        touched.add(f);
+      }
+      let out = header("refs/heads/topic", `topic change ${c}`);
+      if (topic.first) out += `from :${mainMark}\n`;
+      for (const f of touched) out += `M 100644 inline ${f.name}\n${blob(`${f.lines.join("\n")}\n`)}`;
+      await write(`${out}\n`);
+      topic.first = false;
+      topic.mark = mark;
+      topic.left--;
+      continue;
+    }
     if (c === 0) for (let i = 0; i < 200; i++) touched.add(newFile());
     else if (rnd() < 0.025) touched.add(newFile());
     const edits = 1 + Math.floor(rnd() * 3);
     for (let e = 0; e < edits; e++) {
       const f = files[Math.floor(rnd() * files.length)];
-      const runs = 1 + Math.floor(rnd() * 3);
-      for (let k = 0; k < runs; k++) {
-        const at = Math.floor(rnd() * f.lines.length);
-        // as many lines removed as added on average, so files stay ~100–300 lines long
-        const del = Math.min(f.lines.length - at, Math.floor(rnd() * (f.lines.length > 300 ? 16 : 8)));
-        const add = [];
-        for (let i = 0, n = 1 + Math.floor(rnd() * 12); i < n; i++) add.push(codeLine(rnd));
-        f.lines.splice(at, del, ...add);
-      }
+      if (topic?.files.has(f)) continue;
+      edit(f);
       touched.add(f);
     }
-    const ts = base + c * 1800;
-    let out = `commit refs/heads/main\ncommitter gitward bench <bench@example.invalid> ${ts} +0000\n${blob(`change ${c}`)}`;
+    let out = header("refs/heads/main", `change ${c}`);
     for (const f of touched) out += `M 100644 inline ${f.name}\n${blob(`${f.lines.join("\n")}\n`)}`;
     await write(`${out}\n`);
+    mainMark = mark;
     if (log && c > 0 && c % 10000 === 0) log(`  ${c} commits…`);
   }
   await write("done\n");
   child.stdin.end(chunk.join(""));
   await exited;
   git(dir, ["gc", "-q"]);
-  writeFileSync(marker, String(commits));
-  return { dir, commits };
+  writeFileSync(marker, `${commits} ${merges}`);
+  return { dir, commits, merges };
 }
 
-/** Bytes of `git log -p -U0 --all` (measured once per repository and cached). */
-export function patchBytes(dir) {
-  const cacheFile = join(dir, ".git", "gitward-bench-patch-bytes");
+/**
+ * Real histories to measure, outside the repository (bench/README says how to
+ * get them): GITWARD_BENCH_REPOS="label=path[@revs],...", e.g.
+ * "express=/tmp/express.git,git 2.44-2.46=/tmp/git.git@v2.44.0..v2.46.0".
+ * `revs` is what both git log and gitward history get (default: --all).
+ */
+export function benchRepos(spec = process.env.GITWARD_BENCH_REPOS ?? "") {
+  return spec
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((entry) => {
+      const eq = entry.indexOf("=");
+      if (eq <= 0) throw new Error(`GITWARD_BENCH_REPOS: "${entry}": expected label=path[@revs]`);
+      const label = entry.slice(0, eq);
+      const rest = entry.slice(eq + 1);
+      const at = rest.lastIndexOf("@");
+      const [path, revs] = at > 0 ? [rest.slice(0, at), rest.slice(at + 1)] : [rest, "--all"];
+      return { label, dir: path, revs };
+    });
+}
+
+/** Bytes of `git log -p -U0 <revs>` (measured once per repository and selection, and cached). */
+export function patchBytes(dir, revs = "--all") {
+  // Kept in bench/.work (a real repository given from outside is not written to).
+  const key = `${dir}@${revs}`.replace(/[^A-Za-z0-9.-]+/g, "_");
+  const cacheFile = join(workDir("patch-bytes"), key);
   if (existsSync(cacheFile)) return Number(readFileSync(cacheFile, "utf8"));
-  const out = execFileSync("sh", ["-c", "git log -p -U0 --all | wc -c"], { cwd: dir, env: gitEnv() }).toString();
+  const out = execFileSync("sh", ["-c", 'git log -p -U0 "$0" | wc -c', revs], { cwd: dir, env: gitEnv() }).toString();
   const bytes = Number(out.trim());
   writeFileSync(cacheFile, String(bytes));
   return bytes;
