@@ -46,7 +46,6 @@ function bomlessUtf16(bytes: Uint8Array): string | undefined {
     evenZeros === 0 && oddZeros >= units / 2 ? "utf-16le" : oddZeros === 0 && evenZeros >= units / 2 ? "utf-16be" : "";
   if (!encoding) return undefined;
   const text = new TextDecoder(encoding).decode(bytes);
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what marks binary data
   if (/[\u0000-\u0008\u000e-\u001f\ufffd]/.test(text)) return undefined;
   return text;
 }

@@ -21,8 +21,8 @@
  */
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
-import { GitwardError } from "../errors.js";
 import type { ResolvedConfig } from "../config/config-types.js";
+import { GitwardError } from "../errors.js";
 import type { RuleSet } from "../packs/rule-set.js";
 import type { Finding, FindingKind, Severity } from "../types.js";
 import { sha256 } from "../util/hash.js";
