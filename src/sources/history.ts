@@ -231,12 +231,13 @@ export class HistorySource implements TextSource {
       merges.add(commit.sha, parents);
     };
     const self = this;
-    // The logs, then the end of the merge list: diff-tree finishes once every walk has ended.
-    const logs = async function* (): AsyncGenerator<Fragment> {
+    // Each walk, then (once every walk has ended) the end of the merge list: diff-tree then finishes.
+    let walking = workers.length;
+    const walk = async function* (w: RelayedGit): AsyncGenerator<Fragment> {
       try {
-        yield* merge(workers.map((w) => self.worker(w.stdout, ctx, deps, kind, onMerge)));
+        yield* self.worker(w.stdout, ctx, deps, kind, onMerge);
       } finally {
-        merges.end();
+        if (--walking === 0) merges.end();
       }
     };
     const mergeFragments = async function* (): AsyncGenerator<Fragment> {
@@ -257,7 +258,7 @@ export class HistorySource implements TextSource {
         if (!finished) merges.kill();
       }
     };
-    yield* merge([logs(), mergeFragments()]);
+    yield* merge([...workers.map(walk), mergeFragments()]);
     for (const w of workers) await checkGit(w, "git log");
   }
 
@@ -317,21 +318,55 @@ export class HistorySource implements TextSource {
   }
 }
 
-/** Interleaves several async streams, taking from whichever is ready first. */
+/**
+ * Interleaves several async streams, taking from whichever is ready first.
+ * Each stream has one item asked for in advance; the items that arrive wait
+ * in a queue and one promise wakes the consumer. (Promise.race over the
+ * streams' pending promises left a reaction on a stream that stays pending
+ * for long, such as the merges' stream during a stretch without merges, per
+ * item taken from the others: memory growing with the history.)
+ */
 async function* merge<T>(streams: AsyncGenerator<T>[]): AsyncGenerator<T> {
-  const next = (i: number) => (streams[i] as AsyncGenerator<T>).next().then((r) => ({ i, r }));
-  const pending = new Map<number, Promise<{ i: number; r: IteratorResult<T> }>>();
+  if (streams.length === 1) {
+    yield* streams[0] as AsyncGenerator<T>;
+    return;
+  }
+  const ready: { i: number; r: IteratorResult<T> }[] = [];
+  let failure: { error: unknown } | undefined;
+  let wake: (() => void) | undefined;
+  const pull = (i: number) => {
+    (streams[i] as AsyncGenerator<T>).next().then(
+      (r) => {
+        ready.push({ i, r });
+        wake?.();
+      },
+      (error: unknown) => {
+        failure ??= { error };
+        wake?.();
+      },
+    );
+  };
   streams.forEach((_, i) => {
-    pending.set(i, next(i));
+    pull(i);
   });
+  let active = streams.length;
   try {
-    while (pending.size > 0) {
-      const { i, r } = await Promise.race(pending.values());
-      if (r.done) pending.delete(i);
-      else {
-        pending.set(i, next(i));
-        yield r.value;
+    while (active > 0) {
+      if (failure) throw failure.error;
+      const item = ready.shift();
+      if (!item) {
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+        });
+        wake = undefined;
+        continue;
       }
+      if (item.r.done) {
+        active--;
+        continue;
+      }
+      pull(item.i);
+      yield item.r.value;
     }
   } finally {
     for (const s of streams) await s.return(undefined);
