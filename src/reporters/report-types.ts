@@ -13,6 +13,8 @@ export interface ReportOptions {
   /** Repository root or scan root, for SARIF's %SRCROOT% and versionControlProvenance. */
   root?: string;
   repository?: { uri?: string; revisionId?: string; branch?: string };
+  /** Text output: more spans to mask on printed lines (secrets of rules that did not run), see line-masks.ts. */
+  lineMasks?: Map<string, [number, number][]>;
 }
 
 export type Reporter = (result: ScanResult, ruleSet: RuleSet, options: ReportOptions) => string;
