@@ -273,7 +273,14 @@ async function applyConfigFile(file: string, origin: string, acc: Accumulator, c
     };
   }
   if (raw.failOn) config.failOn = raw.failOn;
-  if (raw.maxFileSize !== undefined) config.maxFileSize = parseSize(raw.maxFileSize);
+  if (raw.maxFileSize !== undefined) {
+    config.maxFileSize = parseSize(raw.maxFileSize);
+    if (config.maxFileSize <= 0)
+      throw new GitwardError(
+        `${displayPath(file)}: maxFileSize: ${raw.maxFileSize} would skip every file; give a size above 0`,
+        "config",
+      );
+  }
   if (raw.reportUnusedAllows !== undefined) config.reportUnusedAllows = raw.reportUnusedAllows;
   // The baseline belongs to the repository: only the repo's own config names it.
   if (top && raw.baseline) config.baseline = resolve(dirname(file), raw.baseline);
