@@ -27,6 +27,7 @@ export async function emitReport(
     color: !toFile && args.format === "text" && useColor(io, io.stdoutIsTTY),
     showSuppressed: args.showSuppressed,
     verbose: args.verbose,
+    failedClosed: !args.allowSkip && result.skipped.some((s) => s.fatal),
     ...extra,
   };
   let rendered: string;
