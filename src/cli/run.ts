@@ -31,7 +31,10 @@ const VERIFY_OPTION = {
   type: "boolean",
   describe: "Ask each provider whether found secrets still work (network; see docs/verification.md)",
 } as const;
-const ONLY_VERIFIED_OPTION = { type: "boolean", describe: "Report only secrets the provider still accepts (implies --verify)" } as const;
+const ONLY_VERIFIED_OPTION = {
+  type: "boolean",
+  describe: "Report only secrets the provider still accepts (implies --verify)",
+} as const;
 
 export async function run(argvIn: string[], ioIn: CliIO): Promise<number> {
   // `gitward -C DIR <command>` runs as if started in DIR (like git -C), so config discovery,

@@ -33,7 +33,8 @@ export interface VerifyRunOptions {
 export function wantsVerification(setup: ScanSetup, args: VerifyArgs, hook: boolean): boolean {
   const settings = setup.config.verify;
   if (hook) return settings?.enabled === true && settings.hooks === true;
-  if (args.onlyVerified && args.verify === false) throw new GitwardError("--only-verified needs verification (drop --no-verify)", "usage");
+  if (args.onlyVerified && args.verify === false)
+    throw new GitwardError("--only-verified needs verification (drop --no-verify)", "usage");
   return args.verify ?? args.onlyVerified ?? settings?.enabled ?? false;
 }
 

@@ -24,7 +24,11 @@ export function verificationLine(f: Finding, c: Paint): string | undefined {
 /** "verification: 1 live, 2 invalid, 0 unknown, 0 error; 3 not verifiable; 2 requests, 1 cached". */
 export function verificationSummaryLine(s: VerificationSummary, c: Paint): string {
   const parts = [`${s.live} live`, `${s.invalid} invalid`, `${s.unknown} unknown`, `${s.error} error`];
-  const extra = [`${s.notVerifiable} without a verifier`, `${s.requests} request${s.requests === 1 ? "" : "s"}`, `${s.cached} cached`];
+  const extra = [
+    `${s.notVerifiable} without a verifier`,
+    `${s.requests} request${s.requests === 1 ? "" : "s"}`,
+    `${s.cached} cached`,
+  ];
   if (s.hiddenNotLive) extra.push(`${s.hiddenNotLive} not live hidden by --only-verified`);
   const head = s.live > 0 ? c("red", `verification: ${parts.join(", ")}`) : `verification: ${parts.join(", ")}`;
   return `${head}; ${extra.join(", ")}`;

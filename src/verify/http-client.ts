@@ -126,13 +126,24 @@ export class HttpClient {
     const port = Number(url.port || (url.protocol === "https:" ? 443 : 80));
     const raw = await connectTunnel(proxy.url, host, port, this.options.timeoutMs);
     if (url.protocol !== "https:") return { createConnection: () => raw };
-    const secure = tls.connect({
-      socket: raw,
-      servername: isIp(host) ? undefined : host,
-      host,
-      ...(this.options.ca ? { ca: this.options.ca } : {}),
-      ALPNProtocols: ["http/1.1"],
-    } as tls.ConnectionOptions);
+    // The handshake finishes (certificate checked against the provider's name) before any byte of the request.
+    const secure = await new Promise<tls.TLSSocket>((resolve, reject) => {
+      const s = tls.connect({
+        socket: raw,
+        ...(isIp(host) ? {} : { servername: host }),
+        host,
+        ...(this.options.ca ? { ca: this.options.ca } : {}),
+        ALPNProtocols: ["http/1.1"],
+      });
+      s.once("secureConnect", () => {
+        s.removeAllListeners("error");
+        resolve(s);
+      });
+      s.once("error", (e: NodeJS.ErrnoException) => {
+        raw.destroy();
+        reject(new Error(`${host}: ${e.code ?? e.message}`));
+      });
+    });
     return { createConnection: () => secure };
   }
 
@@ -171,8 +182,8 @@ export class HttpClient {
         path: `${url.pathname}${url.search}`,
         method: call.method,
         headers: { host: url.host, ...headers },
-        agent: false,
-        ...(tunnel.createConnection ? { createConnection: tunnel.createConnection } : {}),
+        // Node uses createConnection only when no agent is given; direct calls get a fresh agent (no pooling).
+        ...(tunnel.createConnection ? { createConnection: tunnel.createConnection } : { agent: false }),
         ...(!viaTunnel && url.protocol === "https:" && this.options.ca ? { ca: this.options.ca } : {}),
       });
       const timer = setTimeout(

@@ -17,8 +17,8 @@ import { runGit } from "../../git/run-git.js";
 import { prepareScan } from "../../setup.js";
 import type { CliIO } from "../io.js";
 import { emitReport } from "../report-output.js";
-import { verifyIfAsked } from "../verify-run.js";
 import { type ScanArgs, setupOptionsFrom } from "../scan-options.js";
+import { verifyIfAsked } from "../verify-run.js";
 import { repositoryInfo, requireRepository, runHistoryScan } from "./history.js";
 
 export interface PrePushArgs extends ScanArgs {
