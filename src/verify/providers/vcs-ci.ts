@@ -41,7 +41,7 @@ export const vcsCiVerifiers: Verifier[] = [
     auth: { kind: "basic", user: "" },
     identity: ["displayName"],
     // A rejected PAT gets 203 with the HTML sign-in page, not 401.
-    check: (json, answer) =>
+    check: (_json, answer) =>
       answer.status === 203 ? { status: "invalid", detail: "Azure DevOps rejected it (HTTP 203 sign-in page)" } : undefined,
   }),
   simpleVerifier({
