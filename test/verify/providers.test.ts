@@ -239,8 +239,9 @@ const CASES: Case[] = [
   },
   {
     verifier: "anthropic-admin",
-    live: ok({ data: [] }),
-    path: "/v1/organizations/users?limit=1",
+    live: ok({ id: "org-1", name: "Acme", type: "organization" }),
+    path: "/v1/organizations/me",
+    detail: "Acme",
     sent: (r, s) => r.headers["x-api-key"] === s,
   },
   { verifier: "huggingface", live: ok({ name: "dev" }), path: "/api/whoami-v2", sent: bearer, detail: "dev" },

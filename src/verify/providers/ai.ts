@@ -34,11 +34,12 @@ export const aiVerifiers: Verifier[] = [
   simpleVerifier({
     id: "anthropic-admin",
     provider: "Anthropic",
-    docs: "https://docs.anthropic.com/en/api/admin-api/users/list-users",
+    docs: "https://docs.anthropic.com/en/api/admin-api/organization/get-me",
     base: "https://api.anthropic.com",
-    path: "/v1/organizations/users?limit=1",
+    path: "/v1/organizations/me",
     auth: { kind: "header", name: "x-api-key" },
     headers: ANTHROPIC_VERSION,
+    identity: ["name"],
   }),
   simpleVerifier({
     id: "huggingface",
