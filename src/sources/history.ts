@@ -26,6 +26,7 @@
 import { BlobReader, BlobSizer } from "../git/blob-reader.js";
 import { type RelayedGit, spawnGitRelayed } from "../git/git-relay.js";
 import { checkGit, spawnGit } from "../git/git-stream.js";
+import { historyPathspec } from "../git/pathspec.js";
 import { runGit } from "../git/run-git.js";
 import type { CommitInfo, Fragment } from "../types.js";
 import { type DiffFile, DiffParser, readLineBatches } from "./diff-parser.js";
@@ -102,7 +103,7 @@ export class HistorySource implements TextSource {
 
   private async *run(ctx: SourceContext): AsyncIterable<Fragment> {
     const { cwd, paths = [], jobs } = this.options;
-    const pathspec = paths.length ? ["--", ...paths.map((p) => `:(literal)${p}`)] : ["--"];
+    const pathspec = paths.length ? ["--", ...paths.map(historyPathspec)] : ["--"];
     const n = Math.max(1, Math.min(jobs, 8));
     const logOptions = ["--root", "--no-show-signature", "--diff-merges=off", "--no-mailmap", FORMAT, "-p", ...DIFF_FLAGS];
     const env = BUFFERED;
@@ -218,7 +219,7 @@ export class HistorySource implements TextSource {
     const { cwd, paths = [], maxFileSize } = this.options;
     const merges = new MergeDiffs({
       cwd,
-      pathspec: ["--", ...paths.map((p) => `:(literal)${p}`)],
+      pathspec: ["--", ...paths.map(historyPathspec)],
       config: [...bigFileConfig(maxFileSize), ...PACK_LIMITS],
       env: BUFFERED,
       flags: DIFF_FLAGS.filter((f) => f !== "-M"),
