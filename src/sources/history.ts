@@ -234,6 +234,7 @@ export class HistorySource implements TextSource {
     const self = this;
     // Each walk, then (once every walk has ended) the end of the merge list: diff-tree then finishes.
     let walking = workers.length;
+    if (walking === 0) merges.end(); // nothing to walk (every commit cached): no merge will come
     const walk = async function* (w: RelayedGit): AsyncGenerator<Fragment> {
       try {
         yield* self.worker(w.stdout, ctx, deps, kind, onMerge);
