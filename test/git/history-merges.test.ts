@@ -58,7 +58,8 @@ function mergeWithConflict(repo: TempRepo, ...args: string[]): void {
 }
 const head = (repo: TempRepo) => repo.git("rev-parse", "HEAD").trim();
 
-describe("merge commits in history", () => {
+// Each case runs gitward four or more times (see history()): room for a loaded machine.
+describe("merge commits in history", { timeout: 240_000 }, () => {
   it("a clean merge of two edits to the same file (differs from both parents): nothing of its own", async () => {
     const body = Array.from({ length: 20 }, (_, i) => `l${i}\n`).join("");
     const repo = repoFor();
