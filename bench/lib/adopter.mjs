@@ -3,9 +3,10 @@
 // local pack of one rule, overrides one rule, and allowlists two globs; the
 // local pack; and a `.gitward-baseline.json` of accepted findings (a few, or
 // 1,000 for a team that baselined an old repository).
+import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 
 export const ADOPTER_CONFIG = `# yaml-language-server: $schema=node_modules/gitward/patterns/schemas/config.schema.json
 extends:
@@ -69,4 +70,25 @@ export function writeAdopterFiles(dir, { baselineEntries, paths }) {
   writeFileSync(join(dir, "security", "acme-pack.yaml"), ADOPTER_PACK);
   writeFileSync(join(dir, ".gitward-baseline.json"), baselineText(baselineEntries, paths));
   return [".gitward.yaml", "security/acme-pack.yaml", ".gitward-baseline.json"];
+}
+
+/**
+ * A clone of `source` (sharing its objects) with the adopter's files committed on top, made once
+ * in `dir` and reused (a marker names what it was made with).
+ */
+export function adopterRepo(source, dir, { baselineEntries }, env, log) {
+  const marker = join(dir, ".git", "gitward-bench-adopter");
+  const want = `${ADOPTER_CONFIG}\n${ADOPTER_PACK}\n${baselineEntries}`;
+  if (existsSync(marker) && readFileSync(marker, "utf8") === want) return dir;
+  log?.(`creating ${dir} (the adopter's repository, ${baselineEntries}-entry baseline)…`);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dirname(dir), { recursive: true });
+  const git = (cwd, args) => execFileSync("git", args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] }).toString();
+  git(dirname(dir), ["clone", "-q", "--shared", source, dir]);
+  const paths = git(dir, ["ls-files", "*.js"]).split("\n").filter(Boolean);
+  const files = writeAdopterFiles(dir, { baselineEntries, paths });
+  git(dir, ["add", "--", ...files]);
+  git(dir, ["commit", "-q", "--no-verify", "-m", "adopt gitward"]);
+  writeFileSync(marker, want);
+  return dir;
 }
