@@ -32,7 +32,9 @@ export async function loadUserPack(file: string): Promise<{ pack: LoadedPack; wa
     const pack = await loadPackFromText(file, text);
     const warnings = [...(pack.loadWarnings ?? []), ...(await undecidedPackRegexes(pack))];
     loaded = { pack, warnings };
-    writeValidated("pack", file, text, loaded);
+    // Examples only serve `gitward packs test`, which reads the YAML; a cache holds no example tokens.
+    const rules = pack.rules.map((r) => ({ ...r, examples: { positive: [], negative: [] } }));
+    writeValidated("pack", file, text, { pack: { ...pack, rules }, warnings });
   }
   // Formatted now, not when cached: paths are shown relative to this run's working directory.
   const warnings = loaded.warnings.map((p) => ({ ...(p.ruleId ? { ruleId: p.ruleId } : {}), message: formatProblem(p) }));

@@ -8,8 +8,9 @@
  * The result depends only on the file's bytes and on this gitward, so it is
  * kept per file in the user's cache directory (util/cache-dir.ts), like the
  * built-in packs' cache in dist/, and used only when that holds:
- * - an entry stores the file's whole text and is used only when the text read
- *   now is equal to it (no hash, no mtime): an edit takes effect on the next run;
+ * - an entry is keyed by the SHA-256 of the file's text, read and hashed on
+ *   every run (not its mtime): an edit takes effect on the next run; the entry
+ *   holds the hash, not the text, and packs are stored without their examples;
  * - only successful loads are stored, so an invalid config or pack is validated
  *   again, and refused with file, line and field, on every run;
  * - entries are stamped with gitward's version and the size and mtime of the
@@ -23,6 +24,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { toolVersion } from "../version.js";
 import { gitwardCacheDir } from "./cache-dir.js";
+import { sha256 } from "./hash.js";
 
 /** Bump when what is stored changes shape or meaning. */
 const FORMAT = 1;
@@ -35,7 +37,7 @@ interface Entry<T> {
   stamp: string;
   kind: ValidatedKind;
   file: string;
-  text: string;
+  sha256: string;
   value: T;
 }
 
@@ -68,7 +70,7 @@ function entryFile(dir: string, kind: ValidatedKind, file: string): string {
   return join(dir, "validated", `${kind}-${h.toString(16).padStart(8, "0")}.json`);
 }
 
-/** The value stored for `file` with exactly this `text`, or undefined. */
+/** The value stored for `file` with this `text` (its SHA-256), or undefined. */
 export function readValidated<T>(
   kind: ValidatedKind,
   file: string,
@@ -83,7 +85,7 @@ export function readValidated<T>(
   } catch {
     return undefined;
   }
-  if (entry?.kind !== kind || entry.file !== file || entry.text !== text || entry.stamp !== stamp()) return undefined;
+  if (entry?.kind !== kind || entry.file !== file || entry.stamp !== stamp() || entry.sha256 !== sha256(text)) return undefined;
   return entry.value;
 }
 
@@ -101,7 +103,7 @@ export function writeValidated<T>(
   const tmp = `${target}.${process.pid}.tmp`;
   try {
     mkdirSync(join(dir, "validated"), { recursive: true });
-    const entry: Entry<T> = { stamp: stamp(), kind, file, text, value };
+    const entry: Entry<T> = { stamp: stamp(), kind, file, sha256: sha256(text), value };
     writeFileSync(tmp, JSON.stringify(entry));
     renameSync(tmp, target);
   } catch {
