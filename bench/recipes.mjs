@@ -46,7 +46,18 @@ function installNpmManagers(dir, env, log) {
   writeFileSync(join(dir, "package.json"), '{"private":true}\n');
   const r = spawnSync(
     "npm",
-    ["install", "--no-save", "--no-package-lock", "--no-audit", "--no-fund", `husky@${HUSKY}`, `lefthook@${LEFTHOOK}`],
+    // --ignore-scripts: lefthook's postinstall would run `lefthook install` in the enclosing repository
+    // (gitward's checkout); its binary comes from a platform package, no script needed.
+    [
+      "install",
+      "--ignore-scripts",
+      "--no-save",
+      "--no-package-lock",
+      "--no-audit",
+      "--no-fund",
+      `husky@${HUSKY}`,
+      `lefthook@${LEFTHOOK}`,
+    ],
     { cwd: dir, env, encoding: "utf8" },
   );
   return r.status === 0 ? undefined : `npm install failed: ${(r.stderr || r.stdout).trim().split("\n").pop()}`;
