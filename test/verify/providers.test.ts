@@ -444,8 +444,8 @@ const CASES: Case[] = [
   { verifier: "astra", live: { status: 200, body: [] }, path: "/v2/databases", sent: bearer },
   {
     verifier: "elastic-cloud",
-    live: ok({ user_name: "dev" }),
-    path: "/api/v1/user",
+    live: ok({ id: "acct" }),
+    path: "/api/v1/account",
     sent: (r, s) => r.headers.authorization === `ApiKey ${s}`,
   },
 ];

@@ -137,10 +137,10 @@ export const cloudVerifiers: Verifier[] = [
   simpleVerifier({
     id: "elastic-cloud",
     provider: "Elastic Cloud",
-    docs: "https://www.elastic.co/docs/api/doc/cloud/operation/operation-get-current-user",
+    docs: "https://www.elastic.co/docs/api/doc/cloud/operation/operation-get-current-account",
     base: "https://api.elastic-cloud.com",
-    path: "/api/v1/user",
+    path: "/api/v1/account",
     auth: { kind: "header", name: "authorization", prefix: "ApiKey " },
-    identity: ["user_name"],
+    identity: ["id"],
   }),
 ];
