@@ -192,6 +192,7 @@ export interface TraceEvent {
     | "entropy"
     | "allowlist"
     | "validator"
+    | "context"
     | "requires"
     | "overlap"
     | "budget";

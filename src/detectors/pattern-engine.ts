@@ -2,7 +2,8 @@
  * The pattern engine: runs secret rules over fragments in a fixed order
  *
  *   path globs → keyword prefilter → regex → secret group → entropy
- *   → validator → rule allowlist → required companion pattern → overlap
+ *   → validator → context (key-named rules) → rule allowlist
+ *   → required companion pattern → overlap
  *
  * Each stage can drop a candidate; with a tracer attached (`--debug`) every
  * drop is reported with its stage and reason.
@@ -14,6 +15,7 @@ import type { LoadedRule, SecretRuleSpec } from "../packs/pack-types.js";
 import type { Fragment, ScanWarning, SkipNotice, Tracer } from "../types.js";
 import { nowMs } from "../util/clock.js";
 import { globsMatcher } from "../util/glob-regex.js";
+import { contextNoiseReason } from "./context-noise.js";
 import type { Detector, DetectorOutput, RawFinding } from "./detector.js";
 import { passesEntropy } from "./entropy.js";
 import { KeywordAutomaton, KeywordHits } from "./keyword-automaton.js";
@@ -34,6 +36,8 @@ interface CompiledRule {
   stopwords: string[];
   readonly requires: { regex: RegExp; within: number } | undefined;
   fallback: boolean;
+  /** Key-named rules (generic, service-context, fallbacks): the value is judged with its key (context-noise.ts). */
+  contextJudged: boolean;
   /** Lines either side of a keyword hit that can hold a match; -1: run over the whole fragment. */
   contextLines: number;
   /** Bounded match length and lookaround reach, for character windows on long lines. */
@@ -133,6 +137,7 @@ function compileRule(rule: LoadedRule<SecretRuleSpec>, keywordIds: number[]): Co
       return requires;
     },
     fallback: spec.fallback === true,
+    contextJudged: spec.fallback === true || spec.tags?.some((t) => t === "generic" || t === "service-context") === true,
     contextLines: rule.scope?.mode === "lines" ? rule.scope.context : -1,
     span: rule.scope?.mode === "lines" ? rule.scope.span : undefined,
     keywordInMatch: rule.scope?.mode === "lines" ? rule.scope.keywordInMatch : false,
@@ -410,6 +415,10 @@ export class PatternEngine implements Detector {
       if (!result.ok) return drop("entropy", `entropy ${result.entropy.toFixed(2)} below ${rule.entropy}`, start.line);
     }
     if (rule.validator && !rule.validator(secret)) return drop("validator", `fails ${rule.spec.validate}`, start.line);
+    if (rule.contextJudged) {
+      const noise = contextNoiseReason(secret, lineText.slice(0, start.column - 1));
+      if (noise) return drop("context", noise, start.line);
+    }
     if (rule.stopwords.length > 0) {
       const lower = secret.toLowerCase();
       const word = rule.stopwords.find((s) => lower.includes(s));
