@@ -43,7 +43,12 @@ const DIGEST =
 /** A key that is a file path: has a directory separator, or ends in a file name with an extension. */
 function isPathKey(key: string): boolean {
   const name = key.replace(/^[\s\-"']+/, "");
-  return /[\\/]/.test(name) || /\.[A-Za-z0-9]{1,5}$/.test(name);
+  return (
+    /[\\/]/.test(name) ||
+    /\.(?:conf|cfg|ini|j2|tpl|tmpl|template|json|ya?ml|xml|txt|sh|py|rb|js|ts|pem|key|crt|gz|tgz|tar|zip|jar|war|deb|rpm|bin|exe|dll|so|iso|img|db|sql|properties)$/i.test(
+      name,
+    )
+  );
 }
 
 /** A slug: lowercase words and short numbers joined by - _ . (etcd-cluster-1, my_app.prod). */
@@ -64,7 +69,7 @@ const ANONYMOUS_FTP = /^(?:anonymous|guest|ftp)(?:@[\w.-]*)?$/i;
 export function contextNoiseReason(secret: string, linePrefix: string): string | undefined {
   if (COMPOSE_ESCAPED_REF.test(secret)) return "an escaped variable reference ($$VAR)";
   const key = keyOf(linePrefix);
-  if (DIGEST.test(secret) && isPathKey(key)) return "a digest keyed by a file path (a checksum map)";
+  if (DIGEST.test(secret) && isPathKey(key) && !/(?:token|api[_-]?key|secret)$/i.test(key)) return "a digest keyed by a file path (a checksum map)";
   const password = isPasswordKey(key);
   if (password) {
     if (ANONYMOUS_FTP.test(secret)) return "the anonymous-FTP convention, not a password";

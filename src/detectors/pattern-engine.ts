@@ -15,12 +15,13 @@ import type { LoadedRule, SecretRuleSpec } from "../packs/pack-types.js";
 import type { Fragment, ScanWarning, SkipNotice, Tracer } from "../types.js";
 import { nowMs } from "../util/clock.js";
 import { globsMatcher } from "../util/glob-regex.js";
-import { contextNoiseReason } from "./context-noise.js";
+import { contextNoiseReason, keyOf } from "./context-noise.js";
 import type { Detector, DetectorOutput, RawFinding } from "./detector.js";
 import { passesEntropy } from "./entropy.js";
 import { KeywordAutomaton, KeywordHits } from "./keyword-automaton.js";
 import { LineIndex } from "./line-index.js";
 import { budgetFromEnv, RegexBudget } from "./regex-budget.js";
+import { isUuid, keyNoiseReason, serviceNamed, tokenShapeReason } from "./service-context.js";
 import { getValidator, type Validator } from "./validators.js";
 
 interface CompiledRule {
@@ -38,6 +39,8 @@ interface CompiledRule {
   fallback: boolean;
   /** Key-named rules (generic, service-context, fallbacks): the value is judged with its key (context-noise.ts). */
   contextJudged: boolean;
+  /** Service-context rules (service-context.ts): "key" judges the key; "call" needs a service named nearby. */
+  serviceContext: "key" | "call" | undefined;
   /** Lines either side of a keyword hit that can hold a match; -1: run over the whole fragment. */
   contextLines: number;
   /** Bounded match length and lookaround reach, for character windows on long lines. */
@@ -137,6 +140,11 @@ function compileRule(rule: LoadedRule<SecretRuleSpec>, keywordIds: number[]): Co
       return requires;
     },
     fallback: spec.fallback === true,
+    serviceContext: spec.tags?.includes("service-context")
+      ? spec.tags.includes("needs-service")
+        ? "call"
+        : "key"
+      : undefined,
     contextJudged: spec.fallback === true || spec.tags?.some((t) => t === "generic" || t === "service-context") === true,
     contextLines: rule.scope?.mode === "lines" ? rule.scope.context : -1,
     span: rule.scope?.mode === "lines" ? rule.scope.span : undefined,
@@ -419,6 +427,22 @@ export class PatternEngine implements Detector {
       const noise = contextNoiseReason(secret, lineText.slice(0, start.column - 1));
       if (noise) return drop("context", noise, start.line);
     }
+    let message: string | undefined;
+    if (rule.serviceContext) {
+      const key = keyOf(lineText.slice(0, start.column - 1));
+      if (rule.serviceContext === "key") {
+        const reason = keyNoiseReason(key);
+        if (reason) return drop("context", reason, start.line);
+      }
+      const shape = tokenShapeReason(secret);
+      if (shape) return drop("context", shape, start.line);
+      if (rule.serviceContext === "call" && isUuid(secret)) return drop("context", "a UUID call argument (an id)", start.line);
+      const service = serviceNamed(key, index.window(start.textLine - 2, start.textLine).replace(secret, " "));
+      if (!service && rule.serviceContext === "call") return drop("context", "no service named within two lines", start.line);
+      message = service
+        ? `${rule.spec.description}: likely ${service.name}`
+        : `${rule.spec.description} (no service named nearby)`;
+    }
     if (rule.stopwords.length > 0) {
       const lower = secret.toLowerCase();
       const word = rule.stopwords.find((s) => lower.includes(s));
@@ -443,6 +467,7 @@ export class PatternEngine implements Detector {
       secret,
       sensitive: true,
       lineText,
+      ...(message !== undefined ? { message } : {}),
       ...(entropy !== undefined ? { entropy } : {}),
     };
   }
