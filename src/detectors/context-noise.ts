@@ -26,10 +26,19 @@
  * `hubspot_key`, `  /etc/pam.d/common-auth: ` → `/etc/pam.d/common-auth`).
  */
 export function keyOf(linePrefix: string): string {
-  const trimmed = linePrefix.replace(/[\s"'`:=>,[\]({]+$/, "");
-  const m = /[^\s"'`=,;[({<]*$/.exec(trimmed);
-  return m ? m[0] : trimmed;
+  // Scanned backwards by hand: a `[^…]*$` regex is quadratic on long lines.
+  let end = linePrefix.length;
+  while (end > 0 && TRAILING.has(linePrefix.charCodeAt(end - 1))) end--;
+  let start = end;
+  while (start > 0 && !KEY_STOP.has(linePrefix.charCodeAt(start - 1))) start--;
+  return linePrefix.slice(start, end);
 }
+
+const codes = (chars: string) => new Set([...chars].map((c) => c.charCodeAt(0)));
+/** Quotes, separators and openers between a key and its value. */
+const TRAILING = codes(" \t\r\n\"'`:=>,[](){");
+/** Characters a key does not contain (its start is after the last of them). */
+const KEY_STOP = codes(" \t\r\n\"'`=,;[({<");
 
 /** Does the key name a password (human-chosen, so words are legitimate values)? */
 export function isPasswordKey(key: string): boolean {
@@ -52,13 +61,16 @@ function isPathKey(key: string): boolean {
 }
 
 /** A slug: lowercase words and short numbers joined by - _ . (etcd-cluster-1, my_app.prod). */
-const SLUG = /^[a-z][a-z]*(?:[-_.](?:[a-z]+|\d{1,4}))+$/;
+const SLUG = /^[a-z]+\d?(?:[-_.](?:[a-z]+|\d{1,4}))+$/;
 
 /** A word: letters only, short (Container, Application, enabled). */
 const WORD = /^[A-Za-z]{1,16}$/;
 
 /** Compose's escaped dollar: `$$VAR`, `$${VAR}`, `$${VAR:-x}`. */
 const COMPOSE_ESCAPED_REF = /^\$\$(?:[A-Za-z_]\w*|\{[A-Za-z_]\w*(?:[:?+-][^}]*)?\})$/;
+
+/** Keyboard, alphabet and digit runs, one character repeated, a short unit repeated: typed stand-ins. */
+export const TYPED_PATTERN = /0123456789|abcdefghij|qwertyuiop|asdfghjkl|zxcvbnm|(.)\1{7,}|(.{6,16})\2/i;
 
 const ANONYMOUS_FTP = /^(?:anonymous|guest|ftp)(?:@[\w.-]*)?$/i;
 
@@ -76,6 +88,7 @@ export function contextNoiseReason(secret: string, linePrefix: string): string |
     return undefined;
   }
   if (WORD.test(secret)) return "a plain word assigned to a key-like setting";
+  if (TYPED_PATTERN.test(secret)) return "a typed pattern (alphabet, keyboard or repeated run), not a random key";
   if (SLUG.test(secret)) return "a slug of words and small numbers (a name, not a token)";
   return undefined;
 }

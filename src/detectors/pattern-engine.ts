@@ -66,6 +66,11 @@ export const NEAR_CHARS = 2048;
 /** When a rule's windows would cover more than this share of the text, scan it whole. */
 const WINDOW_MAX_SHARE = 0.5;
 
+/** Characters before a value searched for its key (context-noise.ts, service-context.ts). */
+const KEY_REACH = 200;
+/** Characters of each line searched for a service name. */
+const SERVICE_REACH = 400;
+
 /** A secret must be at least this long to be reported; shorter groups are noise (or empty). */
 const MIN_SECRET_LENGTH = 1;
 
@@ -423,21 +428,29 @@ export class PatternEngine implements Detector {
       if (!result.ok) return drop("entropy", `entropy ${result.entropy.toFixed(2)} below ${rule.entropy}`, start.line);
     }
     if (rule.validator && !rule.validator(secret)) return drop("validator", `fails ${rule.spec.validate}`, start.line);
+    // The key before the value, from at most KEY_REACH characters of its line (minified lines are long).
+    const linePrefix = () => lineText.slice(Math.max(0, start.column - 1 - KEY_REACH), start.column - 1);
     if (rule.contextJudged) {
-      const noise = contextNoiseReason(secret, lineText.slice(0, start.column - 1));
+      const noise = contextNoiseReason(secret, linePrefix());
       if (noise) return drop("context", noise, start.line);
     }
     let message: string | undefined;
     if (rule.serviceContext) {
-      const key = keyOf(lineText.slice(0, start.column - 1));
+      const key = keyOf(linePrefix());
       if (rule.serviceContext === "key") {
-        const reason = keyNoiseReason(key);
+        const reason = keyNoiseReason(key, secret);
         if (reason) return drop("context", reason, start.line);
       }
       const shape = tokenShapeReason(secret);
       if (shape) return drop("context", shape, start.line);
       if (rule.serviceContext === "call" && isUuid(secret)) return drop("context", "a UUID call argument (an id)", start.line);
-      const service = serviceNamed(key, index.window(start.textLine - 2, start.textLine).replace(secret, " "));
+      // The service: in the key, else on the value's line or the two before (each cut to SERVICE_REACH characters).
+      const around = index
+        .window(start.textLine - 2, start.textLine)
+        .split("\n")
+        .map((l) => (l.length > SERVICE_REACH ? l.slice(0, SERVICE_REACH) : l).replace(secret, " "))
+        .join("\n");
+      const service = serviceNamed(key, around);
       if (!service && rule.serviceContext === "call") return drop("context", "no service named within two lines", start.line);
       message = service
         ? `${rule.spec.description}: likely ${service.name}`

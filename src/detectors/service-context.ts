@@ -19,6 +19,7 @@
  * 3. the service: named in the key or the two lines before (service-names.ts);
  *    call arguments must name one.
  */
+import { TYPED_PATTERN } from "./context-noise.js";
 import { isPlaceholder } from "./placeholders.js";
 import { builtinServiceNames, type Service, words } from "./service-names.js";
 
@@ -45,10 +46,6 @@ const CREDENTIAL_WORDS = new Set([
 
 /** Words in a key that say the value is not a credential. */
 const NOT_CREDENTIAL_WORDS = new Set([
-  "id",
-  "ids",
-  "uuid",
-  "guid",
   "hash",
   "hashed",
   "sha",
@@ -143,18 +140,23 @@ const NOT_CREDENTIAL_WORDS = new Set([
   "kid",
 ]);
 
+/** Words that make a key an identifier's: its value is an id unless it carries a token prefix (`rzp_live_…`). */
+const ID_WORDS = new Set(["id", "ids", "uuid", "guid"]);
+
 /** Why the key does not make its value a credential, or undefined. */
-export function keyNoiseReason(key: string): string | undefined {
+export function keyNoiseReason(key: string, value: string): string | undefined {
   const w = words(key);
   const last = w[w.length - 1];
-  if (!last || !CREDENTIAL_WORDS.has(last)) return `key "${key}" does not end in a credential word`;
   const other = w.find((x) => NOT_CREDENTIAL_WORDS.has(x));
   if (other) return `key "${key}" names something else ("${other}")`;
+  if (w.some((x) => ID_WORDS.has(x)) && !TOKEN_PREFIX.test(value))
+    return `key "${key}" names an identifier`;
+  if (!last || (!CREDENTIAL_WORDS.has(last) && !ID_WORDS.has(last))) return `key "${key}" does not end in a credential word`;
   return undefined;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const VERSION = /^v?\d+(?:\.\d+){1,3}(?:[-+][\w.]+)?$/;
+const VERSION = /^v?\d+(?:\.\d+){1,3}(?:[-+][\w.]+)*$/;
 const URL_OR_PATH = /:\/\/|^(?:\/|\.{1,2}\/|~\/|[A-Za-z]:\\)|\/[A-Za-z]+\/|\.(?:js|ts|json|ya?ml|xml|html?|css|png|jpe?g|svg|txt|md|py|rb|go|java|php|sh|conf|cfg|ini|pem|crt|key|pub|log|lock|zip|gz|tar)$/i;
 /** An identifier: words in camelCase, snake_case or kebab-case, no digits. */
 const IDENTIFIER = /^(?:[A-Za-z][a-z]+|[A-Z]{2,}|[a-z]+)(?:[_.-]?(?:[A-Z][a-z]+|[A-Z]{2,}|[a-z]+))*$/;
@@ -196,6 +198,17 @@ export function expectedEntropy(length: number, size: number): number {
 /** Share of the random-string entropy a value must reach: random tokens sit near 1, words and patterns far below. */
 const ENTROPY_SHARE = 0.8;
 
+/** A readable token prefix: `pub-c-`, `sdk-`, `rzp_live_`, `lin_api_`. */
+const TOKEN_PREFIX = /^(?:[a-z]{2,8}[-_]){1,3}(?=[A-Za-z0-9]{8})/;
+
+/** The random part of a token: no readable prefix, no padding, no group separators. */
+export function randomPart(value: string): string {
+  let core = value.replace(/=+$/, "").replace(TOKEN_PREFIX, "");
+  const stripped = core.replace(/[-_.:]/g, "");
+  if (stripped.length >= 16 && core.length - stripped.length <= core.length / 5 && alphabet(stripped)) core = stripped;
+  return core;
+}
+
 /** Why a value alone is not token-shaped, or undefined. */
 export function tokenShapeReason(value: string): string | undefined {
   if (value.length < 16) return "shorter than 16 characters";
@@ -206,16 +219,22 @@ export function tokenShapeReason(value: string): string | undefined {
   const a = alphabet(value);
   if (!a) return "not one token alphabet";
   if (a.name === "digits") return "digits only (a number or id)";
+  if (a.name === "hex" && value.length < 20) return "hex shorter than 20 (a key id or short hash)";
   if (IDENTIFIER.test(value)) return "an identifier or words";
   // Tokens mix classes: a digit, or both cases in a long value.
   if (!/\d/.test(value) && !(value.length >= 24 && /[a-z]/.test(value) && /[A-Z]/.test(value)))
     return "letters only (a word or identifier)";
   if (a.name !== "hex" && !UUID.test(value) && !/[a-zA-Z]/.test(value)) return "no letters";
-  const core = value.replace(/=+$/, "");
+  // Randomness is judged on the random part: without a readable prefix (`pub-c-`, `sdk-`, `rzp_live_`),
+  // padding, and the separators of grouped formats (UUIDs, `xxxx-xxxx`), in the alphabet that part uses.
+  const core = randomPart(value);
+  const coreAlphabet = alphabet(core) ?? a;
   const h = shannon(core);
-  const want = ENTROPY_SHARE * expectedEntropy(core.length, a.size);
-  if (h < want) return `entropy ${h.toFixed(2)} below ${want.toFixed(2)} for ${a.name} of length ${core.length}`;
-  if (isPlaceholder(value)) return "a placeholder";
+  const want = ENTROPY_SHARE * expectedEntropy(core.length, coreAlphabet.size);
+  if (h < want) return `entropy ${h.toFixed(2)} below ${want.toFixed(2)} for ${coreAlphabet.name} of length ${core.length}`;
+  if (TYPED_PATTERN.test(value)) return "a typed pattern (alphabet, keyboard or repeated run)";
+  // (UUIDs are ids to the placeholder check; under a credential key they are keys: Heroku, HubSpot, Opsgenie.)
+  if (!UUID.test(value) && isPlaceholder(value)) return "a placeholder";
   return undefined;
 }
 

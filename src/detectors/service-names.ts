@@ -15,10 +15,13 @@
  *
  * The data is loaded on first use (only a candidate that survived every other
  * check needs a name), validated entry by entry: a broken entry is an error
- * naming file, line and field.
+ * naming file, line and field. Parsing the YAML takes most of a second, so the
+ * build writes the validated list to `dist/service-names.json` with the
+ * file's size and mtime, and a fresh cache is read instead (a few ms).
  */
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { isMap, isSeq } from "yaml";
 import { GitwardError } from "../errors.js";
 import { PATTERNS_DIR } from "../packs/builtin-packs.js";
@@ -42,24 +45,19 @@ export const SERVICES_FILE = join(PATTERNS_DIR, "services", "services.yaml");
 /** Names that are also everyday words: they name a service only in the key itself. */
 const COMMON_WORDS = new Set(
   (
-    "do op box front close wave sage unit increase ramp route ring nest height plane later loops batch stream segment split " +
-    "heap branch buffer hover prism flood expose observe modal banana remote bob kit hue hex pub paper mega epic teams relay " +
-    "glide tally fly mx ups here canvas comet drip drift crisp groove emma forge vapor porter synapse teller alloy sift flux " +
-    "render railway daily chorus copper nimble nutshell keap mercury brex wise square gemini kraken alpaca linear notion " +
-    "basecamp abstract framer ghost sanity payload phrase guru slab coda quip apple nasa census steam unity photon particle " +
-    "ring tesla hologram helium balena sentry honeycomb axiom instana observe netdata consul nomad vault docker conda parse " +
-    "fauna convex neon render cockroachdb chroma bonsai hunter reply apollo drift heap pendo later buffer batch airship " +
-    "leanplum medium genius spotify reddit snap tumblr imgur bitly adjust singular branch kochava criteo route radar " +
-    "positionstack mediastack weatherstack ipstack trakt steam riot cortex thanos mimir loki tempo prometheus zipkin jaeger " +
-    "graphite flow temporal inngest svix expose prism mockoon smee porter qovery koyeb zeabur coolify dokku rancher forge " +
-    "envoyer ploi plesk kinsta flywheel pantheon classy patreon substack revue kahoot teachable kajabi podia indeed " +
-    "upwork fiverr toptal freelancer lever greenhouse workable gusto rippling deel oyster personio namely lattice " +
-    "trinet route narvar postmates uber lyft instacart yelp expedia booking airbnb amadeus sabre duffel resy meetup " +
-    "here esri radar enode whoop oura garmin fitbit strava dexcom epic cerner redox healthie validic expo fastlane diawi " +
-    "moodle blackboard coursera udemy duolingo quizlet canvas glide bubble softr budibase retool make zapier n8n tines " +
-    "workato tray pipedream postman insomnia stoplight kong apigee tyk mulesoft miro mural figma sketch adobe canva zeplin " +
-    "webflow wix squarespace wordpress ghost contentful strapi prismic directus crowdin transifex evernote todoist height " +
-    "shortcut teamwork podio favro asana trello jira confluence clickup airtable smartsheet wrike monday atlassian"
+    "do op box front close wave sage unit increase ramp route ring nest height plane later loops batch stream segment " +
+    "split heap branch buffer hover prism flood expose observe modal banana remote bob kit hue hex pub paper mega epic " +
+    "teams relay glide tally fly mx ups here canvas comet drip drift crisp groove emma forge vapor porter synapse teller " +
+    "alloy sift flux render railway daily chorus copper nimble nutshell mercury wise square gemini kraken alpaca linear " +
+    "notion basecamp abstract framer ghost sanity payload phrase guru slab coda quip apple steam unity photon particle " +
+    "tesla hologram helium honeycomb axiom consul nomad vault docker parse fauna convex neon chroma bonsai hunter reply " +
+    "apollo airship medium genius snap adjust singular radar flow temporal cortex tempo graphite classy indeed lever " +
+    "greenhouse gusto namely lattice uber booking meetup whoop expo fastlane canvas bubble make kong postman insomnia " +
+    "sketch mural payload directus monday height shortcut teamwork favro sentry rancher prometheus jaeger duffel " +
+    "wasabi box mega storj arweave magic clerk keeper okta keep ring nest hue line viber discord zoom front intercom " +
+    "close copper keap drip emma loops batch stream agora daily mux gong help scout canny heap split harness branch " +
+    "adjust batch snap spotify genius later buffer route increase unit mercury ramp wave sage hover porter render " +
+    "fly surge neon convex chroma bonsai flood runscope percy mabl acme force bird meta wit"
   ).split(" "),
 );
 
@@ -119,6 +117,8 @@ export function parseServiceNames(file: string, text: string): ServiceNames {
 
 function indexServices(file: string, services: Service[]): ServiceNames {
   const byTerm = new Map<string, Service>();
+  /** First words of multi-word names: longer runs are looked up only from these. */
+  const firstWords = new Set<string>();
   let longest = 1;
   for (const s of services) {
     for (const name of [s.name, s.id, ...s.aliases]) {
@@ -126,7 +126,9 @@ function indexServices(file: string, services: Service[]): ServiceNames {
       // Two-letter names (do, nr, dd) match too much; the service's longer names remain.
       if (t.length < 3 || byTerm.has(t)) continue;
       byTerm.set(t, s);
-      longest = Math.max(longest, Math.min(4, words(name).length));
+      const w = words(name);
+      if (w.length > 1 && w[0]) firstWords.add(w[0]);
+      longest = Math.max(longest, Math.min(4, w.length));
     }
   }
   return {
@@ -136,7 +138,7 @@ function indexServices(file: string, services: Service[]): ServiceNames {
       const w = words(text);
       for (let i = 0; i < w.length; i++) {
         // Longest run first: "google cloud" before "google".
-        for (let n = Math.min(longest, w.length - i); n >= 1; n--) {
+        for (let n = firstWords.has(w[i] as string) ? Math.min(longest, w.length - i) : 1; n >= 1; n--) {
           const t = w.slice(i, i + n).join("");
           const s = byTerm.get(t);
           if (s && (keyOnly || !COMMON_WORDS.has(t))) return s;
@@ -147,10 +149,48 @@ function indexServices(file: string, services: Service[]): ServiceNames {
   };
 }
 
+export const SERVICES_CACHE_FILE = fileURLToPath(new URL("../service-names.json", import.meta.url));
+
+interface ServicesCache {
+  size: number;
+  mtimeMs: number;
+  services: Service[];
+}
+
+/** Validates the built-in file and writes dist/service-names.json (the build runs this). */
+export function writeServicesCache(): number {
+  const st = statSync(SERVICES_FILE);
+  const { services } = parseServiceNames(SERVICES_FILE, readFileSync(SERVICES_FILE, "utf8"));
+  const cache: ServicesCache = { size: st.size, mtimeMs: st.mtimeMs, services };
+  writeFileSync(SERVICES_CACHE_FILE, JSON.stringify(cache));
+  return services.length;
+}
+
+/** Run from the sources (tests, tsx), the build's cache is in dist/. */
+const SOURCE_CACHE_FILE = fileURLToPath(new URL("../../dist/service-names.json", import.meta.url));
+
+function readFreshCache(): Service[] | undefined {
+  for (const file of [SERVICES_CACHE_FILE, SOURCE_CACHE_FILE]) {
+    try {
+      const cache = JSON.parse(readFileSync(file, "utf8")) as ServicesCache;
+      const st = statSync(SERVICES_FILE);
+      if (st.size === cache.size && st.mtimeMs === cache.mtimeMs) return cache.services;
+    } catch {
+      // Absent or unreadable: try the next, then parse the YAML.
+    }
+  }
+  return undefined;
+}
+
 let builtin: ServiceNames | undefined;
 
-/** The built-in service names, loaded and validated on first use. */
+/** The built-in service names, loaded (from the build's cache when fresh) and validated on first use. */
 export function builtinServiceNames(): ServiceNames {
-  builtin ??= parseServiceNames(SERVICES_FILE, readFileSync(SERVICES_FILE, "utf8"));
+  if (!builtin) {
+    const cached = readFreshCache();
+    builtin = cached
+      ? indexServices(SERVICES_FILE, cached)
+      : parseServiceNames(SERVICES_FILE, readFileSync(SERVICES_FILE, "utf8"));
+  }
   return builtin;
 }

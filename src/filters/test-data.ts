@@ -62,6 +62,8 @@ export function isDocCommentLine(lineText: string): boolean {
 }
 
 const CONTEXT_PACKS = new Set(["gitward-secrets-generic", "gitward-secrets-databases", "gitward-secrets-service-context"]);
+/** Key material that stays blocking everywhere, like private keys. */
+const KEY_MATERIAL_RULES = new Set(["jenkins-master-key", "jenkins-hudson-util-secret", "openvpn-static-key"]);
 
 /**
  * "private-key": key material, blocking everywhere. "provider": a provider's
@@ -69,7 +71,7 @@ const CONTEXT_PACKS = new Set(["gitward-secrets-generic", "gitward-secrets-datab
  * Provider rules that are keyword-anchored (no prefix) can say so with the tag `context`.
  */
 export function ruleEvidence(rule: LoadedRule): "private-key" | "provider" | "context" {
-  if (rule.pack === "gitward-secrets-private-keys") return "private-key";
+  if (rule.pack === "gitward-secrets-private-keys" || KEY_MATERIAL_RULES.has(rule.spec.id)) return "private-key";
   const spec = rule.spec as { fallback?: boolean; tags?: string[] };
   if (CONTEXT_PACKS.has(rule.pack) || spec.fallback === true) return "context";
   if (spec.tags?.some((t) => t === "generic" || t === "context" || t === "service-context")) return "context";

@@ -66,7 +66,7 @@ describe("test and documentation places", () => {
         "\tcat >expect <<-EOF",
         "\tusername=askpass-username",
         "\tpassword=ferret",
-        "\tcredential=repo9-token",
+        "\tcredential=Z9kq{{fake:alnum:16}}",
         "\tEOF",
         '\tgit clone "http://alice:s3cr3t-v4lue@remote/repo.git"',
         "",
@@ -98,7 +98,7 @@ describe("test and documentation places", () => {
     expect(show(findings)).toEqual(
       [
         "suppressed generic-password-unquoted t/t0300-credentials.sh:3",
-        "warn generic-secret-unquoted t/t0300-credentials.sh:4",
+        "warn service-credential-assignment t/t0300-credentials.sh:4",
         "suppressed http-basic-auth-header test/req.auth.js:2",
         "warn http-basic-auth-header test/req.auth.js:3",
         "suppressed generic-password lib/request.js:4",
@@ -187,10 +187,11 @@ describe("noise shapes from infrastructure repositories are not findings", () =>
       "ftp/.env": "ftpfs_password=W1nter-{{fake:alnum:8}}\n",
     });
     expect(show(findings)).toEqual([
-      "block generic-api-key-unquoted docker-compose.yml:5",
-      "block generic-api-key-unquoted roles/base/vars/main.yml:1",
+      // (the service-context rule reports a token-shaped value instead of the generic key-name rules)
       "block generic-password-unquoted ftp/.env:1",
-      "block generic-token-unquoted docker-compose.yml:4",
+      "block service-credential-assignment docker-compose.yml:4",
+      "block service-credential-assignment docker-compose.yml:5",
+      "block service-credential-assignment roles/base/vars/main.yml:1",
     ]);
   });
 });
