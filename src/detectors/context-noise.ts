@@ -81,7 +81,8 @@ const ANONYMOUS_FTP = /^(?:anonymous|guest|ftp)(?:@[\w.-]*)?$/i;
 export function contextNoiseReason(secret: string, linePrefix: string): string | undefined {
   if (COMPOSE_ESCAPED_REF.test(secret)) return "an escaped variable reference ($$VAR)";
   const key = keyOf(linePrefix);
-  if (DIGEST.test(secret) && isPathKey(key) && !/(?:token|api[_-]?key|secret)$/i.test(key)) return "a digest keyed by a file path (a checksum map)";
+  if (DIGEST.test(secret) && isPathKey(key) && !/(?:token|api[_-]?key|secret)$/i.test(key))
+    return "a digest keyed by a file path (a checksum map)";
   const password = isPasswordKey(key);
   if (password) {
     if (ANONYMOUS_FTP.test(secret)) return "the anonymous-FTP convention, not a password";

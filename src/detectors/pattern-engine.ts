@@ -145,11 +145,7 @@ function compileRule(rule: LoadedRule<SecretRuleSpec>, keywordIds: number[]): Co
       return requires;
     },
     fallback: spec.fallback === true,
-    serviceContext: spec.tags?.includes("service-context")
-      ? spec.tags.includes("needs-service")
-        ? "call"
-        : "key"
-      : undefined,
+    serviceContext: spec.tags?.includes("service-context") ? (spec.tags.includes("needs-service") ? "call" : "key") : undefined,
     contextJudged: spec.fallback === true || spec.tags?.some((t) => t === "generic" || t === "service-context") === true,
     contextLines: rule.scope?.mode === "lines" ? rule.scope.context : -1,
     span: rule.scope?.mode === "lines" ? rule.scope.span : undefined,

@@ -149,15 +149,15 @@ export function keyNoiseReason(key: string, value: string): string | undefined {
   const last = w[w.length - 1];
   const other = w.find((x) => NOT_CREDENTIAL_WORDS.has(x));
   if (other) return `key "${key}" names something else ("${other}")`;
-  if (w.some((x) => ID_WORDS.has(x)) && !TOKEN_PREFIX.test(value))
-    return `key "${key}" names an identifier`;
+  if (w.some((x) => ID_WORDS.has(x)) && !TOKEN_PREFIX.test(value)) return `key "${key}" names an identifier`;
   if (!last || (!CREDENTIAL_WORDS.has(last) && !ID_WORDS.has(last))) return `key "${key}" does not end in a credential word`;
   return undefined;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const VERSION = /^v?\d+(?:\.\d+){1,3}(?:[-+][\w.]+)*$/;
-const URL_OR_PATH = /:\/\/|^(?:\/|\.{1,2}\/|~\/|[A-Za-z]:\\)|\/[A-Za-z]+\/|\.(?:js|ts|json|ya?ml|xml|html?|css|png|jpe?g|svg|txt|md|py|rb|go|java|php|sh|conf|cfg|ini|pem|crt|key|pub|log|lock|zip|gz|tar)$/i;
+const URL_OR_PATH =
+  /:\/\/|^(?:\/|\.{1,2}\/|~\/|[A-Za-z]:\\)|\/[A-Za-z]+\/|\.(?:js|ts|json|ya?ml|xml|html?|css|png|jpe?g|svg|txt|md|py|rb|go|java|php|sh|conf|cfg|ini|pem|crt|key|pub|log|lock|zip|gz|tar)$/i;
 /** An identifier: words in camelCase, snake_case or kebab-case, no digits. */
 const IDENTIFIER = /^(?:[A-Za-z][a-z]+|[A-Z]{2,}|[a-z]+)(?:[_.-]?(?:[A-Z][a-z]+|[A-Z]{2,}|[a-z]+))*$/;
 const REFERENCE = /^\$|\$\{|\{\{|%\(|^%\w+%$|^@\w+@$|^<.*>$/;

@@ -94,7 +94,8 @@ export function parseServiceNames(file: string, text: string): ServiceNames {
   value.services.forEach((raw, i) => {
     const at = (f?: string) => (f ? ["services", i, f] : ["services", i]);
     const where = (f: string) => `services[${i}].${f}`;
-    if (!raw || typeof raw !== "object" || Array.isArray(raw)) fail(at(), `services[${i}]`, "expected a mapping {id, name, aliases}");
+    if (!raw || typeof raw !== "object" || Array.isArray(raw))
+      fail(at(), `services[${i}]`, "expected a mapping {id, name, aliases}");
     const entry = raw as Record<string, unknown>;
     for (const key of Object.keys(entry)) if (!FIELDS.has(key)) fail(at(key), where(key), "unknown field (id, name, aliases)");
     const { id, name, aliases = [] } = entry;

@@ -136,9 +136,12 @@ export function formatServiceReport(r: ServiceReport, verbose = false): string {
     `precision:            ${pct(r.precision)} (${r.found}/${r.found + r.flagged} flagged samples are secrets)`,
   ];
   if (verbose || r.misses.length + r.falseAlarms.length <= 40) {
-    for (const m of r.misses) out.push(`MISS ${m.family} ${m.context} ${m.path}:${m.line}  ${m.text.split("\n")[m.line - 1]?.slice(0, 120)}`);
+    for (const m of r.misses)
+      out.push(`MISS ${m.family} ${m.context} ${m.path}:${m.line}  ${m.text.split("\n")[m.line - 1]?.slice(0, 120)}`);
     for (const f of r.falseAlarms)
-      out.push(`FP   ${f.sample.family} ${f.sample.path}:${f.sample.line} [${f.rules.join(",")}]  ${f.sample.text.split("\n")[f.sample.line - 1]?.slice(0, 120)}`);
+      out.push(
+        `FP   ${f.sample.family} ${f.sample.path}:${f.sample.line} [${f.rules.join(",")}]  ${f.sample.text.split("\n")[f.sample.line - 1]?.slice(0, 120)}`,
+      );
   }
   return out.join("\n");
 }

@@ -7,9 +7,9 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { scan } from "../../src/index.js";
 import { keyNoiseReason, randomPart, tokenShapeReason } from "../../src/detectors/service-context.js";
 import { builtinServiceNames, parseServiceNames, SERVICES_FILE, words } from "../../src/detectors/service-names.js";
+import { scan } from "../../src/index.js";
 import { expandFakes } from "../../src/packs/fake-secrets.js";
 
 describe("service names", () => {
@@ -108,7 +108,8 @@ describe("service-context rules, end to end", () => {
 
   it("reports the class-1 shapes with the likely service, and not their look-alikes", async () => {
     const files: Record<string, string> = {
-      "logs/worker.log": "2026-11-02T10:00:00Z INFO start\n2026-11-02T10:00:01Z DEBUG Using API_KEY={{fake:loweralnum:32}} for Opsgenie\n",
+      "logs/worker.log":
+        "2026-11-02T10:00:00Z INFO start\n2026-11-02T10:00:01Z DEBUG Using API_KEY={{fake:loweralnum:32}} for Opsgenie\n",
       "config/integrations.json": '{\n  "hubspot_key": "{{fake:uuid}}",\n  "hubspot_portal_id": "{{fake:uuid}}"\n}\n',
       "app/config.rb": "# Trello board sync\ntrello token = '{{fake:hex:64}}'\n",
       "ci/release.sh": "#!/bin/sh\nacme-sync --api-key {{fake:alnum:36}} --quiet\n",
