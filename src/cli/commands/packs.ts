@@ -3,7 +3,8 @@
  *
  * test  runs every rule's examples (and a pack's `tests:` files) through the real engine.
  * lint  schema, unique ids, regexes compile, keywords occur in every positive,
- *       secret group exists, entropy sane, docs present, no catastrophic backtracking.
+ *       secret group exists, entropy sane, docs present, no catastrophic backtracking,
+ *       and each filter (entropy, validator, allowlist, requires) proven by a negative example.
  * new   scaffolds a rule with docs and examples to fill in.
  */
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
@@ -11,7 +12,7 @@ import { resolve } from "node:path";
 import { GitwardError } from "../../errors.js";
 import { builtinPackFiles } from "../../packs/builtin-packs.js";
 import { displayPath, loadPackFile } from "../../packs/load-pack.js";
-import { exampleProblems, testPacks } from "../../packs/pack-tester.js";
+import { exampleProblems, filterProofProblems, testPacks } from "../../packs/pack-tester.js";
 import type { LoadedPack, SecretRuleSpec } from "../../packs/pack-types.js";
 import { parseYamlSource } from "../../util/yaml-source.js";
 import type { CliIO } from "../io.js";
@@ -104,6 +105,18 @@ export async function lintPacks(packs: LoadedPack[], options: { redos: boolean }
       if (s.regex.startsWith(".*") || s.regex.endsWith(".*"))
         add("warning", "regex: leading/trailing .* makes matches include unrelated text", ["regex"]);
     });
+    // Each filter must be proven by a negative example that only it rejects (see filterProofProblems).
+    for (const [i, rule] of pack.rules.entries()) {
+      for (const { filter, message } of await filterProofProblems(pack, rule)) {
+        problems.push({
+          level: "error",
+          file: pack.file,
+          line: source.lineOf(["rules", i, ...filter.split(".")]),
+          ruleId: rule.id,
+          message,
+        });
+      }
+    }
   }
   if (options.redos) {
     const { analyseRegexes } = await import("../../packs/redos-check.js");
