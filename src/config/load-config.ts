@@ -14,7 +14,13 @@ import type { Severity } from "../types.js";
 import { displayPath, formatProblem } from "../util/display-path.js";
 import { parseSize } from "../util/size.js";
 import type { YamlSource } from "../util/yaml-source.js";
-import { defaultConfig, type ResolvedConfig, type RuleOverride } from "./config-types.js";
+import {
+  defaultConfig,
+  defaultVerifySettings,
+  type ResolvedConfig,
+  type RuleOverride,
+  type VerifySettings,
+} from "./config-types.js";
 
 export const CONFIG_NAMES = [".gitward.yaml", ".gitward.yml", "gitward.config.yaml", "gitward.config.yml"];
 
@@ -43,6 +49,7 @@ interface RawConfig {
   maxFileSize?: number | string;
   baseline?: string;
   reportUnusedAllows?: boolean;
+  verify?: boolean | (Partial<Omit<VerifySettings, "cacheFile">> & { cacheFile?: string });
 }
 
 export { parseSize };
@@ -265,16 +272,41 @@ async function applyConfigFile(file: string, origin: string, acc: Accumulator, c
   }
   if (raw.allowlist) {
     const a = config.allowlist;
+    const add = (list: string[] = []) => list.map(() => origin);
+    const was = a.origins ?? { paths: add(a.paths), regexes: add(a.regexes), stopwords: add(a.stopwords) };
     config.allowlist = {
       paths: [...a.paths, ...(raw.allowlist.paths ?? [])],
       regexes: [...a.regexes, ...(raw.allowlist.regexes ?? [])],
       regexTarget: raw.allowlist.regexTarget ?? a.regexTarget,
       stopwords: [...a.stopwords, ...(raw.allowlist.stopwords ?? [])],
+      origins: {
+        paths: [...was.paths, ...add(raw.allowlist.paths)],
+        regexes: [...was.regexes, ...add(raw.allowlist.regexes)],
+        stopwords: [...was.stopwords, ...add(raw.allowlist.stopwords)],
+      },
     };
   }
   if (raw.failOn) config.failOn = raw.failOn;
-  if (raw.maxFileSize !== undefined) config.maxFileSize = parseSize(raw.maxFileSize);
+  if (raw.maxFileSize !== undefined) {
+    config.maxFileSize = parseSize(raw.maxFileSize);
+    if (config.maxFileSize <= 0)
+      throw new GitwardError(
+        `${displayPath(file)}: maxFileSize: ${raw.maxFileSize} would skip every file; give a size above 0`,
+        "config",
+      );
+  }
   if (raw.reportUnusedAllows !== undefined) config.reportUnusedAllows = raw.reportUnusedAllows;
+  if (raw.verify !== undefined) {
+    const v = typeof raw.verify === "boolean" ? { enabled: raw.verify } : raw.verify;
+    const prev = config.verify ?? defaultVerifySettings();
+    config.verify = {
+      ...prev,
+      ...v,
+      endpoints: { ...prev.endpoints, ...(v.endpoints ?? {}) },
+      rules: { ...prev.rules, ...(v.rules ?? {}) },
+      ...(v.cacheFile ? { cacheFile: resolve(dirname(file), v.cacheFile) } : {}),
+    };
+  }
   // The baseline belongs to the repository: only the repo's own config names it.
   if (top && raw.baseline) config.baseline = resolve(dirname(file), raw.baseline);
   if (top) config.extends = raw.extends ?? [BUILTIN];

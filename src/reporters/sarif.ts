@@ -9,6 +9,10 @@
  *   secret hash), so alerts survive line moves; secrets are redacted.
  * - Suppressed findings are results with `suppressions` (external for
  *   baseline/config, inSource for inline allows), shown by GitHub as dismissed.
+ * - What was not scanned is in `invocations[0].toolExecutionNotifications`
+ *   (error for a file the run failed closed on, note for an intended skip
+ *   such as a binary file), and `executionSuccessful` is false when the run
+ *   failed closed, so an incomplete scan shows as incomplete.
  */
 import type * as Sarif from "sarif";
 import type { LoadedRule } from "../packs/pack-types.js";
@@ -25,6 +29,9 @@ const SECURITY_SEVERITY: Record<Severity, string> = {
   low: "3.0",
   info: "1.0",
 };
+
+/** security-severity of a result whose secret the provider still accepts (--verify). */
+export const LIVE_SECURITY_SEVERITY = "10.0";
 
 const LEVEL: Record<Severity, Sarif.ReportingConfiguration.level> = {
   critical: "error",
@@ -114,6 +121,7 @@ export function renderSarif(result: ScanResult, ruleSet: RuleSet, options: Repor
       extensions,
     },
     results,
+    invocations: [invocation(result, options)],
     columnKind: "utf16CodeUnits",
   };
   if (options.root) {
@@ -134,10 +142,50 @@ export function renderSarif(result: ScanResult, ruleSet: RuleSet, options: Repor
   return `${JSON.stringify(log, null, 2)}\n`;
 }
 
+/** At most this many notifications (a history can skip a binary file in every commit); the rest are counted. */
+const MAX_NOTIFICATIONS = 1000;
+
+/** The run's invocation: did it succeed, and what was not scanned (and warned about). */
+function invocation(result: ScanResult, options: ReportOptions): Sarif.Invocation {
+  const notifications: Sarif.Notification[] = result.skipped.slice(0, MAX_NOTIFICATIONS).map((s) => ({
+    level: s.fatal ? "error" : "note",
+    message: { text: `${s.path}: not scanned (${s.reason}): ${s.detail}` },
+    descriptor: { id: `gitward/not-scanned/${s.reason}` },
+    locations: [
+      {
+        physicalLocation: {
+          artifactLocation: { uri: pathToUri(s.path), ...(options.root ? { uriBaseId: "%SRCROOT%" } : {}) },
+        },
+      },
+    ],
+    properties: { reason: s.reason, failedClosed: s.fatal },
+  }));
+  if (result.skipped.length > MAX_NOTIFICATIONS) {
+    notifications.push({
+      level: "note",
+      message: { text: `${result.skipped.length - MAX_NOTIFICATIONS} more files not scanned (see the JSON report)` },
+      descriptor: { id: "gitward/not-scanned/more" },
+    });
+  }
+  for (const w of result.warnings) {
+    notifications.push({
+      level: "warning",
+      message: { text: sentence(w.message) },
+      descriptor: { id: "gitward/warning" },
+      ...(w.ruleId ? { associatedRule: { id: w.ruleId } } : {}),
+    });
+  }
+  return {
+    executionSuccessful: !options.failedClosed,
+    ...(notifications.length > 0 ? { toolExecutionNotifications: notifications } : {}),
+  };
+}
+
 function toResult(f: Finding, ruleIndex: Map<string, number>, options: ReportOptions): Sarif.Result {
   const where = ruleIndex.get(f.ruleId);
-  const shown = f.sensitive && !options.noRedact ? redact(f.secret) : f.secret;
-  const text = f.sensitive ? `${sentence(f.message)} Secret: ${shown}` : sentence(f.message);
+  const shown = f.sensitive && (!options.noRedact || f.secret === "") ? redact(f.secret) : f.secret;
+  const live = f.verification?.status === "live" ? " LIVE: the provider still accepts this secret." : "";
+  const text = `${f.sensitive ? `${sentence(f.message)} Secret: ${shown}` : sentence(f.message)}${live}`;
   const properties: Record<string, unknown> = { secretHash: f.secretHash, severity: f.severity, mode: f.mode };
   if (f.commit) {
     properties.commitSha = f.commit.sha;
@@ -148,10 +196,24 @@ function toResult(f: Finding, ruleIndex: Map<string, number>, options: ReportOpt
   if (f.presentAtHead !== undefined) properties.presentAtHead = f.presentAtHead;
   if (f.presentIn !== undefined) properties.presentIn = f.presentIn;
   if (f.occurrences !== undefined) properties.occurrences = f.occurrences;
+  if (f.verification) {
+    properties.verification = f.verification.status;
+    properties.verificationDetail = f.verification.detail;
+    properties.verificationCheckedAt = f.verification.checkedAt;
+    // A secret that still works outranks every unverified one (GitHub sorts alerts by this).
+    if (f.verification.status === "live") properties["security-severity"] = LIVE_SECURITY_SEVERITY;
+  }
   const result: Sarif.Result = {
     ruleId: f.ruleId,
     ...(where !== undefined ? { ruleIndex: where } : {}),
-    level: f.mode === "block" ? LEVEL[f.severity] : LEVEL[f.severity] === "error" ? "warning" : LEVEL[f.severity],
+    level:
+      f.verification?.status === "live"
+        ? "error"
+        : f.mode === "block"
+          ? LEVEL[f.severity]
+          : LEVEL[f.severity] === "error"
+            ? "warning"
+            : LEVEL[f.severity],
     message: { text },
     locations: [
       {

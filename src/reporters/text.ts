@@ -7,8 +7,10 @@
 import type { RuleSet } from "../packs/rule-set.js";
 import { activeFindings } from "../pipeline.js";
 import type { Finding, ScanResult } from "../types.js";
+import { lineMaskKey } from "./line-masks.js";
 import { redact, redactSpans } from "./redact.js";
 import type { ReportOptions } from "./report-types.js";
+import { liveMarker, verificationLine, verificationSummaryLine } from "./verification-text.js";
 
 const codes = { red: 31, yellow: 33, cyan: 36, dim: 2, bold: 1, green: 32 } as const;
 
@@ -28,11 +30,19 @@ function firstSentence(markdown: string): string {
   return (m?.[1] ?? flat).slice(0, 240);
 }
 
-/** The line of a finding with every sensitive span on it masked. */
-export function maskedLine(finding: Finding, sameLine: Finding[], noRedact: boolean): string {
+/**
+ * The line of a finding with every sensitive span on it masked: the findings on
+ * it, and `extra` spans (secrets any built-in rule finds there, line-masks.ts).
+ */
+export function maskedLine(
+  finding: Finding,
+  sameLine: Finding[],
+  noRedact: boolean,
+  extra: readonly [number, number][] = [],
+): string {
   const line = finding.lineText;
   if (noRedact) return line;
-  const spans: [number, number][] = [];
+  const spans: [number, number][] = [...extra];
   for (const f of sameLine) {
     if (!f.sensitive) continue;
     const end = f.endLine === f.startLine ? f.endColumn - 1 : line.length;
@@ -54,7 +64,7 @@ export function renderText(result: ScanResult, ruleSet: RuleSet, options: Report
     const rule = ruleSet.byId.get(f.ruleId);
     const suppressed = f.suppressions && !f.suppressions.every((s) => s.expired);
     const label = suppressed ? c("dim", "suppressed") : f.mode === "block" ? c("red", "error") : c("yellow", "warning");
-    out.push(`${label}${c("bold", `[${f.ruleId}]`)} ${f.message} ${c("dim", `(${f.severity})`)}`);
+    out.push(`${label}${c("bold", `[${f.ruleId}]`)}${liveMarker(f, c)} ${f.message} ${c("dim", `(${f.severity})`)}`);
     out.push(`  ${c("cyan", "-->")} ${f.path}:${f.startLine}:${f.startColumn}`);
     if (f.commit) {
       const head =
@@ -72,13 +82,20 @@ export function renderText(result: ScanResult, ruleSet: RuleSet, options: Report
       );
     }
     const lineNo = String(f.startLine);
-    const shownLine = maskedLine(f, byLine.get(`${f.commit?.sha ?? ""}|${f.path}|${f.startLine}`) ?? [f], options.noRedact);
+    const shownLine = maskedLine(
+      f,
+      byLine.get(`${f.commit?.sha ?? ""}|${f.path}|${f.startLine}`) ?? [f],
+      options.noRedact,
+      options.lineMasks?.get(lineMaskKey(f.path, f.lineText)),
+    );
     out.push(`  ${c("dim", `${lineNo} |`)} ${shownLine.length > 300 ? `${shownLine.slice(0, 300)}…` : shownLine}`);
     if (f.sensitive) {
       out.push(
         `  ${c("dim", "secret:")} ${options.noRedact ? f.secret : redact(f.secret)} ${c("dim", `(sha256 ${f.secretHash.slice(0, 12)})`)}`,
       );
     }
+    const verified = verificationLine(f, c);
+    if (verified) out.push(verified);
     for (const note of f.notes ?? []) out.push(`  ${c("dim", "note:")} ${note}`);
     for (const s of f.suppressions ?? [])
       out.push(`  ${c("dim", `suppressed (${s.kind}${s.expired ? ", expired" : ""}):`)} ${s.justification}`);
@@ -116,6 +133,7 @@ export function summaryLines(result: ScanResult, options: ReportOptions): string
   }
   for (const s of fatal) lines.push(c("red", `not scanned: ${s.path}: ${s.detail}`));
   for (const w of result.warnings) lines.push(c("yellow", `warning: ${w.message}`));
+  if (result.verification) lines.push(verificationSummaryLine(result.verification, c));
   const s = result.stats;
   const what =
     s.commits !== undefined
