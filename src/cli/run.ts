@@ -131,7 +131,13 @@ export async function run(argvIn: string[], ioIn: CliIO): Promise<number> {
           .option("path", { type: "string", array: true, describe: "Only these paths" })
           .option("cache", { type: "string", describe: "Incremental scan cache file (hashes only)" })
           .option("jobs", { alias: "j", type: "number", describe: "Parallel git/scan workers (default: cores)" })
-          .option("progress", { type: "boolean", describe: "Progress bar on stderr (default: on a TTY outside CI)" }),
+          .option("progress", { type: "boolean", describe: "Progress bar on stderr (default: on a TTY outside CI)" })
+          .option("trusted-config-from", {
+            type: "string",
+            describe:
+              "Read config and baseline from this revision (a pull request's base), and list every suppression the range adds",
+          })
+          .option("step-summary", { type: "string", describe: "Append a Markdown summary to FILE (CI job page)" }),
       choose(async () => (await import("./commands/history.js")).historyCommand as Handler),
     )
     .command(

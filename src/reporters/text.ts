@@ -90,6 +90,22 @@ export function renderText(result: ScanResult, ruleSet: RuleSet, options: Report
   return `${out.join("\n")}\n`;
 }
 
+/** Where config and baseline came from, and every suppression the range adds (never silently applied). */
+function trustedLines(t: NonNullable<ScanResult["trusted"]>, c: ReturnType<typeof paint>): string[] {
+  const from = [t.config ?? "no config", t.baseline ?? "no baseline"].join(" and ");
+  const n = t.addedSuppressions.length;
+  const lines = [
+    `config and baseline read from the trusted revision ${t.rev} (${t.sha.slice(0, 12)}): ${from}`,
+    n === 0 ? "the range adds no suppressions" : c("yellow", `the range adds ${n} suppression${n === 1 ? "" : "s"}:`),
+  ];
+  for (const s of t.addedSuppressions) {
+    lines.push(
+      c("yellow", `  ${s.kind}: ${s.path}:${s.line}${s.commit ? ` (commit ${s.commit.slice(0, 12)})` : ""}: ${s.message}`),
+    );
+  }
+  return lines;
+}
+
 export function summaryLines(result: ScanResult, options: ReportOptions): string[] {
   const c = paint(options.color);
   const lines: string[] = [];
@@ -112,6 +128,7 @@ export function summaryLines(result: ScanResult, options: ReportOptions): string
   }
   for (const s of fatal) lines.push(c("red", `not scanned: ${s.path}: ${s.detail}`));
   for (const w of result.warnings) lines.push(c("yellow", `warning: ${w.message}`));
+  if (result.trusted) lines.push(...trustedLines(result.trusted, c));
   const s = result.stats;
   const what =
     s.commits !== undefined

@@ -37,7 +37,7 @@ describe("parseInlineAllow", () => {
     ["% gitward:allow-next-line\r", [], "", true],
     ['assert("unused gitward:allow aws-access-key-id");', ["aws-access-key-id"], "", false],
   ])("%s", (line, rules, reason, nextLine) => {
-    expect(parseInlineAllow(line)).toEqual({ rules, reason, nextLine });
+    expect(parseInlineAllow(line)).toEqual({ marker: "gitward:allow", rules, reason, nextLine });
   });
 
   it.each([

@@ -7,11 +7,15 @@
  *
  * `runHistoryScan` is shared with `gitward pre-push`.
  */
+import { appendFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
 import { GitwardError } from "../../errors.js";
-import { runGit } from "../../git/run-git.js";
-import { createDetectors, runPipeline, sortFindings } from "../../pipeline.js";
+import { BaselineFilter, readBaseline } from "../../filters/baseline.js";
+import type { FindingFilter } from "../../filters/filter.js";
+import { InlineAllowFilter } from "../../filters/inline-allow.js";
+import { findRepoRoot, runGit } from "../../git/run-git.js";
+import { createDetectors, defaultFilters, runPipeline, sortFindings } from "../../pipeline.js";
 import type { ScanSetup } from "../../setup.js";
 import { prepareScan } from "../../setup.js";
 import { HistorySource } from "../../sources/history.js";
@@ -28,10 +32,18 @@ import type { Finding, ScanResult } from "../../types.js";
 import { nowMs } from "../../util/clock.js";
 import { sha256 } from "../../util/hash.js";
 import { createDebugTracer } from "../debug-trace.js";
-import { extraFiltersFor } from "../filters-for-run.js";
+import { baselinePathOf, extraFiltersFor } from "../filters-for-run.js";
 import type { CliIO } from "../io.js";
 import { emitReport } from "../report-output.js";
 import { type ScanArgs, setupOptionsFrom } from "../scan-options.js";
+import {
+  addedConfigSuppressions,
+  addedInlineAllows,
+  loadTrustedConfig,
+  rangeTip,
+  readRevisionFiles,
+  type TrustedConfig,
+} from "../trusted-config.js";
 
 export interface HistoryArgs extends ScanArgs {
   range?: string;
@@ -42,6 +54,8 @@ export interface HistoryArgs extends ScanArgs {
   cache?: string;
   jobs?: number;
   progress?: boolean;
+  trustedConfigFrom?: string;
+  stepSummary?: string;
 }
 
 export interface HistoryScanOptions {
@@ -52,10 +66,14 @@ export interface HistoryScanOptions {
   cacheFile?: string;
   jobs?: number;
   progress: boolean;
+  /** Replaces the baseline filter extraFiltersFor would choose (a trusted revision's baseline). */
+  extraFilters?: FindingFilter[];
 }
 
 export interface HistoryScanOutcome {
   result: ScanResult;
+  /** The inline allows seen on the scanned (added) lines. */
+  inlineAllows: InlineAllowFilter | undefined;
   head: string | undefined;
   listed: number;
   skippedCached: number;
@@ -100,13 +118,17 @@ export async function runHistoryScan(
   });
   source.recordCommits = cache !== undefined;
   const debug = args.debug ? createDebugTracer(io) : undefined;
+  // Built here rather than by the pipeline so the inline allows can be listed afterwards.
+  const extra = options.extraFilters ?? (await extraFiltersFor(setup, args, cwd));
+  if (args.reportUnusedAllows) setup.config.reportUnusedAllows = true;
+  const filters = [...defaultFilters(setup.config, args.strict, setup.ruleSet), ...extra];
   let result: ScanResult;
   try {
     result = await runPipeline({
       source,
       ruleSet: setup.ruleSet,
       config: setup.config,
-      extraFilters: await extraFiltersFor(setup, args, cwd),
+      filters,
       strict: args.strict,
       ...(debug ? { trace: debug.tracer } : {}),
     });
@@ -146,7 +168,8 @@ export async function runHistoryScan(
     });
   }
   result.findings = sortFindings(findings);
-  return { result, head, listed: source.stats.listed, skippedCached: source.stats.skippedCached };
+  const inlineAllows = filters.find((f): f is InlineAllowFilter => f instanceof InlineAllowFilter);
+  return { result, head, inlineAllows, listed: source.stats.listed, skippedCached: source.stats.skippedCached };
 }
 
 /** A finding from the cache: positions and hashes only (no secret, no line text). */
@@ -251,7 +274,30 @@ export async function historyCommand(args: HistoryArgs, io: CliIO): Promise<numb
   const repositoryFor = repositoryInfo(io.cwd);
   const shallowLookup = runGit(["rev-parse", "--is-shallow-repository"], io.cwd, { allowFail: true });
   shallowLookup.catch(() => {}); // awaited below, after the setup (which may fail first)
-  const setup = await prepareScan({ ...setupOptionsFrom(args, io.cwd), kinds: { secret: true, config: false } });
+  let trusted: TrustedConfig | undefined;
+  if (args.trustedConfigFrom !== undefined) {
+    const root = await findRepoRoot(io.cwd);
+    if (!root) throw new GitwardError("--trusted-config-from: needs a work tree (a clone, not a bare repository)", "usage");
+    trusted = await loadTrustedConfig(io.cwd, root, args.trustedConfigFrom, { config: args.config, baseline: args.baseline });
+  }
+  try {
+    return await historyWithSetup(args, io, repositoryFor, shallowLookup, trusted);
+  } finally {
+    trusted?.cleanup();
+  }
+}
+
+async function historyWithSetup(
+  args: HistoryArgs,
+  io: CliIO,
+  repositoryFor: ReturnType<typeof repositoryInfo>,
+  shallowLookup: ReturnType<typeof runGit>,
+  trusted: TrustedConfig | undefined,
+): Promise<number> {
+  const setupArgs = trusted ? { ...args, config: trusted.configFile } : args;
+  const setup = await prepareScan({ ...setupOptionsFrom(setupArgs, io.cwd), kinds: { secret: true, config: false } });
+  // Name the trusted config by revision and path in notes, not by its temporary copy.
+  if (trusted?.configRel) setup.config.file = `${trusted.rev}:${trusted.configRel}`;
   for (const w of setup.warnings) io.stderr(`warning: ${w.message}\n`);
   const quiet = args.quiet;
   const shallow = await shallowLookup;
@@ -270,7 +316,25 @@ export async function historyCommand(args: HistoryArgs, io: CliIO): Promise<numb
     ...(args.cache ? { cacheFile: args.cache } : {}),
     ...(args.jobs ? { jobs: args.jobs } : {}),
     progress: showProgress,
+    ...(trusted ? { extraFilters: await trustedBaseline(trusted, setup, io.cwd) } : {}),
   });
+  if (trusted) {
+    const tip = await readRevisionFiles(io.cwd, setup.repoRoot ?? io.cwd, rangeTip(args.range), {
+      config: args.config,
+      baseline: args.baseline,
+      flag: "history",
+    });
+    outcome.result.trusted = {
+      rev: trusted.rev,
+      sha: trusted.sha,
+      ...(trusted.configRel ? { config: trusted.configRel } : {}),
+      ...(trusted.baselineRel ? { baseline: trusted.baselineRel } : {}),
+      addedSuppressions: [
+        ...(await addedConfigSuppressions(trusted, tip)),
+        ...(outcome.inlineAllows ? addedInlineAllows(outcome.inlineAllows) : []),
+      ],
+    };
+  }
   if (outcome.listed === 0 && !quiet) {
     io.stderr(
       outcome.head
@@ -284,12 +348,36 @@ export async function historyCommand(args: HistoryArgs, io: CliIO): Promise<numb
     );
   }
   const repository = await repositoryFor(outcome.head);
-  return emitReport(outcome.result, setup.ruleSet, args, io, {
+  const code = await emitReport(outcome.result, setup.ruleSet, args, io, {
     sourceDescription: "commits",
     ...(setup.repoRoot ? { root: setup.repoRoot } : {}),
     repository,
     hint: "gitward: secrets in history are leaked even when removed later: rotate them, then allow or baseline the findings.",
   });
+  if (args.stepSummary) {
+    const { renderStepSummary } = await import("../../reporters/step-summary.js");
+    try {
+      appendFileSync(
+        resolve(io.cwd, args.stepSummary),
+        renderStepSummary(outcome.result, { noRedact: !args.redact, exitCode: code }),
+      );
+    } catch (e) {
+      throw new GitwardError(`--step-summary: cannot write ${args.stepSummary}: ${(e as NodeJS.ErrnoException).code ?? e}`, "io");
+    }
+  }
+  return code;
+}
+
+/** The trusted revision's baseline, named by revision and path in justifications. */
+async function trustedBaseline(trusted: TrustedConfig, setup: ScanSetup, cwd: string): Promise<FindingFilter[]> {
+  if (!trusted.baselineFile || !trusted.baselineRel) return [];
+  const root = setup.repoRoot ?? cwd;
+  return [
+    new BaselineFilter(await readBaseline(trusted.baselineFile), {
+      origin: `${trusted.rev}:${trusted.baselineRel}`,
+      pathOf: baselinePathOf(root, cwd),
+    }),
+  ];
 }
 
 export function isCI(env: Record<string, string | undefined>): boolean {
