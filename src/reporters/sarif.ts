@@ -135,7 +135,13 @@ export function renderSarif(result: ScanResult, ruleSet: RuleSet, options: Repor
   const repo = options.repository;
   if (repo?.uri && repo.revisionId) {
     run.versionControlProvenance = [
-      { repositoryUri: repo.uri, revisionId: repo.revisionId, ...(repo.branch ? { branch: repo.branch } : {}) },
+      {
+        repositoryUri: repo.uri,
+        revisionId: repo.revisionId,
+        ...(repo.branch ? { branch: repo.branch } : {}),
+        // The results' paths are relative to %SRCROOT%, the top of this repository.
+        ...(options.root ? { mappedTo: { uriBaseId: "%SRCROOT%" } } : {}),
+      },
     ];
   }
   const log: Sarif.Log = {

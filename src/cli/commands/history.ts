@@ -32,6 +32,7 @@ import {
 import type { Finding, ScanResult } from "../../types.js";
 import { nowMs } from "../../util/clock.js";
 import { sha256 } from "../../util/hash.js";
+import { remoteToUri } from "../../util/remote-uri.js";
 import { toolVersion } from "../../version.js";
 import { createDebugTracer } from "../debug-trace.js";
 import { baselineFileFor, baselinePathOf, extraFiltersFor } from "../filters-for-run.js";
@@ -266,15 +267,11 @@ export function repositoryInfo(
   lookups.catch(() => {}); // observed below; a failure before then must not be an unhandled rejection
   return async (head) => {
     const [origin, branch] = await lookups;
-    const uri = origin.code === 0 ? redactUrl(origin.stdout.toString("utf8").trim()) : "";
+    // Every remote form git accepts, as a valid absolute URI without credentials, or left out.
+    const uri = origin.code === 0 ? (remoteToUri(origin.stdout.toString("utf8").trim(), cwd) ?? "") : "";
     const name = branch.code === 0 ? branch.stdout.toString("utf8").trim() : "";
     return { ...(uri ? { uri } : {}), ...(head ? { revisionId: head } : {}), ...(name ? { branch: name } : {}) };
   };
-}
-
-/** A remote URL may embed a token (https://user:token@host/...): never print it. */
-function redactUrl(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, "$1");
 }
 
 async function revsFor(args: HistoryArgs, cwd: string): Promise<{ revs: string[]; limits: string[] }> {
