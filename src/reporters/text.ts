@@ -50,9 +50,21 @@ export function renderText(result: ScanResult, ruleSet: RuleSet, options: Report
     const key = `${f.commit?.sha ?? ""}|${f.path}|${f.startLine}`;
     byLine.set(key, [...(byLine.get(key) ?? []), f]);
   }
+  // One secret copied into many files is shown once, with its other places counted (or listed with
+  // --verbose); JSON and SARIF keep every location.
+  const isSuppressed = (f: Finding) => !!f.suppressions && !f.suppressions.every((s) => s.expired);
+  const groupKey = (f: Finding) => (f.sensitive && f.secretHash ? `${f.ruleId}\0${f.secretHash}\0${isSuppressed(f)}` : undefined);
+  const groups = new Map<string, Finding[]>();
   for (const f of shown) {
+    const key = groupKey(f);
+    if (key !== undefined) groups.set(key, [...(groups.get(key) ?? []), f]);
+  }
+  for (const f of shown) {
+    const key = groupKey(f);
+    const group = key === undefined ? [f] : (groups.get(key) ?? [f]);
+    if (group[0] !== f) continue;
     const rule = ruleSet.byId.get(f.ruleId);
-    const suppressed = f.suppressions && !f.suppressions.every((s) => s.expired);
+    const suppressed = isSuppressed(f);
     const label = suppressed ? c("dim", "suppressed") : f.mode === "block" ? c("red", "error") : c("yellow", "warning");
     out.push(`${label}${c("bold", `[${f.ruleId}]`)} ${f.message} ${c("dim", `(${f.severity})`)}`);
     out.push(`  ${c("cyan", "-->")} ${f.path}:${f.startLine}:${f.startColumn}`);
@@ -78,6 +90,16 @@ export function renderText(result: ScanResult, ruleSet: RuleSet, options: Report
       out.push(
         `  ${c("dim", "secret:")} ${options.noRedact ? f.secret : redact(f.secret)} ${c("dim", `(sha256 ${f.secretHash.slice(0, 12)})`)}`,
       );
+    }
+    const others = group.slice(1);
+    if (others.length > 0 && options.verbose) {
+      for (const o of others) {
+        out.push(
+          `  ${c("dim", "also at")} ${o.path}:${o.startLine}:${o.startColumn}${o.commit ? c("dim", ` (commit ${o.commit.sha.slice(0, 12)})`) : ""}`,
+        );
+      }
+    } else if (others.length > 0) {
+      out.push(`  ${c("dim", `and ${others.length} more place${others.length === 1 ? "" : "s"}; --verbose lists them`)}`);
     }
     for (const note of f.notes ?? []) out.push(`  ${c("dim", "note:")} ${note}`);
     for (const s of f.suppressions ?? [])
