@@ -7,6 +7,7 @@
 import type { RuleSet } from "../packs/rule-set.js";
 import { activeFindings } from "../pipeline.js";
 import type { Finding, ScanResult } from "../types.js";
+import { plural } from "../util/plural.js";
 import { redact, redactSpans } from "./redact.js";
 import type { ReportOptions } from "./report-types.js";
 
@@ -22,10 +23,15 @@ export function formatBytes(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
 
-function firstSentence(markdown: string): string {
+/** The first sentence, at most 240 characters, cut at a word boundary with an ellipsis when longer. */
+export function firstSentence(markdown: string): string {
   const flat = markdown.replace(/\s+/g, " ").trim();
   const m = /^(.+?[.!?])(\s|$)/.exec(flat);
-  return (m?.[1] ?? flat).slice(0, 240);
+  const sentence = m?.[1] ?? flat;
+  if (sentence.length <= 240) return sentence;
+  const cut = sentence.slice(0, 240);
+  const space = cut.lastIndexOf(" ");
+  return `${(space > 160 ? cut.slice(0, space) : cut).replace(/[\s,;:]+$/, "")}…`;
 }
 
 /** The line of a finding with every sensitive span on it masked. */
@@ -158,7 +164,7 @@ export function summaryLines(result: ScanResult, options: ReportOptions): string
   const s = result.stats;
   const what =
     s.commits !== undefined
-      ? `${s.commits} commit${s.commits === 1 ? "" : "s"}, ${s.files} file versions`
+      ? `${plural(s.commits, "commit")}, ${plural(s.files, "file version")}`
       : `${s.files} ${options.sourceDescription === "files" ? (s.files === 1 ? "file" : "files") : options.sourceDescription}`;
   const counts = [`${active.length} finding${active.length === 1 ? "" : "s"}`];
   if (active.length > 0) counts.push(`${blocking} blocking, ${warnings} warning${warnings === 1 ? "" : "s"}`);
@@ -170,7 +176,7 @@ export function summaryLines(result: ScanResult, options: ReportOptions): string
     );
   } else {
     lines.push(
-      `scanned ${what} (${formatBytes(s.bytes)}, ${s.lines} lines) in ${Math.round(s.durationMs)} ms, ${counts.join(", ")}`,
+      `scanned ${what} (${formatBytes(s.bytes)}, ${plural(s.lines, "line")}) in ${Math.round(s.durationMs)} ms, ${counts.join(", ")}`,
     );
   }
   return lines;

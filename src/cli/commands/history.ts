@@ -32,6 +32,7 @@ import {
 import type { Finding, ScanResult } from "../../types.js";
 import { nowMs } from "../../util/clock.js";
 import { sha256 } from "../../util/hash.js";
+import { plural } from "../../util/plural.js";
 import { remoteToUri } from "../../util/remote-uri.js";
 import { toolVersion } from "../../version.js";
 import { createDebugTracer } from "../debug-trace.js";
@@ -295,6 +296,9 @@ async function revsFor(args: HistoryArgs, cwd: string): Promise<{ revs: string[]
 }
 
 export async function historyCommand(args: HistoryArgs, io: CliIO): Promise<number> {
+  if (args.jobs !== undefined && (!Number.isInteger(args.jobs) || args.jobs < 1)) {
+    throw new GitwardError(`--jobs: give a whole number of processes, at least 1 (got ${String(args.jobs)})`, "usage");
+  }
   await requireRepository(io.cwd, "history");
   // Questions to git that do not depend on each other run while the packs load.
   const repositoryFor = repositoryInfo(io.cwd);
@@ -370,7 +374,7 @@ async function historyWithSetup(
   }
   if (args.cache && !quiet) {
     io.stderr(
-      `gitward: skipped ${outcome.skippedCached} of ${outcome.listed} commits already scanned with this rule set (cache ${args.cache})\n`,
+      `gitward: skipped ${outcome.skippedCached} of ${plural(outcome.listed, "commit")} already scanned with this rule set (cache ${args.cache})\n`,
     );
   }
   const repository = await repositoryFor(outcome.head);

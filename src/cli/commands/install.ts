@@ -32,7 +32,6 @@ import {
   statSync,
   writeFileSync,
 } from "node:fs";
-import { tmpdir } from "node:os";
 import { delimiter, dirname, isAbsolute, join, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { GitwardError } from "../../errors.js";
@@ -124,7 +123,7 @@ export function hookWouldUse(
 
 /** npx runs packages from a cache it may clear: a gitward recorded from there will not last. */
 function isTemporary(script: string): boolean {
-  return script.includes(`${sep}_npx${sep}`) || script.startsWith(tmpdir() + sep);
+  return script.includes(`${sep}_npx${sep}`);
 }
 
 interface RepoLayout {

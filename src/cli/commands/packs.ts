@@ -6,13 +6,16 @@
  *       secret group exists, entropy sane, docs present, no catastrophic backtracking.
  * new   scaffolds a rule with docs and examples to fill in.
  */
-import { appendFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import { GitwardError } from "../../errors.js";
 import { builtinPackFiles } from "../../packs/builtin-packs.js";
 import { displayPath, loadPackFile } from "../../packs/load-pack.js";
 import { exampleProblems, testPacks } from "../../packs/pack-tester.js";
 import type { LoadedPack, SecretRuleSpec } from "../../packs/pack-types.js";
+import { placeholderProblems } from "../../packs/placeholder-check.js";
+import { plural } from "../../util/plural.js";
+import { schemaRef } from "../../util/schema-ref.js";
 import { parseYamlSource } from "../../util/yaml-source.js";
 import type { CliIO } from "../io.js";
 
@@ -50,7 +53,7 @@ export async function packsCommand(args: PacksArgs, io: CliIO): Promise<number> 
       for (const f of report.failures)
         io.stdout(`FAIL ${displayPath(f.file)}: ${f.ruleId}: ${f.message}\n     example: ${f.example}\n`);
       io.stdout(
-        `${report.rules} rules, ${report.examples} examples: ${report.examples - report.failures.length} passed, ${report.failures.length} failed\n`,
+        `${plural(report.rules, "rule")}, ${plural(report.examples, "example")}: ${report.examples - report.failures.length} passed, ${report.failures.length} failed\n`,
       );
     }
     return report.failures.length ? 1 : 0;
@@ -61,7 +64,10 @@ export async function packsCommand(args: PacksArgs, io: CliIO): Promise<number> 
     for (const p of problems) io.stdout(`${p.level}: ${displayPath(p.file)}:${p.line}: ${p.ruleId}: ${p.message}\n`);
     const errors = problems.filter((p) => p.level === "error").length;
     io.stdout(
-      `${packs.length} packs, ${packs.reduce((n, p) => n + p.rules.length, 0)} rules: ${errors} errors, ${problems.length - errors} warnings\n`,
+      `${plural(packs.length, "pack")}, ${plural(
+        packs.reduce((n, p) => n + p.rules.length, 0),
+        "rule",
+      )}: ${plural(errors, "error")}, ${plural(problems.length - errors, "warning")}\n`,
     );
   }
   return problems.some((p) => p.level === "error") ? 1 : 0;
@@ -94,6 +100,7 @@ export async function lintPacks(packs: LoadedPack[], options: { redos: boolean }
       if (previous) add("error", `id: duplicate of the rule in ${displayPath(previous)}`, ["id"]);
       seen.set(rule.id, pack.file);
       for (const p of exampleProblems(rule)) add("error", p, [p.split(/[.:]/)[0] as string]);
+      for (const p of placeholderProblems(rule)) add("error", p.message, p.field);
       if (rule.kind === "config") return;
       const s = rule as SecretRuleSpec;
       if (!s.keywords?.length)
@@ -166,9 +173,12 @@ function newRule(args: PacksArgs, io: CliIO): number {
   }
   const file = resolve(io.cwd, args.output);
   if (!existsSync(file)) {
+    mkdirSync(dirname(file), { recursive: true });
+    // Editors validate against the schema shipped in the package (the project's install, else this gitward's).
+    const schema = schemaRef(dirname(file), "pack.schema.json");
     writeFileSync(
       file,
-      `# yaml-language-server: $schema=https://gitward.dev/schemas/pack.schema.json\nname: ${id.split("-")[0]}-pack\nversion: 0.1.0\nrules:\n${SCAFFOLD(id)}`,
+      `# yaml-language-server: $schema=${schema}\nname: ${id.split("-")[0]}-pack\nversion: 0.1.0\nrules:\n${SCAFFOLD(id)}`,
     );
   } else {
     if (new RegExp(`^\\s*- id: ${id}\\s*$`, "m").test(readFileSync(file, "utf8"))) {
