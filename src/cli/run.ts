@@ -40,6 +40,15 @@ const COMMANDS = new Set([
   "explain",
   "packs",
 ]);
+// Verification calls providers over the network: only scan and history offer the flags (never the hooks).
+const VERIFY_OPTION = {
+  type: "boolean",
+  describe: "Ask each provider whether found secrets still work (network; see docs/verification.md)",
+} as const;
+const ONLY_VERIFIED_OPTION = {
+  type: "boolean",
+  describe: "Report only secrets the provider still accepts (implies --verify)",
+} as const;
 
 export async function run(argvIn: string[], ioIn: CliIO): Promise<number> {
   // `gitward -C DIR <command>` runs as if started in DIR (like git -C), so config discovery,
@@ -111,7 +120,9 @@ export async function run(argvIn: string[], ioIn: CliIO): Promise<number> {
             default: true,
             describe: "Honour .gitignore (--no-ignore also scans ignored files)",
           })
-          .option("scan-all", { type: "boolean", default: false, describe: "Also scan minified bundles and lockfile hashes" }),
+          .option("scan-all", { type: "boolean", default: false, describe: "Also scan minified bundles and lockfile hashes" })
+          .option("verify", VERIFY_OPTION)
+          .option("only-verified", ONLY_VERIFIED_OPTION),
       choose(async () => {
         return async (args: Record<string, unknown>, io: CliIO) => {
           if (args.staged) {
@@ -159,7 +170,9 @@ export async function run(argvIn: string[], ioIn: CliIO): Promise<number> {
             describe:
               "Read config and baseline from this revision (a pull request's base), and list every suppression the range adds",
           })
-          .option("step-summary", { type: "string", describe: "Append a Markdown summary to FILE (CI job page)" }),
+          .option("step-summary", { type: "string", describe: "Append a Markdown summary to FILE (CI job page)" })
+          .option("verify", VERIFY_OPTION)
+          .option("only-verified", ONLY_VERIFIED_OPTION),
       choose(async () => (await import("./commands/history.js")).historyCommand as Handler),
     )
     .command(

@@ -10,6 +10,7 @@ import type { Finding, ScanResult } from "../types.js";
 import { plural } from "../util/plural.js";
 import { redact, redactSpans } from "./redact.js";
 import type { ReportOptions } from "./report-types.js";
+import { liveMarker, verificationLine, verificationSummaryLine } from "./verification-text.js";
 
 const codes = { red: 31, yellow: 33, cyan: 36, dim: 2, bold: 1, green: 32 } as const;
 
@@ -72,7 +73,7 @@ export function renderText(result: ScanResult, ruleSet: RuleSet, options: Report
     const rule = ruleSet.byId.get(f.ruleId);
     const suppressed = isSuppressed(f);
     const label = suppressed ? c("dim", "suppressed") : f.mode === "block" ? c("red", "error") : c("yellow", "warning");
-    out.push(`${label}${c("bold", `[${f.ruleId}]`)} ${f.message} ${c("dim", `(${f.severity})`)}`);
+    out.push(`${label}${c("bold", `[${f.ruleId}]`)}${liveMarker(f, c)} ${f.message} ${c("dim", `(${f.severity})`)}`);
     out.push(`  ${c("cyan", "-->")} ${f.path}:${f.startLine}:${f.startColumn}`);
     if (f.commit) {
       const head =
@@ -107,6 +108,8 @@ export function renderText(result: ScanResult, ruleSet: RuleSet, options: Report
     } else if (others.length > 0) {
       out.push(`  ${c("dim", `and ${others.length} more place${others.length === 1 ? "" : "s"}; --verbose lists them`)}`);
     }
+    const verified = verificationLine(f, c);
+    if (verified) out.push(verified);
     for (const note of f.notes ?? []) out.push(`  ${c("dim", "note:")} ${note}`);
     for (const s of f.suppressions ?? [])
       out.push(`  ${c("dim", `suppressed (${s.kind}${s.expired ? ", expired" : ""}):`)} ${s.justification}`);
@@ -161,6 +164,7 @@ export function summaryLines(result: ScanResult, options: ReportOptions): string
   for (const s of fatal) lines.push(c("red", `not scanned: ${s.path}: ${s.detail}`));
   for (const w of result.warnings) lines.push(c("yellow", `warning: ${w.message}`));
   if (result.trusted) lines.push(...trustedLines(result.trusted, c));
+  if (result.verification) lines.push(verificationSummaryLine(result.verification, c));
   const s = result.stats;
   const what =
     s.commits !== undefined

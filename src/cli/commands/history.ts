@@ -48,8 +48,9 @@ import {
   readRevisionFiles,
   type TrustedConfig,
 } from "../trusted-config.js";
+import { type VerifyArgs, verifyIfAsked } from "../verify-run.js";
 
-export interface HistoryArgs extends ScanArgs {
+export interface HistoryArgs extends ScanArgs, VerifyArgs {
   range?: string;
   all: boolean;
   since?: string;
@@ -377,6 +378,11 @@ async function historyWithSetup(
       `gitward: skipped ${outcome.skippedCached} of ${plural(outcome.listed, "commit")} already scanned with this rule set (cache ${args.cache})\n`,
     );
   }
+  await verifyIfAsked(outcome.result, setup, args, io, {
+    hook: false,
+    root: setup.repoRoot ?? io.cwd,
+    ...(args.cache ? { historyCacheFile: args.cache } : {}),
+  });
   const repository = await repositoryFor(outcome.head);
   const code = await emitReport(outcome.result, setup.ruleSet, args, io, {
     sourceDescription: "commits",
