@@ -375,7 +375,7 @@ async function historyWithSetup(
   }
   if (args.cache && !quiet) {
     io.stderr(
-      `gitward: skipped ${outcome.skippedCached} of ${plural(outcome.listed, "commit")} already scanned with this rule set (cache ${args.cache})\n`,
+      `gitward: skipped ${outcome.skippedCached} of ${outcome.listed} commits already scanned with this rule set (cache ${args.cache})\n`,
     );
   }
   await verifyIfAsked(outcome.result, setup, args, io, {
