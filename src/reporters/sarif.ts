@@ -12,6 +12,10 @@
  * - With a trusted config (history --trusted-config-from), each suppression
  *   the range adds is a result of its own (rule gitward-suppression-added,
  *   warning, never suppressed), so code scanning shows it on the pull request.
+ * - What was not scanned is in `invocations[0].toolExecutionNotifications`
+ *   (error for a file the run failed closed on, note for an intended skip
+ *   such as a binary file), and `executionSuccessful` is false when the run
+ *   failed closed, so an incomplete scan shows as incomplete.
  */
 import type * as Sarif from "sarif";
 import type { LoadedRule } from "../packs/pack-types.js";
@@ -129,6 +133,7 @@ export function renderSarif(result: ScanResult, ruleSet: RuleSet, options: Repor
       extensions,
     },
     results,
+    invocations: [invocation(result, options)],
     columnKind: "utf16CodeUnits",
   };
   if (options.root) {
@@ -153,6 +158,45 @@ export function renderSarif(result: ScanResult, ruleSet: RuleSet, options: Repor
     runs: [run],
   };
   return `${JSON.stringify(log, null, 2)}\n`;
+}
+
+/** At most this many notifications (a history can skip a binary file in every commit); the rest are counted. */
+const MAX_NOTIFICATIONS = 1000;
+
+/** The run's invocation: did it succeed, and what was not scanned (and warned about). */
+function invocation(result: ScanResult, options: ReportOptions): Sarif.Invocation {
+  const notifications: Sarif.Notification[] = result.skipped.slice(0, MAX_NOTIFICATIONS).map((s) => ({
+    level: s.fatal ? "error" : "note",
+    message: { text: `${s.path}: not scanned (${s.reason}): ${s.detail}` },
+    descriptor: { id: `gitward/not-scanned/${s.reason}` },
+    locations: [
+      {
+        physicalLocation: {
+          artifactLocation: { uri: pathToUri(s.path), ...(options.root ? { uriBaseId: "%SRCROOT%" } : {}) },
+        },
+      },
+    ],
+    properties: { reason: s.reason, failedClosed: s.fatal },
+  }));
+  if (result.skipped.length > MAX_NOTIFICATIONS) {
+    notifications.push({
+      level: "note",
+      message: { text: `${result.skipped.length - MAX_NOTIFICATIONS} more files not scanned (see the JSON report)` },
+      descriptor: { id: "gitward/not-scanned/more" },
+    });
+  }
+  for (const w of result.warnings) {
+    notifications.push({
+      level: "warning",
+      message: { text: sentence(w.message) },
+      descriptor: { id: "gitward/warning" },
+      ...(w.ruleId ? { associatedRule: { id: w.ruleId } } : {}),
+    });
+  }
+  return {
+    executionSuccessful: !options.failedClosed,
+    ...(notifications.length > 0 ? { toolExecutionNotifications: notifications } : {}),
+  };
 }
 
 export const SUPPRESSION_ADDED = "gitward-suppression-added";
@@ -200,7 +244,7 @@ function addedSuppressionResult(s: AddedSuppression, ruleIndex: number, from: st
 
 function toResult(f: Finding, ruleIndex: Map<string, number>, options: ReportOptions): Sarif.Result {
   const where = ruleIndex.get(f.ruleId);
-  const shown = f.sensitive && !options.noRedact ? redact(f.secret) : f.secret;
+  const shown = f.sensitive && (!options.noRedact || f.secret === "") ? redact(f.secret) : f.secret;
   const live = f.verification?.status === "live" ? " LIVE: the provider still accepts this secret." : "";
   const text = `${f.sensitive ? `${sentence(f.message)} Secret: ${shown}` : sentence(f.message)}${live}`;
   const properties: Record<string, unknown> = { secretHash: f.secretHash, severity: f.severity, mode: f.mode };
