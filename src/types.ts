@@ -230,6 +230,7 @@ export interface TraceEvent {
     | "entropy"
     | "allowlist"
     | "validator"
+    | "context"
     | "requires"
     | "overlap"
     | "budget";
