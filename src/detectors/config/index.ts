@@ -33,6 +33,8 @@ interface Target {
   format: Format;
   matchesPath: (path: string) => boolean;
   content?: RegExp;
+  identify?: (text: string, path: string) => boolean;
+  prefilter?: RegExp;
   rules: ConfigRule[];
 }
 
@@ -44,7 +46,8 @@ export function createConfigDetector(rules: LoadedRule<ConfigRuleSpec>[]): Detec
     name: "config",
     detect(fragment: Fragment, trace?: Tracer): DetectorOutput | Promise<DetectorOutput> {
       const path = normalizePath(fragment.path);
-      const candidates = targets.filter((t) => t.matchesPath(path));
+      // A type's prefilter tests the fragment's own text (a diff's added lines) before anything is loaded.
+      const candidates = targets.filter((t) => t.matchesPath(path) && (!t.prefilter || t.prefilter.test(fragment.text)));
       // The common case (not a config file) stays synchronous and allocation-free.
       if (candidates.length === 0) return EMPTY;
       return lint(fragment, path, candidates, trace);
@@ -62,6 +65,8 @@ function buildTargets(rules: ConfigRule[]): Target[] {
       if (!t) {
         t = { id, format: ft.format, matchesPath: pathMatcher(ft.globs, ft.exclude), rules: [] };
         if (ft.content) t.content = ft.content;
+        if (ft.identify) t.identify = ft.identify;
+        if (ft.prefilter) t.prefilter = ft.prefilter;
         byType.set(id, t);
       }
       t.rules.push(rule);
@@ -88,7 +93,7 @@ async function lint(fragment: Fragment, path: string, candidates: Target[], trac
     const detail = `config rules not run: the file's new version could not be read${inCommit}`;
     return { findings: [], warnings: [], skipped: [{ path: fragment.path, reason: "unreadable", detail, fatal: true }] };
   }
-  const active = candidates.filter((t) => !t.content || t.content.test(text));
+  const active = candidates.filter((t) => (!t.content || t.content.test(text)) && (!t.identify || t.identify(text, path)));
   if (active.length === 0) return EMPTY;
 
   const warnings: ScanWarning[] = [];
