@@ -78,6 +78,8 @@ export function isRedisServerConfig(text: string, path = ""): boolean {
   const strong = distinctDirectives(text, REDIS_SERVER);
   // `user` and `save` are common words: count them only next to another server directive.
   const specific = [...strong].filter((d) => d !== "user" && d !== "save");
+  // A `.conf` not named for Redis (`6379.conf`, `cache.conf`) needs more evidence than `redis.conf`.
+  if (!/redis|sentinel|(^|\/)\d{4,5}\.conf/i.test(path)) return specific.length >= 3;
   if (specific.length === 0) return false;
   return strong.size + distinctDirectives(text, REDIS_COMMON).size >= 2;
 }

@@ -50,6 +50,8 @@ export const FILE_TYPES: FileType[] = [
       "**/*redis*.conf.{j2,tpl,template,example,sample,erb}",
       "**/redis/**/*.conf",
       "**/*sentinel*.conf",
+      // Any other .conf only with three Redis server directives (file-kinds.ts).
+      "**/*.conf",
     ],
     // Reports missing passwords: only a file that surely is a Redis server config.
     identify: isRedisServerConfig,
@@ -142,7 +144,19 @@ export const FILE_TYPES: FileType[] = [
   {
     id: "docker-service",
     format: "lines",
-    globs: ["**/docker.service", "**/docker.service.d/*.conf", "**/default/docker", "**/sysconfig/docker", "**/*.service"],
+    globs: [
+      "**/docker.service",
+      "**/docker.service.d/*.conf",
+      "**/*.service.d/*.conf",
+      "**/default/docker*",
+      "**/sysconfig/docker*",
+      "**/*.service",
+      "**/*.service.{j2,erb,tpl,tmpl,template}",
+      "**/*docker*.{conf,default,defaults,env,j2,erb,tpl,tmpl,template}",
+      "**/docker.{default,defaults}",
+    ],
+    // Its one rule reports a host flag on the line that holds it.
+    prefilter: /tcp:\/\//i,
   },
   { id: "npmrc", format: "ini", globs: ["**/.npmrc", "**/npmrc", "**/.yarnrc"] },
   { id: "yarnrc-yml", format: "yaml", globs: ["**/.yarnrc.yml"] },

@@ -15,6 +15,7 @@ import {
 import { dockerDaemonTcpWithoutTls } from "./docker-daemon.js";
 import { dockerfileRunsAsRoot, dockerfileSecretInEnv } from "./dockerfile.js";
 import { postgresHbaOpenAddress, postgresHbaTrust } from "./postgres.js";
+import { puppetAutosignWriter } from "./puppet.js";
 import { redisDangerousCommands, redisNoPassword, redisUnauthenticatedExposure } from "./redis.js";
 import { terraformOpenIngress } from "./terraform.js";
 import { tlsVerificationDisabled } from "./tls-off.js";
@@ -42,4 +43,5 @@ export const CHECKS: Record<string, Check> = {
   "gitlab-ci-script-injection": gitlabCiScriptInjection,
   "docker-daemon-tcp-without-tls": dockerDaemonTcpWithoutTls,
   "tls-verification-disabled": tlsVerificationDisabled,
+  "puppet-autosign-writer": puppetAutosignWriter,
 };
