@@ -50,8 +50,7 @@ export const FILE_TYPES: FileType[] = [
       "**/*redis*.conf.{j2,tpl,template,example,sample,erb}",
       "**/redis/**/*.conf",
       "**/*sentinel*.conf",
-      // Any other .conf only with three Redis server directives (file-kinds.ts).
-      "**/*.conf",
+      "**/[0-9][0-9][0-9][0-9]*.conf",
     ],
     // Reports missing passwords: only a file that surely is a Redis server config.
     identify: isRedisServerConfig,

@@ -22,7 +22,8 @@ import { CHECKS } from "./checks/index.js";
 import { runDeclarative } from "./declarative.js";
 import { fileType, normalizePath, pathMatcher } from "./file-types.js";
 import type { Format, ParsedDocument } from "./model.js";
-import { parseDocument, splitLines } from "./parse.js";
+import { splitLines } from "./parse.js";
+import { readAsWritten } from "./read-as-written.js";
 import type { ConfigFinding, RuleContext } from "./report.js";
 import { makeFinding } from "./report.js";
 import type { ConfigRule } from "./rule-spec.js";
@@ -103,10 +104,19 @@ async function lint(fragment: Fragment, path: string, candidates: Target[], trac
   for (const target of active) {
     let doc = docs.get(target.format);
     if (!doc) {
-      doc = await parseDocument(target.format, text);
+      const reading = await readAsWritten(target.format, text, target.id);
+      doc = reading.doc;
       docs.set(target.format, doc);
       const p = doc.problems[0];
-      if (p && /\{\{|\{%/.test(text)) {
+      if (reading.adjusted) {
+        // Read as written (tabs expanded, template tags removed): linted, and listed as a non-fatal note.
+        skipped.push({
+          path: fragment.path,
+          reason: reading.templated ? "templated" : "other",
+          detail: `${reading.adjusted}${reading.templated ? "; settings the template produces were not checked" : ""}${inCommit}`,
+          fatal: false,
+        });
+      } else if (p && reading.templated) {
         // Templated files (Helm, Jinja) are not valid until rendered: an intended skip, listed, not fatal.
         skipped.push({
           path: fragment.path,

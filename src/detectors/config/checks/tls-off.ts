@@ -261,6 +261,8 @@ export function tlsVerificationDisabled(ctx: RuleContext): void {
   const python = ctx.fileType === "python" || ctx.fileType === "python-shebang";
   const tail = names.every((n) => n === "shell" || n === "puppet" || n === "toolConfig");
   for (const h of searchText(ctx.doc.lines, style, patterns, { python, tail })) {
+    // Dockerfile ENV/ARG variables are container-env-tls-verification-disabled's (one finding per setting).
+    if (ctx.fileType === "dockerfile" && /^\s*(ENV|ARG)\s/i.test(ctx.doc.lines[h.line - 1] ?? "")) continue;
     ctx.report({
       line: h.line,
       col: h.col,
