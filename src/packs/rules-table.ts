@@ -1,8 +1,8 @@
 /**
- * Generates the README's rule catalogue from the packs, so the docs can never
- * drift from what gitward runs: config rules grouped by pack (one pack per file
- * type family), secret rules per provider pack. `npm run docs` rewrites the
- * README section; a test fails when it is out of date.
+ * Generates the rule catalogue (docs/rules.md) from the packs, so the docs can
+ * never drift from what gitward runs: config rules grouped by pack (one pack
+ * per file type family), secret rules per provider pack. `npm run docs`
+ * rewrites the generated section; a test fails when it is out of date.
  */
 import type { ConfigRuleSpec, LoadedPack } from "./pack-types.js";
 
@@ -29,9 +29,9 @@ export function renderRulesTable(packs: LoadedPack[]): string {
   const config = packs.filter((p) => p.rules.some((r) => r.kind === "config"));
   const secret = packs.filter((p) => p.rules.some((r) => r.kind !== "config"));
   const count = (ps: LoadedPack[]) => ps.reduce((n, p) => n + p.rules.length, 0);
-  out.push(`### Config rules by file type (${count(config)} rules)`, "");
+  out.push(`## Config rules by file type (${count(config)} rules)`, "");
   for (const pack of config) {
-    out.push(`#### ${pack.description ? cell(pack.description) : pack.name} (\`${pack.name}\`)`, "");
+    out.push(`### ${pack.description ? cell(pack.description) : pack.name} (\`${pack.name}\`)`, "");
     const rows: string[][] = [];
     for (const rule of pack.rules) {
       const r = rule as ConfigRuleSpec;
@@ -44,18 +44,18 @@ export function renderRulesTable(packs: LoadedPack[]): string {
     }
     out.push(...table(["rule", "severity", "file types", "what it catches"], rows), "");
   }
-  out.push(`### Secret rules by provider (${count(secret)} rules)`, "");
+  out.push(`## Secret rules by provider (${count(secret)} rules)`, "");
   const rows = secret.map((pack) => [`\`${pack.name}\` (${pack.rules.length})`, pack.rules.map((r) => `\`${r.id}\``).join(", ")]);
   out.push(...table(["pack", "rules"], rows));
   out.push("", "`gitward explain <rule-id>` prints any rule's documentation: why it matters, how to fix, how to allow.");
   return out.join("\n");
 }
 
-/** README text with the generated section replaced (or appended when the markers are missing). */
-export function updateReadme(readme: string, packs: LoadedPack[]): string {
+/** A page's text with the generated section replaced (or appended when the markers are missing). */
+export function updateRulesDoc(page: string, packs: LoadedPack[]): string {
   const table = `${TABLE_START}\n${renderRulesTable(packs)}\n${TABLE_END}`;
-  const start = readme.indexOf(TABLE_START);
-  const end = readme.indexOf(TABLE_END);
-  if (start === -1 || end === -1) return `${readme.trimEnd()}\n\n## Rules\n\n${table}\n`;
-  return readme.slice(0, start) + table + readme.slice(end + TABLE_END.length);
+  const start = page.indexOf(TABLE_START);
+  const end = page.indexOf(TABLE_END);
+  if (start === -1 || end === -1) return `${page.trimEnd() || "# Rules"}\n\n${table}\n`;
+  return page.slice(0, start) + table + page.slice(end + TABLE_END.length);
 }
