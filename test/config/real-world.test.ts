@@ -105,10 +105,10 @@ describe("formats read as written", () => {
     expect(out.skipped).toEqual([expect.objectContaining({ reason: "templated", fatal: false })]);
   });
 
-  it("still reports really broken YAML where it breaks, fatal (GitHub ${{ }} is not a template)", async () => {
+  it("still reports really broken YAML where it breaks, fatal (a GitHub expression is not a template)", async () => {
     const out = await scan(
       ".github/workflows/ci.yml",
-      'on: push\njobs:\n  a:\n    steps:\n      - run: echo "x: ${{ github.sha }}\n    - bad\n',
+      `on: push\njobs:\n  a:\n    steps:\n      - run: echo "x: $\{{ github.sha }}\n    - bad\n`,
     );
     expect(out.warnings[0]?.message).toMatch(/^\.github\/workflows\/ci\.yml:\d+:\d+: cannot parse as yaml/);
     expect(out.skipped).toEqual([expect.objectContaining({ reason: "unparsable", fatal: true })]);

@@ -31,7 +31,10 @@ const JSON_HOSTS = /"hosts"\s*:\s*\[[^\]]*?"(tcp:\/\/[^"]+)"/;
 const JSON_TLSVERIFY = /"tlsverify"\s*:\s*true\b/;
 
 export function dockerDaemonTcpWithoutTls(ctx: RuleContext): void {
-  if (ctx.fileType === "compose" || ctx.fileType === "kubernetes") return daemonContainers(ctx);
+  if (ctx.fileType === "compose" || ctx.fileType === "kubernetes") {
+    daemonContainers(ctx);
+    return;
+  }
   if (ctx.doc.trees && ctx.fileType === "docker-daemon") {
     for (const root of ctx.doc.trees) {
       if (isTruthy(str(get(root, "tlsverify")))) continue;
