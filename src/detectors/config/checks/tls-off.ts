@@ -70,11 +70,12 @@ export const VOCABULARY: Record<string, RegExp[]> = {
     /\bCERT_NONE\b/,
     /\b(?:verify_ssl|ssl_verify)\s*=\s*False\b/,
     /\bSSL_VERIFY(?:PEER|HOST)\s*,\s*(?:0|False)\b/,
-    /\b(?:PYTHONHTTPSVERIFY|CURL_CA_BUNDLE|REQUESTS_CA_BUNDLE)["']\s*\]\s*=\s*["']0?["']/,
+    /\benviron\s*\[\s*["'](?:PYTHONHTTPSVERIFY|CURL_CA_BUNDLE|REQUESTS_CA_BUNDLE)["']\s*\]\s*=\s*["']0?["']/,
   ],
   javascript: [
     /\brejectUnauthorized["']?\s*[:=]\s*false\b/,
-    /\bNODE_TLS_REJECT_UNAUTHORIZED["'`]?\]?\s*[=:]\s*["'`]?0\b/,
+    /\bNODE_TLS_REJECT_UNAUTHORIZED\s*[=:]\s*["'`]?0\b/,
+    /\benv\s*\[\s*["'`]NODE_TLS_REJECT_UNAUTHORIZED["'`]\s*\]\s*=\s*["'`]?0\b/,
     /\bstrictSSL["']?\s*:\s*false\b/,
     /\bcheckServerIdentity\s*:\s*\(\s*\)\s*=>\s*(?:undefined|null|\{\s*\})/,
   ],
@@ -112,8 +113,11 @@ export const VOCABULARY: Record<string, RegExp[]> = {
   ],
 };
 
+/** Vocabularies of programming languages: settings written in code, not in string literals. */
+const CODE = new Set(["python", "javascript", "go", "jvm", "ruby"]);
+
 /** Blanks comments (keeping every other character where it is), line by line, per comment syntax. */
-export function maskComments(lines: string[], style: Comments, python = false): string[] {
+export function maskComments(lines: string[], style: Comments, python = false, strings = false): string[] {
   if (style === "none") return lines;
   const out: string[] = [];
   let block = false; // inside /* */ or <!-- --> or a Python triple-quoted string
@@ -134,8 +138,12 @@ export function maskComments(lines: string[], style: Comments, python = false): 
         continue;
       }
       if (quote) {
-        if (c === "\\") i++;
-        else if (c === quote) quote = "";
+        if (c === "\\") {
+          if (strings) chars[i] = " ";
+          i++;
+          if (strings && i < chars.length) chars[i] = " ";
+        } else if (c === quote) quote = "";
+        else if (strings) chars[i] = " ";
         continue;
       }
       if (style === "xml") {
@@ -193,10 +201,13 @@ export function searchText(
   lines: string[],
   style: Comments,
   patterns: RegExp[],
-  opts: { python?: boolean; tail?: boolean } = {},
+  opts: { python?: boolean; tail?: boolean; codeOnly?: boolean } = {},
 ): TextHit[] {
   const python = opts.python ?? false;
   const masked = maskComments(lines, style, python);
+  // Code: a match must start in code, not inside a string literal (a message or a test fixture
+  // that mentions the setting); commands in scripts live in strings and are matched anywhere.
+  const code = opts.codeOnly ? maskComments(lines, style, python, true).join("\n") : undefined;
   const starts: number[] = [];
   let offset = 0;
   for (const l of masked) {
@@ -222,6 +233,7 @@ export function searchText(
         re.lastIndex++;
         continue;
       }
+      if (code !== undefined && code[m.index] !== text[m.index]) continue;
       // Commands: report where the offending flag is (the end of the match), not where a long
       // or continued command starts. Code: where the construct starts.
       const tail = /\S+\s*$/.exec(m[0].replace(/["'`\s]+$/, ""));
@@ -260,7 +272,8 @@ export function tlsVerificationDisabled(ctx: RuleContext): void {
   if (ctx.fileType === "jenkins-job") style = /^\s*</.test(ctx.doc.lines.find((l) => l.trim()) ?? "") ? "xml" : "c";
   const python = ctx.fileType === "python" || ctx.fileType === "python-shebang";
   const tail = names.every((n) => n === "shell" || n === "puppet" || n === "toolConfig");
-  for (const h of searchText(ctx.doc.lines, style, patterns, { python, tail })) {
+  const codeOnly = names.every((n) => CODE.has(n));
+  for (const h of searchText(ctx.doc.lines, style, patterns, { python, tail, codeOnly })) {
     // Dockerfile ENV/ARG variables are container-env-tls-verification-disabled's (one finding per setting).
     if (ctx.fileType === "dockerfile" && /^\s*(ENV|ARG)\s/i.test(ctx.doc.lines[h.line - 1] ?? "")) continue;
     ctx.report({
