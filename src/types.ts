@@ -120,6 +120,11 @@ export interface Finding extends Location {
   commit?: CommitInfo;
   /** History scans: is the secret still in the file at HEAD? */
   presentAtHead?: boolean;
+  /**
+   * History scans, for a secret not at HEAD: the branches (local and remote-tracking) whose tip
+   * still holds it. Empty: removed everywhere (still leaked). Absent: not checked.
+   */
+  presentIn?: string[];
   /** History scans: how many commits add the same secret at the same path. */
   occurrences?: number;
   /** Set by filters; a finding with suppressions is not reported (unless --show-suppressed). */

@@ -167,7 +167,12 @@ export async function run(argvIn: string[], ioIn: CliIO): Promise<number> {
           .option("file", { type: "string", describe: "Baseline file (default: .gitward-baseline.json)" })
           .option("reason", { type: "string", describe: "Reason recorded on new entries" })
           .option("owner", { type: "string", describe: "Owner recorded on new entries" })
-          .option("expires", { type: "string", describe: "Expiry date (YYYY-MM-DD) recorded on new entries" }),
+          .option("expires", { type: "string", describe: "Expiry date (YYYY-MM-DD) recorded on new entries" })
+          .option("history", {
+            type: "boolean",
+            describe:
+              "Also record (or, for prune, keep) findings of the history scan of every ref (prune: default in a repository)",
+          }),
       choose(async () => (await import("./commands/baseline.js")).baselineCommand as Handler),
     )
     .command(

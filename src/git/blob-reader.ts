@@ -84,3 +84,61 @@ export class BlobReader {
     s.child.stdin.end();
   }
 }
+
+/**
+ * Blob sizes through one long-lived `git cat-file --batch-check`, started on
+ * first use: lets history decide "too large" before reading a blob (git shows
+ * a file over core.bigFileThreshold as binary, and a history may hold many).
+ */
+export class BlobSizer {
+  private stream: GitStream | undefined;
+  private readonly queue: { resolve: (size: number | undefined) => void; reject: (e: Error) => void }[] = [];
+  private pending = "";
+  private failed: Error | undefined;
+
+  constructor(private readonly cwd: string) {}
+
+  /** The blob's size in bytes, or undefined when the object is missing. */
+  size(oid: string): Promise<number | undefined> {
+    if (this.failed) return Promise.reject(this.failed);
+    if (!/^[0-9a-f]{4,64}$/.test(oid)) return Promise.resolve(undefined);
+    const s = this.start();
+    return new Promise((resolve, reject) => {
+      this.queue.push({ resolve, reject });
+      s.child.stdin.write(`${oid}\n`);
+    });
+  }
+
+  private start(): GitStream {
+    if (this.stream) return this.stream;
+    const s = spawnGit(["cat-file", "--batch-check"], this.cwd);
+    this.stream = s;
+    s.child.stdout.on("data", (chunk: Buffer) => {
+      this.pending += chunk.toString("utf8");
+      for (let nl = this.pending.indexOf("\n"); nl !== -1; nl = this.pending.indexOf("\n")) {
+        const header = this.pending.slice(0, nl);
+        this.pending = this.pending.slice(nl + 1);
+        const size = Number(header.split(" ")[2]);
+        this.queue.shift()?.resolve(Number.isFinite(size) && !header.endsWith(" missing") ? size : undefined);
+      }
+    });
+    s.done.then(
+      ({ code, stderr }) => this.fail(new GitwardError(`git cat-file --batch-check exited (${code}): ${stderr.trim()}`, "git")),
+      (e: Error) => this.fail(e),
+    );
+    return s;
+  }
+
+  private fail(e: Error): void {
+    this.failed ??= e;
+    for (const p of this.queue.splice(0)) p.reject(e);
+  }
+
+  /** Ends the git process (idempotent). */
+  close(): void {
+    const s = this.stream;
+    if (!s) return;
+    this.failed ??= new GitwardError("blob sizer closed", "internal");
+    s.child.stdin.end();
+  }
+}

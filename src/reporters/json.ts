@@ -18,6 +18,8 @@ import type { ReportOptions } from "./report-types.js";
 export const JSON_SCHEMA_VERSION = 1;
 
 export function findingToJson(f: Finding, noRedact: boolean) {
+  // A secret that could not be read back (a history cache entry whose file is gone) is unknown, not "".
+  const masked = f.sensitive && (!noRedact || f.secret === "");
   return {
     ruleId: f.ruleId,
     kind: f.kind,
@@ -29,8 +31,8 @@ export function findingToJson(f: Finding, noRedact: boolean) {
     startColumn: f.startColumn,
     endLine: f.endLine,
     endColumn: f.endColumn,
-    secret: f.sensitive && !noRedact ? redact(f.secret) : f.secret,
-    redacted: f.sensitive && !noRedact,
+    secret: masked ? redact(f.secret) : f.secret,
+    redacted: masked,
     secretHash: f.secretHash,
     fingerprint: f.fingerprint,
     pack: f.provenance.pack,
@@ -38,6 +40,7 @@ export function findingToJson(f: Finding, noRedact: boolean) {
     ...(f.entropy !== undefined ? { entropy: Number(f.entropy.toFixed(3)) } : {}),
     ...(f.commit ? { commit: f.commit } : {}),
     ...(f.presentAtHead !== undefined ? { presentAtHead: f.presentAtHead } : {}),
+    ...(f.presentIn !== undefined ? { presentIn: f.presentIn } : {}),
     ...(f.occurrences !== undefined ? { occurrences: f.occurrences } : {}),
     ...(f.suppressions ? { suppressions: f.suppressions } : {}),
     ...(f.notes ? { notes: f.notes } : {}),

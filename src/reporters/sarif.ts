@@ -146,6 +146,7 @@ function toResult(f: Finding, ruleIndex: Map<string, number>, options: ReportOpt
     properties.commitDate = f.commit.date;
   }
   if (f.presentAtHead !== undefined) properties.presentAtHead = f.presentAtHead;
+  if (f.presentIn !== undefined) properties.presentIn = f.presentIn;
   if (f.occurrences !== undefined) properties.occurrences = f.occurrences;
   const result: Sarif.Result = {
     ruleId: f.ruleId,

@@ -62,7 +62,11 @@ export function renderText(result: ScanResult, ruleSet: RuleSet, options: Report
           ? ""
           : f.presentAtHead
             ? ", still present at HEAD"
-            : ", removed since (still leaked: rotate it)";
+            : f.presentIn === undefined
+              ? ", not at HEAD (still leaked: rotate it)"
+              : f.presentIn.length > 0
+                ? `, not at HEAD but still present in ${f.presentIn.join(", ")} (rotate it)`
+                : ", removed since (still leaked: rotate it)";
       out.push(
         `      introduced in ${f.commit.sha.slice(0, 12)} by ${f.commit.author} on ${f.commit.date.slice(0, 10)}${head}${f.occurrences && f.occurrences > 1 ? `, in ${f.occurrences} commits` : ""}`,
       );

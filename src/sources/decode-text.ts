@@ -1,8 +1,10 @@
 /**
  * Bytes → text for scanning. Decides binary vs text the way git does (a NUL in
- * the first 8 KiB), honours UTF-16 byte-order marks, and otherwise decodes as
- * UTF-8 (invalid bytes such as Latin-1 become U+FFFD, which keeps ASCII tokens
- * and their columns intact).
+ * the first 8 KiB), honours UTF-16 byte-order marks, recognises UTF-16 without
+ * one (what Windows tools such as PowerShell's Out-File write), and otherwise
+ * decodes as UTF-8 (invalid bytes such as Latin-1 become U+FFFD, which keeps
+ * ASCII tokens and their columns intact). Every source (files, stdin, staged,
+ * history, pre-push) decodes through here, so all commands read a file alike.
  */
 
 const SNIFF = 8000;
@@ -17,10 +19,35 @@ export function decodeText(bytes: Uint8Array): Decoded {
     if (b0 === 0xfe && b1 === 0xff) return { kind: "text", text: new TextDecoder("utf-16be").decode(bytes.subarray(2)) };
   }
   const limit = Math.min(bytes.length, SNIFF);
-  for (let i = 0; i < limit; i++) if (bytes[i] === 0) return { kind: "binary" };
+  for (let i = 0; i < limit; i++) {
+    if (bytes[i] !== 0) continue;
+    const utf16 = bomlessUtf16(bytes);
+    return utf16 === undefined ? { kind: "binary" } : { kind: "text", text: utf16 };
+  }
   let start = 0;
   if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) start = 3;
   return { kind: "text", text: Buffer.from(bytes.buffer, bytes.byteOffset + start, bytes.length - start).toString("utf8") };
+}
+
+/**
+ * UTF-16 without a byte-order mark: an even length, the NULs all on one side of
+ * each code unit (the high bytes of Latin text) and on at least half of the
+ * units, and a decoded text free of control characters and lone surrogates.
+ * Binary data fails one of these at once.
+ */
+function bomlessUtf16(bytes: Uint8Array): string | undefined {
+  if (bytes.length < 4 || bytes.length % 2 !== 0) return undefined;
+  const limit = Math.min(bytes.length, SNIFF);
+  let evenZeros = 0;
+  let oddZeros = 0;
+  for (let i = 0; i < limit; i++) if (bytes[i] === 0) i % 2 === 0 ? evenZeros++ : oddZeros++;
+  const units = limit / 2;
+  const encoding =
+    evenZeros === 0 && oddZeros >= units / 2 ? "utf-16le" : oddZeros === 0 && evenZeros >= units / 2 ? "utf-16be" : "";
+  if (!encoding) return undefined;
+  const text = new TextDecoder(encoding).decode(bytes);
+  if (/[\u0000-\u0008\u000e-\u001f\ufffd]/.test(text)) return undefined;
+  return text;
 }
 
 /** Named like a minified bundle (decided before the file's text is even assembled). */

@@ -23,9 +23,11 @@
  * parent are found with one `git diff-tree` per parent.
  *
  * Files over maxFileSize are reported by git as binary (core.bigFileThreshold)
- * and skipped with one notice per path.
+ * and skipped with one notice per path. Other binary diffs are read and decoded
+ * like files given to `gitward scan` (UTF-16 text, key stores), except blobs
+ * named like media, archives or compiled code.
  */
-import { BlobReader } from "../git/blob-reader.js";
+import { BlobReader, BlobSizer } from "../git/blob-reader.js";
 import { type RelayedGit, spawnGitRelayed } from "../git/git-relay.js";
 import { checkGit, spawnGit } from "../git/git-stream.js";
 import { mergeSafetyEnv, runGit } from "../git/run-git.js";
@@ -80,9 +82,11 @@ export class HistorySource implements TextSource {
   readonly commitTime = new WeakMap<CommitInfo, number>();
   recordCommits = false;
   private readonly blobs: BlobReader;
+  private readonly sizes: BlobSizer;
 
   constructor(private readonly options: HistorySourceOptions) {
     this.blobs = new BlobReader(options.cwd);
+    this.sizes = new BlobSizer(options.cwd);
   }
 
   async *fragments(ctx: SourceContext): AsyncIterable<Fragment> {
@@ -90,6 +94,7 @@ export class HistorySource implements TextSource {
       yield* this.run(ctx);
     } finally {
       this.blobs.close();
+      this.sizes.close();
     }
   }
 
@@ -202,7 +207,8 @@ export class HistorySource implements TextSource {
       maxFileSize: this.options.maxFileSize,
       scanAll: false,
       probeBinary: false,
-      skip: (c: SourceContext, path: string, reason: "binary" | "too-large" | "submodule", detail: string) => {
+      sizes: this.sizes,
+      skip: (c: SourceContext, path: string, reason: "binary" | "too-large" | "submodule" | "minified", detail: string) => {
         const key = `${reason}\0${path}`;
         if (seenSkips.has(key)) return;
         seenSkips.add(key);

@@ -20,7 +20,7 @@
 // would add its modules to every hook's start-up.
 import { lstatSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { join, relative, resolve, sep } from "node:path";
-import { BlobReader } from "../git/blob-reader.js";
+import { BlobReader, type BlobSizer } from "../git/blob-reader.js";
 import { type GitResult, plainWorkTreeRoot, runGit, runGitSync } from "../git/run-git.js";
 import type { Fragment, SourceKind } from "../types.js";
 import { blankLockfileHashes, decodeText, isLockfile, looksMinified, minifiedByName } from "./decode-text.js";
@@ -282,13 +282,15 @@ export interface DiffFragmentDeps {
   scanAll: boolean;
   exclude?: ((path: string) => boolean) | undefined;
   /**
-   * Read binary blobs to tell "too large" from binary, to scan UTF-16 text and
-   * to recognise key stores by their magic bytes (default: true). When false
-   * (history), only blobs named like a key store (.p12, .jks...) are read.
+   * Binary blobs are read to tell "too large" from binary, to scan UTF-16 text
+   * and to recognise key stores by their magic bytes. When false (history),
+   * blobs named like media, archives or compiled code are not read, and the
+   * size of the others is checked first (with `sizes`).
    */
   probeBinary?: boolean;
+  sizes?: BlobSizer;
   /** Skip notices for binary files are repeated in every commit of a history: let the caller dedupe. */
-  skip?: (ctx: SourceContext, path: string, reason: "binary" | "too-large" | "submodule", detail: string) => void;
+  skip?: (ctx: SourceContext, path: string, reason: "binary" | "too-large" | "submodule" | "minified", detail: string) => void;
 }
 
 /**
@@ -305,7 +307,7 @@ export async function diffFragment(
 ): Promise<Fragment | undefined> {
   if (file.status === "deleted") return undefined;
   const mode = file.newMode ?? "";
-  const skip = (reason: "binary" | "too-large" | "submodule", detail: string) => {
+  const skip = (reason: "binary" | "too-large" | "submodule" | "minified", detail: string) => {
     if (summary) summary.skipped++;
     if (deps.skip) deps.skip(ctx, file.path, reason, detail);
     else ctx.skip({ path: file.path, reason, detail, fatal: false });
@@ -370,44 +372,48 @@ export async function diffFragment(
 /**
  * Binary per git: too large (core.bigFileThreshold), real binary, UTF-16 text
  * that git cannot diff, or a key store (a finding in itself, see key-stores.ts).
+ * The blob is read and decoded like a file given to `gitward scan`, so every
+ * command reads it alike. History (probeBinary false) leaves blobs named like
+ * media, archives or compiled code unread, and checks a blob's size before
+ * reading it, so that a history full of images or large artifacts stays cheap.
  */
 async function binaryFragment(
   file: DiffFile,
   source: SourceKind,
   ctx: SourceContext,
   deps: DiffFragmentDeps,
-  skip: (reason: "binary" | "too-large", detail: string) => void,
+  skip: (reason: "binary" | "too-large" | "minified", detail: string) => void,
   summary: StagedSummary | undefined,
   commit: Fragment["commit"] | undefined,
 ): Promise<Fragment | undefined> {
-  const keyStoreName = isKeyStorePath(file.path);
-  if (deps.probeBinary === false && !keyStoreName) {
-    skip("binary", "binary content (or larger than maxFileSize)");
-    return undefined;
+  const oid = file.newBlob && !/^0+$/.test(file.newBlob) ? file.newBlob : undefined;
+  if (deps.probeBinary === false) {
+    if (!isKeyStorePath(file.path) && binaryByName(file.path)) {
+      skip("binary", "binary content");
+      return undefined;
+    }
+    const size = oid && deps.sizes ? await deps.sizes.size(oid) : undefined;
+    if (size !== undefined && size > deps.maxFileSize) {
+      skip("too-large", `${size} bytes > limit ${deps.maxFileSize} (raise maxFileSize or --max-file-size)`);
+      return undefined;
+    }
   }
-  const blob = file.newBlob && !/^0+$/.test(file.newBlob) ? await deps.blobs.read(file.newBlob) : undefined;
+  const blob = oid ? await deps.blobs.read(oid) : undefined;
   if (!blob) {
     skip("binary", "binary content");
     return undefined;
   }
-  if (blob.length > deps.maxFileSize) {
-    skip("too-large", `${blob.length} bytes > limit ${deps.maxFileSize} (raise maxFileSize or --max-file-size)`);
-    return undefined;
-  }
-  if (deps.probeBinary === false) {
-    // History reads only blobs named like key stores; one that is not a key store is a binary skip.
-    const keyStore = keyStoreFragment(file.path, blob, source);
-    if (!keyStore) {
-      skip("binary", "binary content");
-      return undefined;
-    }
-    ctx.countFile(blob.length, 0);
-    if (commit) keyStore.commit = commit;
-    return keyStore;
-  }
-  const fragment = wholeFileFragment(file.path, blob, source, ctx, deps, summary);
+  const fragment = wholeFileFragment(file.path, blob, source, ctx, deps, summary, skip);
   if (fragment && commit) fragment.commit = commit;
   return fragment;
+}
+
+/** Media, archives, fonts and compiled code: never text, never a key store (history does not read them). */
+const BINARY_NAME =
+  /\.(?:png|jpe?g|gif|bmp|ico|icns|webp|tiff?|psd|avif|heic|zip|gz|tgz|bz2|xz|zst|7z|rar|jar|war|ear|whl|nupkg|pdf|woff2?|ttf|otf|eot|mp[34]|m4a|mov|avi|mkv|wav|flac|ogg|webm|exe|dll|so|dylib|a|o|obj|lib|class|pyc|wasm)$/i;
+
+export function binaryByName(path: string): boolean {
+  return BINARY_NAME.test(path);
 }
 
 /** A whole file version (given files with nothing staged; UTF-16 text git shows as binary). */
@@ -418,16 +424,16 @@ function wholeFileFragment(
   ctx: SourceContext,
   options: { maxFileSize: number; scanAll: boolean },
   summary: StagedSummary | undefined,
+  /** How skips are reported when not one by one (a diff entry's skip, deduplicated over a history). */
+  report?: (reason: "binary" | "too-large" | "minified", detail: string) => void,
 ): Fragment | undefined {
   const counts = summary ?? { candidates: 0, scanned: 0, skipped: 0 };
+  const skip = (reason: "binary" | "too-large" | "minified", detail: string) => {
+    if (report) report(reason, detail);
+    else skipOne(ctx, counts, path, reason, detail);
+  };
   if (bytes.length > options.maxFileSize) {
-    skipOne(
-      ctx,
-      counts,
-      path,
-      "too-large",
-      `${bytes.length} bytes > limit ${options.maxFileSize} (raise maxFileSize or --max-file-size)`,
-    );
+    skip("too-large", `${bytes.length} bytes > limit ${options.maxFileSize} (raise maxFileSize or --max-file-size)`);
     return undefined;
   }
   const decoded = decodeText(bytes);
@@ -439,13 +445,12 @@ function wholeFileFragment(
       counts.scanned++;
       return keyStore;
     }
-    counts.skipped++;
-    ctx.skip({ path, reason: "binary", detail: "binary content", fatal: false });
+    skip("binary", "binary content");
     return undefined;
   }
   let text = decoded.text;
   if (!options.scanAll && looksMinified(path, text)) {
-    skipOne(ctx, counts, path, "minified", "minified bundle (use --scan-all to include)");
+    skip("minified", "minified bundle (use --scan-all to include)");
     return undefined;
   }
   if (!options.scanAll && isLockfile(path)) text = blankLockfileHashes(text);

@@ -133,8 +133,10 @@ describe("binary key stores", () => {
     r.commit("remove the client certificate");
     r.commit("replace the server key store", { "app/src/main/resources/server.jks": fakeJks() });
     const out = await json(r, "history");
-    // Magic bytes under another name are not looked for in history (binary blobs are not read).
-    expect(brief(out.findings)).toEqual([...BY_NAME, "java-keystore-file app/src/main/resources/server.jks:1"].sort());
+    // Binary blobs are read in history too: magic bytes under another name are found as by staged.
+    expect(brief(out.findings)).toEqual(
+      [...BY_NAME, ...BY_MAGIC, "java-keystore-file app/src/main/resources/server.jks:1"].sort(),
+    );
     const at = (path: string) =>
       out.findings.filter((f) => f.path === path).map((f) => [f.commit?.sha === added, f.presentAtHead]);
     expect(at("certs/client.p12")).toEqual([[true, false]]);

@@ -347,10 +347,10 @@ describe("history content", () => {
     ];
     expect(brief((await json(["staged"], repo.dir)).doc.findings)).toEqual(expected);
     repo.git("commit", "-q", "-m", "enc");
-    // History does not probe binary-looking blobs (UTF-16): it says so instead.
+    // History decodes what git shows as binary (UTF-16) like staged does.
     const h = await json(["history"], repo.dir);
-    expect(brief(h.doc.findings)).toEqual(expected.filter((e) => !e.includes("u16")));
-    expect(h.doc.skipped).toContainEqual(expect.objectContaining({ path: "u16.env", reason: "binary" }));
+    expect(brief(h.doc.findings)).toEqual(expected);
+    expect(h.doc.skipped).toEqual([]);
   });
 
   it("binary files, NUL-laced text and a file over maxFileSize are skipped with notices (exit 0)", async () => {

@@ -7,6 +7,14 @@
  * - prune: drops entries that no longer match a finding. Entries for files that
  *   could not be scanned, or for rules not run (`--rule`), are kept.
  *
+ * `--history` adds the findings of `gitward history` (every commit on every
+ * ref) to the work tree's, so that the baseline also covers secrets that are
+ * only in history (they are leaked all the same, and `gitward history` in CI
+ * reports them). `prune` checks history by default in a repository with
+ * commits, so that entries for history findings (written by `--history` or by
+ * hand) are kept while the history still holds them; `--no-history` prunes
+ * against the work tree alone.
+ *
  * The scan always covers the repository root (not just the working
  * directory), so pruning from a subdirectory cannot drop other entries.
  * Findings already suppressed by the config allowlist or an inline allow are
@@ -26,8 +34,9 @@ import {
   writeBaseline,
 } from "../../filters/baseline.js";
 import { runPipeline } from "../../pipeline.js";
-import { prepareScan } from "../../setup.js";
+import { prepareScan, type ScanSetup } from "../../setup.js";
 import { FilesSource } from "../../sources/files.js";
+import type { ScanResult } from "../../types.js";
 import { baselineOrigin, baselineRoot } from "../filters-for-run.js";
 import type { CliIO } from "../io.js";
 import { type ScanArgs, setupOptionsFrom } from "../scan-options.js";
@@ -38,6 +47,8 @@ export interface BaselineArgs extends ScanArgs {
   reason?: string;
   owner?: string;
   expires?: string;
+  /** Also the findings of the history scan (default: only for prune, in a repository with commits). */
+  history?: boolean;
 }
 
 function toPosix(p: string): string {
@@ -59,6 +70,19 @@ export function ensureUnionMerge(repoRoot: string, baselineFile: string): string
   const prefix = existing === "" || existing.endsWith("\n") ? "" : "\n";
   appendFileSync(attributes, `${prefix}# gitward baseline: keep both branches' entries when merging\n${line}\n`);
   return line;
+}
+
+/** The findings of a history scan of every ref, without any baseline (what `gitward history` would report). */
+async function historyFindings(setup: ScanSetup, args: BaselineArgs, io: CliIO): Promise<ScanResult> {
+  const { requireRepository, runHistoryScan } = await import("./history.js");
+  await requireRepository(io.cwd, "baseline --history");
+  const outcome = await runHistoryScan(
+    setup,
+    { ...args, baseline: false },
+    { ...io, cwd: setup.repoRoot ?? io.cwd },
+    { revs: ["--all"], kind: "history", progress: false },
+  );
+  return outcome.result;
 }
 
 export async function baselineCommand(args: BaselineArgs, io: CliIO): Promise<number> {
@@ -95,6 +119,13 @@ export async function baselineCommand(args: BaselineArgs, io: CliIO): Promise<nu
     config: setup.config,
     strict: args.strict,
   });
+  const withHistory = args.history ?? (args.action === "prune" && setup.repoRoot !== undefined);
+  if (withHistory) {
+    const history = await historyFindings(setup, args, io);
+    result.findings.push(...history.findings);
+    result.skipped.push(...history.skipped);
+    result.warnings.push(...history.warnings);
+  }
   for (const w of result.warnings) io.stderr(`warning: ${w.message}\n`);
   const fatal = result.skipped.filter((s) => s.fatal);
   for (const s of fatal) io.stderr(`not scanned: ${s.path}: ${s.detail}\n`);

@@ -9,26 +9,28 @@
  */
 import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
+import type { Detector } from "../../detectors/detector.js";
 import { GitwardError } from "../../errors.js";
 import { runGit } from "../../git/run-git.js";
 import { createDetectors, runPipeline, sortFindings } from "../../pipeline.js";
 import type { ScanSetup } from "../../setup.js";
 import { prepareScan } from "../../setup.js";
 import { HistorySource } from "../../sources/history.js";
+import { type CachedFinding, type HistoryCache, loadCache, saveCache, scanKey, toCached } from "../../sources/history-cache.js";
 import {
-  type CachedFinding,
-  type HistoryCache,
-  loadCache,
-  ruleSetHash,
-  saveCache,
-  toCached,
-} from "../../sources/history-cache.js";
-import { consolidate, headCommit, markPresentAtHead, readAtHead } from "../../sources/history-findings.js";
+  consolidate,
+  headCommit,
+  markPresentAtHead,
+  markPresentOnBranches,
+  readAtHead,
+  rehydrate,
+} from "../../sources/history-findings.js";
 import type { Finding, ScanResult } from "../../types.js";
 import { nowMs } from "../../util/clock.js";
 import { sha256 } from "../../util/hash.js";
+import { toolVersion } from "../../version.js";
 import { createDebugTracer } from "../debug-trace.js";
-import { extraFiltersFor } from "../filters-for-run.js";
+import { baselineFileFor, extraFiltersFor } from "../filters-for-run.js";
 import type { CliIO } from "../io.js";
 import { emitReport } from "../report-output.js";
 import { type ScanArgs, setupOptionsFrom } from "../scan-options.js";
@@ -75,14 +77,23 @@ export async function runHistoryScan(
 ): Promise<HistoryScanOutcome> {
   const cwd = io.cwd;
   const head = await headCommit(cwd);
-  const hash = ruleSetHash(setup.ruleSet);
   let cache: HistoryCache | undefined;
+  let hash = "";
   if (options.cacheFile) {
+    hash = scanKey({
+      ruleSet: setup.ruleSet,
+      config: setup.config,
+      paths: options.paths ?? [],
+      baselineFile: baselineFileFor(setup, args, cwd),
+      strict: args.strict,
+      showSuppressed: args.showSuppressed,
+      toolVersion: toolVersion(),
+    });
     const loaded = loadCache(resolve(cwd, options.cacheFile), hash);
     cache = loaded.cache;
-    if (loaded.stale === "rules-changed")
+    if (loaded.stale === "scan-changed")
       io.stderr(
-        `gitward: --cache ${options.cacheFile}: the rule set (or gitward's history scan) changed; rescanning every commit\n`,
+        `gitward: --cache ${options.cacheFile}: the rules, config, paths, baseline or gitward version changed since it was written; rescanning every commit\n`,
       );
   }
   const cached = cache ? new Set(cache.commits) : undefined;
@@ -133,18 +144,32 @@ export async function runHistoryScan(
         }
       } else if (!c.suppressed) carried.push(restore(c, setup));
     }
-    await markCarriedAtHead(cwd, carried, setup, head);
+    const detectors = carried.length > 0 ? await createDetectors(setup.ruleSet) : [];
+    await rehydrate(cwd, carried, detectors);
+    await markPresentAtHead(
+      cwd,
+      carried.filter((f) => f.secret.length > 0),
+      head,
+    );
+    await markCarriedAtHead(
+      cwd,
+      carried.filter((f) => f.secret.length === 0),
+      detectors,
+      head,
+    );
     findings = [...findings, ...carried];
+
     const times = new Map(cache.findings.map((c) => [c.fingerprint, c.commit?.time ?? 0]));
     saveCache(resolve(cwd, options.cacheFile as string), {
       version: 1,
-      ruleSetHash: hash,
+      scanKey: hash,
       commits: [...cache.commits, ...source.stats.commits],
       findings: findings.map((f) =>
         toCached(f, f.commit ? (source.commitTime.get(f.commit) ?? times.get(f.fingerprint)) : undefined),
       ),
     });
   }
+  await markPresentOnBranches(cwd, findings, head);
   result.findings = sortFindings(findings);
   return { result, head, listed: source.stats.listed, skippedCached: source.stats.skippedCached };
 }
@@ -177,7 +202,12 @@ function restore(c: CachedFinding, setup: ScanSetup): Finding {
 }
 
 /** Carried findings have no secret: rescan the HEAD version of their files and compare secret hashes. */
-async function markCarriedAtHead(cwd: string, carried: Finding[], setup: ScanSetup, head: string | undefined): Promise<void> {
+async function markCarriedAtHead(
+  cwd: string,
+  carried: Finding[],
+  detectors: Detector[],
+  head: string | undefined,
+): Promise<void> {
   if (carried.length === 0) return;
   const texts = await readAtHead(
     cwd,
@@ -185,7 +215,6 @@ async function markCarriedAtHead(cwd: string, carried: Finding[], setup: ScanSet
     head,
   );
   // The same detectors as the scan (encoded secrets included), or a decoded finding would never be "at HEAD".
-  const detectors = await createDetectors(setup.ruleSet);
   const hashesByPath = new Map<string, Set<string>>();
   for (const [path, text] of texts) {
     const hashes = new Set<string>();
@@ -288,7 +317,7 @@ export async function historyCommand(args: HistoryArgs, io: CliIO): Promise<numb
     sourceDescription: "commits",
     ...(setup.repoRoot ? { root: setup.repoRoot } : {}),
     repository,
-    hint: "gitward: secrets in history are leaked even when removed later: rotate them, then allow or baseline the findings.",
+    hint: "gitward: secrets in history are leaked even when removed later: rotate them, then allow them or record them with: gitward baseline update --history",
   });
 }
 
