@@ -8,6 +8,10 @@
  * easy to build in tests.
  */
 
+import type { Verification, VerificationSummary } from "./verify/types.js";
+
+export type { Verification, VerificationSummary };
+
 export type Severity = "critical" | "high" | "medium" | "low" | "info";
 
 /** Ordered from most to least severe; index = rank (lower is worse). */
@@ -131,6 +135,8 @@ export interface Finding extends Location {
   suppressions?: Suppression[];
   /** Free-form notes added by filters (e.g. "baseline waiver expired 2026-01-01"). */
   notes?: string[];
+  /** Set by the verification stage (--verify): does the provider still accept the secret? */
+  verification?: Verification;
 }
 
 /** Something a source could not or chose not to scan. */
@@ -182,6 +188,8 @@ export interface ScanResult {
   stats: ScanStats;
   skipped: SkipNotice[];
   warnings: ScanWarning[];
+  /** Present when the run verified its findings (--verify). */
+  verification?: VerificationSummary;
 }
 
 /** A candidate dropped by a detector stage, for `--debug` tracing. */

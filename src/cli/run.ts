@@ -26,6 +26,16 @@ const EPILOGUE = `Exit codes:
 
 Docs: gitward explain <rule-id>   Config: .gitward.yaml (gitward init writes one)`;
 
+// Verification calls providers over the network: only scan and history offer the flags (never the hooks).
+const VERIFY_OPTION = {
+  type: "boolean",
+  describe: "Ask each provider whether found secrets still work (network; see docs/verification.md)",
+} as const;
+const ONLY_VERIFIED_OPTION = {
+  type: "boolean",
+  describe: "Report only secrets the provider still accepts (implies --verify)",
+} as const;
+
 export async function run(argvIn: string[], ioIn: CliIO): Promise<number> {
   // `gitward -C DIR <command>` runs as if started in DIR (like git -C), so config discovery,
   // paths and the repository are DIR's.
@@ -89,7 +99,9 @@ export async function run(argvIn: string[], ioIn: CliIO): Promise<number> {
             default: true,
             describe: "Honour .gitignore (--no-ignore also scans ignored files)",
           })
-          .option("scan-all", { type: "boolean", default: false, describe: "Also scan minified bundles and lockfile hashes" }),
+          .option("scan-all", { type: "boolean", default: false, describe: "Also scan minified bundles and lockfile hashes" })
+          .option("verify", VERIFY_OPTION)
+          .option("only-verified", ONLY_VERIFIED_OPTION),
       choose(async () => {
         return async (args: Record<string, unknown>, io: CliIO) => {
           if (args.staged) {
@@ -131,7 +143,9 @@ export async function run(argvIn: string[], ioIn: CliIO): Promise<number> {
           .option("path", { type: "string", array: true, describe: "Only these paths" })
           .option("cache", { type: "string", describe: "Incremental scan cache file (hashes only)" })
           .option("jobs", { alias: "j", type: "number", describe: "Parallel git/scan workers (default: cores)" })
-          .option("progress", { type: "boolean", describe: "Progress bar on stderr (default: on a TTY outside CI)" }),
+          .option("progress", { type: "boolean", describe: "Progress bar on stderr (default: on a TTY outside CI)" })
+          .option("verify", VERIFY_OPTION)
+          .option("only-verified", ONLY_VERIFIED_OPTION),
       choose(async () => (await import("./commands/history.js")).historyCommand as Handler),
     )
     .command(

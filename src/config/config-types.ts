@@ -20,6 +20,41 @@ export interface AllowlistConfig {
   stopwords: string[];
 }
 
+/** `verify:` in the config: live verification of findings (off by default; see docs/verification.md). */
+export interface VerifySettings {
+  /** Verify in `scan` and `history` without --verify. */
+  enabled: boolean;
+  /** Also verify in `staged` and `pre-push` (only together with enabled: a hook then calls the network). */
+  hooks: boolean;
+  /** API base per verifier id (GitHub Enterprise, a Datadog site, a loopback test server). */
+  endpoints: Record<string, string>;
+  /** Extra rule → verifier mappings ("my-rule": "github"), e.g. for rules of a user pack. */
+  rules: Record<string, string>;
+  timeoutMs: number;
+  retries: number;
+  /** Calls in flight per host. */
+  concurrency: number;
+  /** Call starts per second per host. */
+  ratePerSecond: number;
+  /** Verification cache file (absolute; written relative to the config file). */
+  cacheFile?: string;
+  cacheTtlHours: number;
+}
+
+export function defaultVerifySettings(): VerifySettings {
+  return {
+    enabled: false,
+    hooks: false,
+    endpoints: {},
+    rules: {},
+    timeoutMs: 10_000,
+    retries: 2,
+    concurrency: 2,
+    ratePerSecond: 5,
+    cacheTtlHours: 24,
+  };
+}
+
 export interface ResolvedConfig {
   /** The config file used, if any. */
   file?: string;
@@ -37,6 +72,8 @@ export interface ResolvedConfig {
   baseline?: string;
   /** Report inline allows that matched nothing (`--report-unused-allows`, or `reportUnusedAllows: true`). */
   reportUnusedAllows?: boolean;
+  /** Live verification settings (`verify:`), when the config has any. */
+  verify?: VerifySettings;
 }
 
 export const DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024;

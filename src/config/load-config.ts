@@ -14,7 +14,13 @@ import type { Severity } from "../types.js";
 import { displayPath, formatProblem } from "../util/display-path.js";
 import { parseSize } from "../util/size.js";
 import type { YamlSource } from "../util/yaml-source.js";
-import { defaultConfig, type ResolvedConfig, type RuleOverride } from "./config-types.js";
+import {
+  defaultConfig,
+  defaultVerifySettings,
+  type ResolvedConfig,
+  type RuleOverride,
+  type VerifySettings,
+} from "./config-types.js";
 
 export const CONFIG_NAMES = [".gitward.yaml", ".gitward.yml", "gitward.config.yaml", "gitward.config.yml"];
 
@@ -43,6 +49,7 @@ interface RawConfig {
   maxFileSize?: number | string;
   baseline?: string;
   reportUnusedAllows?: boolean;
+  verify?: boolean | (Partial<Omit<VerifySettings, "cacheFile">> & { cacheFile?: string });
 }
 
 export { parseSize };
@@ -275,6 +282,17 @@ async function applyConfigFile(file: string, origin: string, acc: Accumulator, c
   if (raw.failOn) config.failOn = raw.failOn;
   if (raw.maxFileSize !== undefined) config.maxFileSize = parseSize(raw.maxFileSize);
   if (raw.reportUnusedAllows !== undefined) config.reportUnusedAllows = raw.reportUnusedAllows;
+  if (raw.verify !== undefined) {
+    const v = typeof raw.verify === "boolean" ? { enabled: raw.verify } : raw.verify;
+    const prev = config.verify ?? defaultVerifySettings();
+    config.verify = {
+      ...prev,
+      ...v,
+      endpoints: { ...prev.endpoints, ...(v.endpoints ?? {}) },
+      rules: { ...prev.rules, ...(v.rules ?? {}) },
+      ...(v.cacheFile ? { cacheFile: resolve(dirname(file), v.cacheFile) } : {}),
+    };
+  }
   // The baseline belongs to the repository: only the repo's own config names it.
   if (top && raw.baseline) config.baseline = resolve(dirname(file), raw.baseline);
   if (top) config.extends = raw.extends ?? [BUILTIN];

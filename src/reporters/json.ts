@@ -10,12 +10,23 @@
 
 import type { RuleSet } from "../packs/rule-set.js";
 import { activeFindings } from "../pipeline.js";
-import type { Finding, ScanResult } from "../types.js";
+import type { Finding, ScanResult, Verification } from "../types.js";
 import { TOOL_NAME, toolVersion } from "../version.js";
 import { redact } from "./redact.js";
 import type { ReportOptions } from "./report-types.js";
 
 export const JSON_SCHEMA_VERSION = 1;
+
+/** `verification` of a finding: status, detail, checkedAt (+ verifier, cached). */
+function verificationToJson(v: Verification) {
+  return {
+    status: v.status,
+    detail: v.detail,
+    checkedAt: v.checkedAt,
+    ...(v.verifier ? { verifier: v.verifier } : {}),
+    ...(v.cached ? { cached: true } : {}),
+  };
+}
 
 export function findingToJson(f: Finding, noRedact: boolean) {
   // A secret that could not be read back (a history cache entry whose file is gone) is unknown, not "".
@@ -44,6 +55,7 @@ export function findingToJson(f: Finding, noRedact: boolean) {
     ...(f.occurrences !== undefined ? { occurrences: f.occurrences } : {}),
     ...(f.suppressions ? { suppressions: f.suppressions } : {}),
     ...(f.notes ? { notes: f.notes } : {}),
+    ...(f.verification ? { verification: verificationToJson(f.verification) } : {}),
   };
 }
 
@@ -61,6 +73,7 @@ export function renderJson(result: ScanResult, _ruleSet: RuleSet, options: Repor
       suppressed: result.findings.length - active.length,
       skipped: result.skipped.length,
       notScanned: result.skipped.filter((s) => s.fatal).length,
+      ...(result.verification ? { verification: result.verification } : {}),
     },
     findings: shown.map((f) => findingToJson(f, options.noRedact)),
     skipped: result.skipped,

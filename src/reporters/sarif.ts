@@ -26,6 +26,9 @@ const SECURITY_SEVERITY: Record<Severity, string> = {
   info: "1.0",
 };
 
+/** security-severity of a result whose secret the provider still accepts (--verify). */
+export const LIVE_SECURITY_SEVERITY = "10.0";
+
 const LEVEL: Record<Severity, Sarif.ReportingConfiguration.level> = {
   critical: "error",
   high: "error",
@@ -137,7 +140,8 @@ export function renderSarif(result: ScanResult, ruleSet: RuleSet, options: Repor
 function toResult(f: Finding, ruleIndex: Map<string, number>, options: ReportOptions): Sarif.Result {
   const where = ruleIndex.get(f.ruleId);
   const shown = f.sensitive && !options.noRedact ? redact(f.secret) : f.secret;
-  const text = f.sensitive ? `${sentence(f.message)} Secret: ${shown}` : sentence(f.message);
+  const live = f.verification?.status === "live" ? " LIVE: the provider still accepts this secret." : "";
+  const text = `${f.sensitive ? `${sentence(f.message)} Secret: ${shown}` : sentence(f.message)}${live}`;
   const properties: Record<string, unknown> = { secretHash: f.secretHash, severity: f.severity, mode: f.mode };
   if (f.commit) {
     properties.commitSha = f.commit.sha;
@@ -148,10 +152,24 @@ function toResult(f: Finding, ruleIndex: Map<string, number>, options: ReportOpt
   if (f.presentAtHead !== undefined) properties.presentAtHead = f.presentAtHead;
   if (f.presentIn !== undefined) properties.presentIn = f.presentIn;
   if (f.occurrences !== undefined) properties.occurrences = f.occurrences;
+  if (f.verification) {
+    properties.verification = f.verification.status;
+    properties.verificationDetail = f.verification.detail;
+    properties.verificationCheckedAt = f.verification.checkedAt;
+    // A secret that still works outranks every unverified one (GitHub sorts alerts by this).
+    if (f.verification.status === "live") properties["security-severity"] = LIVE_SECURITY_SEVERITY;
+  }
   const result: Sarif.Result = {
     ruleId: f.ruleId,
     ...(where !== undefined ? { ruleIndex: where } : {}),
-    level: f.mode === "block" ? LEVEL[f.severity] : LEVEL[f.severity] === "error" ? "warning" : LEVEL[f.severity],
+    level:
+      f.verification?.status === "live"
+        ? "error"
+        : f.mode === "block"
+          ? LEVEL[f.severity]
+          : LEVEL[f.severity] === "error"
+            ? "warning"
+            : LEVEL[f.severity],
     message: { text },
     locations: [
       {

@@ -9,6 +9,7 @@ import { activeFindings } from "../pipeline.js";
 import type { Finding, ScanResult } from "../types.js";
 import { redact, redactSpans } from "./redact.js";
 import type { ReportOptions } from "./report-types.js";
+import { liveMarker, verificationLine, verificationSummaryLine } from "./verification-text.js";
 
 const codes = { red: 31, yellow: 33, cyan: 36, dim: 2, bold: 1, green: 32 } as const;
 
@@ -54,7 +55,7 @@ export function renderText(result: ScanResult, ruleSet: RuleSet, options: Report
     const rule = ruleSet.byId.get(f.ruleId);
     const suppressed = f.suppressions && !f.suppressions.every((s) => s.expired);
     const label = suppressed ? c("dim", "suppressed") : f.mode === "block" ? c("red", "error") : c("yellow", "warning");
-    out.push(`${label}${c("bold", `[${f.ruleId}]`)} ${f.message} ${c("dim", `(${f.severity})`)}`);
+    out.push(`${label}${c("bold", `[${f.ruleId}]`)}${liveMarker(f, c)} ${f.message} ${c("dim", `(${f.severity})`)}`);
     out.push(`  ${c("cyan", "-->")} ${f.path}:${f.startLine}:${f.startColumn}`);
     if (f.commit) {
       const head =
@@ -79,6 +80,8 @@ export function renderText(result: ScanResult, ruleSet: RuleSet, options: Report
         `  ${c("dim", "secret:")} ${options.noRedact ? f.secret : redact(f.secret)} ${c("dim", `(sha256 ${f.secretHash.slice(0, 12)})`)}`,
       );
     }
+    const verified = verificationLine(f, c);
+    if (verified) out.push(verified);
     for (const note of f.notes ?? []) out.push(`  ${c("dim", "note:")} ${note}`);
     for (const s of f.suppressions ?? [])
       out.push(`  ${c("dim", `suppressed (${s.kind}${s.expired ? ", expired" : ""}):`)} ${s.justification}`);
@@ -116,6 +119,7 @@ export function summaryLines(result: ScanResult, options: ReportOptions): string
   }
   for (const s of fatal) lines.push(c("red", `not scanned: ${s.path}: ${s.detail}`));
   for (const w of result.warnings) lines.push(c("yellow", `warning: ${w.message}`));
+  if (result.verification) lines.push(verificationSummaryLine(result.verification, c));
   const s = result.stats;
   const what =
     s.commits !== undefined

@@ -34,8 +34,9 @@ import { baselineFileFor, extraFiltersFor } from "../filters-for-run.js";
 import type { CliIO } from "../io.js";
 import { emitReport } from "../report-output.js";
 import { type ScanArgs, setupOptionsFrom } from "../scan-options.js";
+import { type VerifyArgs, verifyIfAsked } from "../verify-run.js";
 
-export interface HistoryArgs extends ScanArgs {
+export interface HistoryArgs extends ScanArgs, VerifyArgs {
   range?: string;
   all: boolean;
   since?: string;
@@ -312,6 +313,11 @@ export async function historyCommand(args: HistoryArgs, io: CliIO): Promise<numb
       `gitward: skipped ${outcome.skippedCached} of ${outcome.listed} commits already scanned with this rule set (cache ${args.cache})\n`,
     );
   }
+  await verifyIfAsked(outcome.result, setup, args, io, {
+    hook: false,
+    root: setup.repoRoot ?? io.cwd,
+    ...(args.cache ? { historyCacheFile: args.cache } : {}),
+  });
   const repository = await repositoryFor(outcome.head);
   return emitReport(outcome.result, setup.ruleSet, args, io, {
     sourceDescription: "commits",

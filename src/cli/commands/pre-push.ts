@@ -18,6 +18,7 @@ import { prepareScan } from "../../setup.js";
 import type { CliIO } from "../io.js";
 import { emitReport } from "../report-output.js";
 import { type ScanArgs, setupOptionsFrom } from "../scan-options.js";
+import { verifyIfAsked } from "../verify-run.js";
 import { repositoryInfo, requireRepository, runHistoryScan } from "./history.js";
 
 export interface PrePushArgs extends ScanArgs {
@@ -96,6 +97,7 @@ export async function prePushCommand(args: PrePushArgs, io: CliIO): Promise<numb
     kind: "pre-push",
     progress: false,
   });
+  await verifyIfAsked(outcome.result, setup, {}, io, { hook: true, root: setup.repoRoot ?? io.cwd });
   const repository = await repositoryFor(outcome.head);
   return emitReport(outcome.result, setup.ruleSet, args, io, {
     sourceDescription: "commits",

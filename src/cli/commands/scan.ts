@@ -10,8 +10,9 @@ import { extraFiltersFor } from "../filters-for-run.js";
 import { type CliIO, STDIN_ARG } from "../io.js";
 import { emitReport } from "../report-output.js";
 import { type ScanArgs, setupOptionsFrom } from "../scan-options.js";
+import { type VerifyArgs, verifyIfAsked } from "../verify-run.js";
 
-export interface ScanCommandArgs extends ScanArgs {
+export interface ScanCommandArgs extends ScanArgs, VerifyArgs {
   paths: string[];
   stdinFilename?: string;
   ignore: boolean;
@@ -46,6 +47,7 @@ export async function scanCommand(args: ScanCommandArgs, io: CliIO): Promise<num
     ...(debug ? { trace: debug.tracer } : {}),
   });
   debug?.finish();
+  await verifyIfAsked(result, setup, args, io, { hook: false, root: setup.repoRoot ?? io.cwd });
   return emitReport(result, setup.ruleSet, args, io, {
     sourceDescription: source.description,
     root: io.cwd,

@@ -15,8 +15,9 @@ import { extraFiltersFor } from "../filters-for-run.js";
 import type { CliIO } from "../io.js";
 import { emitReport } from "../report-output.js";
 import { type ScanArgs, setupOptionsFrom } from "../scan-options.js";
+import { type VerifyArgs, verifyIfAsked } from "../verify-run.js";
 
-export interface StagedArgs extends ScanArgs {
+export interface StagedArgs extends ScanArgs, VerifyArgs {
   files?: string[];
   /** `gitward scan --staged [paths..]` passes its paths here. */
   paths?: string[];
@@ -27,6 +28,11 @@ export const STAGED_HINT =
   'gitward: commit blocked. Remove the secret (and rotate it if it was real), mark a false positive with "gitward:allow <rule-id> -- <reason>", or baseline it. git commit --no-verify skips this hook (the pre-push hook and CI still check).';
 
 export async function stagedCommand(args: StagedArgs, io: CliIO): Promise<number> {
+  if (args.verify || args.onlyVerified)
+    throw new GitwardError(
+      "--verify is not available for staged scans: a hook does not call the network unless the config sets verify.enabled and verify.hooks",
+      "usage",
+    );
   const options = setupOptionsFrom(args, io.cwd);
   const files = [...(args.files ?? []), ...(args.paths ?? [])];
   // git diffs while the config and packs load; the config's size limit is checked by the source.
@@ -56,6 +62,7 @@ export async function stagedCommand(args: StagedArgs, io: CliIO): Promise<number
     ...(debug ? { trace: debug.tracer } : {}),
   });
   debug?.finish();
+  await verifyIfAsked(result, setup, {}, io, { hook: true, root: setup.repoRoot });
   const code = await emitReport(result, setup.ruleSet, args, io, {
     sourceDescription: result.stats.files === 1 ? "staged file" : "staged files",
     root: setup.repoRoot,

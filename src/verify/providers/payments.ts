@@ -1,0 +1,33 @@
+/** Payments and commerce: Stripe, Shopify (the token plus its shop's myshopify.com domain). */
+import { interpretSimple, simpleVerifier, type Verifier } from "../verifier.js";
+
+export const paymentsVerifiers: Verifier[] = [
+  simpleVerifier({
+    id: "stripe",
+    provider: "Stripe",
+    docs: "https://docs.stripe.com/api/accounts/retrieve",
+    base: "https://api.stripe.com",
+    path: "/v1/account",
+    auth: { kind: "bearer" },
+    identity: ["id"],
+    // Restricted keys without the account permission get 403: the key itself works.
+    forbiddenIsLive: true,
+  }),
+  {
+    id: "shopify",
+    provider: "Shopify",
+    docs: "https://shopify.dev/docs/api/admin-rest/latest/resources/accessscope",
+    base: "https://{shop}.myshopify.com",
+    hostPattern: /^[a-z0-9][a-z0-9-]{0,60}\.myshopify\.com$/,
+    companions: [{ name: "shop", regex: /\b([a-z0-9][a-z0-9-]{0,60})\.myshopify\.com\b/, withinLines: 10, required: true }],
+    request: (ctx) => {
+      const base = ctx.overridden ? ctx.base : `https://${ctx.companions.shop}.myshopify.com`;
+      return {
+        method: "GET",
+        url: `${base}/admin/oauth/access_scopes.json`,
+        headers: { "x-shopify-access-token": ctx.secret },
+      };
+    },
+    interpret: (answer) => interpretSimple({ provider: "Shopify", forbiddenIsLive: true }, answer),
+  },
+];
