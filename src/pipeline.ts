@@ -20,6 +20,7 @@ import type { FindingFilter } from "./filters/filter.js";
 import { InlineAllowFilter } from "./filters/inline-allow.js";
 import type { LoadedRule } from "./packs/pack-types.js";
 import { type RuleSet, severityBlocks } from "./packs/rule-set.js";
+import { withConfigSettingsBlanked } from "./sources/gitward-config-text.js";
 import type { SourceContext, TextSource } from "./sources/source.js";
 import type { Finding, Fragment, ScanResult, ScanWarning, SkipNotice, Tracer } from "./types.js";
 import { nowMs } from "./util/clock.js";
@@ -141,8 +142,9 @@ export async function runPipeline(options: PipelineOptions): Promise<ScanResult>
     },
   };
 
-  for await (const fragment of source.fragments(ctx)) {
+  for await (const read of source.fragments(ctx)) {
     stats.fragments++;
+    const fragment = await withConfigSettingsBlanked(read);
     for (const filter of filters) filter.observe?.(fragment);
     const raws: { raw: RawFinding; rule: LoadedRule }[] = [];
     for (const detector of detectors) {

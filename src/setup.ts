@@ -3,13 +3,15 @@
  * the packs it layers (built-in → extends → --pack), and the rule set with
  * overrides applied. Shared by the CLI commands and the library API.
  */
-import { resolve } from "node:path";
+import { relative, resolve } from "node:path";
 import { type LoadedConfig, loadConfig } from "./config/load-config.js";
+import { GitwardError } from "./errors.js";
 import { findRepoRoot } from "./git/run-git.js";
 import { loadBuiltinPacks } from "./packs/builtin-packs.js";
 import type { LoadedPack } from "./packs/pack-types.js";
 import { buildRuleSet, type RuleSet } from "./packs/rule-set.js";
 import type { ScanWarning, Severity } from "./types.js";
+import { displayPath } from "./util/display-path.js";
 
 export interface SetupOptions {
   cwd: string;
@@ -25,6 +27,11 @@ export interface SetupOptions {
   onlyRules?: string[];
   /** Disable the config linter or the secret rules (--no-config-rules / --no-secret-rules). */
   kinds?: { secret?: boolean; config?: boolean };
+  /**
+   * Listing commands (`gitward rules`) may load no active rule; a scan may not:
+   * it would pass everything (default: true, a usage error).
+   */
+  requireRules?: boolean;
 }
 
 export interface ScanSetup extends LoadedConfig {
@@ -68,11 +75,35 @@ export async function prepareScan(options: SetupOptions): Promise<ScanSetup> {
       (r.spec.kind === "config" ? options.kinds?.config !== false : options.kinds?.secret !== false);
     ruleSet.secretRules = ruleSet.secretRules.filter(keep);
     ruleSet.configRules = ruleSet.configRules.filter(keep);
-    for (const id of options.onlyRules ?? []) {
-      if (!ruleSet.byId.has(id)) warnings.push({ ruleId: id, message: `--rule: unknown rule "${id}"` });
+    // Asked for a rule that does not exist: a typo would otherwise pass every scan.
+    const unknown = (options.onlyRules ?? []).filter((id) => !ruleSet.byId.has(id));
+    if (unknown.length > 0) {
+      throw new GitwardError(
+        `--rule: unknown rule ${unknown.map((id) => `"${id}"`).join(", ")} (gitward rules lists the ${ruleSet.all.length} loaded)`,
+        "usage",
+      );
     }
   }
+  if (options.requireRules !== false && ruleSet.secretRules.length + ruleSet.configRules.length === 0) {
+    throw new GitwardError(`no rules are active (${whyNoRules(loaded, ruleSet, options)}); nothing would be found`, "usage");
+  }
   if (options.failOn) loaded.config.failOn = options.failOn;
-  if (options.maxFileSize) loaded.config.maxFileSize = options.maxFileSize;
+  if (options.maxFileSize !== undefined) loaded.config.maxFileSize = options.maxFileSize;
   return { ...loaded, ruleSet, repoRoot, warnings };
+}
+
+/** Why a scan would run no rule, naming the setting that did it. */
+function whyNoRules(loaded: LoadedConfig, ruleSet: RuleSet, options: SetupOptions): string {
+  const file = loaded.config.file;
+  const rel = file ? relative(options.cwd, file) : "";
+  const configName = file ? (rel && !rel.startsWith("..") ? rel : displayPath(file)) : "the config";
+  if (ruleSet.all.length === 0) return `${configName}: extends loads 0 rules`;
+  if (options.onlyRules?.length) {
+    const kinds = options.kinds?.config === false ? "secret " : options.kinds?.secret === false ? "config " : "";
+    return `--rule selects no active ${kinds}rule`;
+  }
+  if (ruleSet.all.every((r) => r.mode === "off")) return `${configName}: every rule is off`;
+  return options.kinds?.config === false
+    ? "only config rules are loaded; history scans secret rules"
+    : "no rule of the kinds asked for";
 }

@@ -7,7 +7,7 @@ import { writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { ExitCode, GitwardError } from "../errors.js";
 import type { RuleSet } from "../packs/rule-set.js";
-import { hasBlocking } from "../pipeline.js";
+import { activeFindings, hasBlocking } from "../pipeline.js";
 import type { ReportOptions } from "../reporters/report-types.js";
 import type { ScanResult } from "../types.js";
 import type { CliIO } from "./io.js";
@@ -27,6 +27,7 @@ export async function emitReport(
     color: !toFile && args.format === "text" && useColor(io, io.stdoutIsTTY),
     showSuppressed: args.showSuppressed,
     verbose: args.verbose,
+    failedClosed: !args.allowSkip && result.skipped.some((s) => s.fatal),
     ...extra,
   };
   let rendered: string;
@@ -34,6 +35,11 @@ export async function emitReport(
   else if (args.format === "sarif") rendered = (await import("../reporters/sarif.js")).renderSarif(result, ruleSet, options);
   else {
     const { renderText, summaryLines } = await import("../reporters/text.js");
+    // Printed lines are masked whatever rules ran: rescan them with every built-in rule.
+    const shown = options.showSuppressed ? result.findings : activeFindings(result.findings);
+    if (!options.noRedact && shown.length > 0) {
+      options.lineMasks = await (await import("../reporters/line-masks.js")).lineMasks(shown, ruleSet);
+    }
     rendered = args.quiet
       ? renderText({ ...result, skipped: [], warnings: [] }, ruleSet, options)
           .split("\n")

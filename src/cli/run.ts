@@ -105,8 +105,15 @@ export async function run(argvIn: string[], ioIn: CliIO): Promise<number> {
       choose(async () => {
         return async (args: Record<string, unknown>, io: CliIO) => {
           if (args.staged) {
+            const paths = (args.paths as string[] | undefined) ?? [];
+            if (paths.includes(STDIN_ARG) || args.stdinFilename !== undefined) {
+              throw new GitwardError(
+                "scan: '-' (stdin) and --staged are different sources: use one (gitward scan - < file, or gitward staged)",
+                "usage",
+              );
+            }
             const { stagedCommand } = await import("./commands/staged.js");
-            return stagedCommand(args as never, io);
+            return stagedCommand({ ...args, files: paths } as never, io);
           }
           const { scanCommand } = await import("./commands/scan.js");
           return scanCommand(args as never, io);

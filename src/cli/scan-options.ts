@@ -109,6 +109,12 @@ export function setupOptionsFrom(args: ScanArgs, cwd: string): SetupOptions {
     } catch {
       throw new GitwardError(`--max-file-size: invalid size "${args.maxFileSize}"`, "usage");
     }
+    if (options.maxFileSize <= 0) {
+      throw new GitwardError(
+        `--max-file-size: ${args.maxFileSize} would skip every file; give a size above 0 (default 5MB)`,
+        "usage",
+      );
+    }
   }
   if (args.rule?.length) options.onlyRules = args.rule;
   return options;

@@ -18,6 +18,11 @@ export interface AllowlistConfig {
   regexTarget: "secret" | "match" | "line";
   /** Case-insensitive substrings of secrets that mark placeholders. */
   stopwords: string[];
+  /**
+   * Which config file each entry came from (same order as the lists above), so
+   * that a suppression names the file that holds the entry, inherited or not.
+   */
+  origins?: { paths: string[]; regexes: string[]; stopwords: string[] };
 }
 
 /** `verify:` in the config: live verification of findings (off by default; see docs/verification.md). */

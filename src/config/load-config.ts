@@ -272,15 +272,29 @@ async function applyConfigFile(file: string, origin: string, acc: Accumulator, c
   }
   if (raw.allowlist) {
     const a = config.allowlist;
+    const add = (list: string[] = []) => list.map(() => origin);
+    const was = a.origins ?? { paths: add(a.paths), regexes: add(a.regexes), stopwords: add(a.stopwords) };
     config.allowlist = {
       paths: [...a.paths, ...(raw.allowlist.paths ?? [])],
       regexes: [...a.regexes, ...(raw.allowlist.regexes ?? [])],
       regexTarget: raw.allowlist.regexTarget ?? a.regexTarget,
       stopwords: [...a.stopwords, ...(raw.allowlist.stopwords ?? [])],
+      origins: {
+        paths: [...was.paths, ...add(raw.allowlist.paths)],
+        regexes: [...was.regexes, ...add(raw.allowlist.regexes)],
+        stopwords: [...was.stopwords, ...add(raw.allowlist.stopwords)],
+      },
     };
   }
   if (raw.failOn) config.failOn = raw.failOn;
-  if (raw.maxFileSize !== undefined) config.maxFileSize = parseSize(raw.maxFileSize);
+  if (raw.maxFileSize !== undefined) {
+    config.maxFileSize = parseSize(raw.maxFileSize);
+    if (config.maxFileSize <= 0)
+      throw new GitwardError(
+        `${displayPath(file)}: maxFileSize: ${raw.maxFileSize} would skip every file; give a size above 0`,
+        "config",
+      );
+  }
   if (raw.reportUnusedAllows !== undefined) config.reportUnusedAllows = raw.reportUnusedAllows;
   if (raw.verify !== undefined) {
     const v = typeof raw.verify === "boolean" ? { enabled: raw.verify } : raw.verify;

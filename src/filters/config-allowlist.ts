@@ -18,10 +18,16 @@ import type { FilterInput, FindingFilter } from "./filter.js";
  * - `!pattern` re-includes what an earlier pattern excluded (the last matching pattern wins).
  */
 export function compileGitignoreGlobs(patterns: readonly string[]): (path: string) => boolean {
+  const decide = compileGitignoreGlobsIndexed(patterns);
+  return (path: string) => decide(path) !== -1;
+}
+
+/** As compileGitignoreGlobs, but says which pattern decided the match (its index), or -1 for none. */
+export function compileGitignoreGlobsIndexed(patterns: readonly string[]): (path: string) => number {
   const compiled = patterns
-    .map((raw) => raw.trim())
-    .filter((p) => p !== "" && !p.startsWith("#"))
-    .map((raw) => {
+    .map((raw, index) => ({ raw: raw.trim(), index }))
+    .filter(({ raw }) => raw !== "" && !raw.startsWith("#"))
+    .map(({ raw, index }) => {
       const negate = raw.startsWith("!");
       let p = negate ? raw.slice(1) : raw;
       if (p.endsWith("/")) p = p.slice(0, -1);
@@ -30,13 +36,14 @@ export function compileGitignoreGlobs(patterns: readonly string[]): (path: strin
       const base = anchored ? p : `**/${p}`;
       const isMatch = compileGlob(base, { dot: true });
       const under = compileGlob(`${base}/**`, { dot: true });
-      return { negate, test: (path: string) => isMatch.test(path) || under.test(path) };
+      return { negate, index, test: (path: string) => isMatch.test(path) || under.test(path) };
     });
-  if (compiled.length === 0) return () => false;
+  if (compiled.length === 0) return () => -1;
   return (path: string) => {
     const p = path.replace(/^\.\//, "");
-    let matched = false;
-    for (const c of compiled) if (c.negate === matched && c.test(p)) matched = !c.negate;
+    let matched = -1;
+    // The last matching pattern wins: only a negation can undo a match, only a pattern can make one.
+    for (const c of compiled) if (c.negate === (matched !== -1) && c.test(p)) matched = c.negate ? -1 : c.index;
     return matched;
   };
 }
@@ -54,7 +61,7 @@ export function regexTargetOf(finding: Finding, target: AllowlistConfig["regexTa
 
 export class ConfigAllowlistFilter implements FindingFilter {
   readonly name = "config-allowlist";
-  private readonly pathMatcher: ((p: string) => boolean) | undefined;
+  private readonly pathMatcher: ((p: string) => number) | undefined;
   private readonly regexes: RegExp[];
   private readonly stopwords: string[];
 
@@ -62,7 +69,7 @@ export class ConfigAllowlistFilter implements FindingFilter {
     private readonly allowlist: AllowlistConfig,
     private readonly origin: string,
   ) {
-    this.pathMatcher = allowlist.paths.length ? compileGitignoreGlobs(allowlist.paths) : undefined;
+    this.pathMatcher = allowlist.paths.length ? compileGitignoreGlobsIndexed(allowlist.paths) : undefined;
     this.regexes = allowlist.regexes.map((r) => new RegExp(r));
     this.stopwords = allowlist.stopwords.map((s) => s.toLowerCase());
   }
@@ -71,16 +78,30 @@ export class ConfigAllowlistFilter implements FindingFilter {
     // Allowlist paths are relative to the repository root; a directory scan from a subdirectory
     // shows paths relative to where it ran, so the fragment carries the root-relative one too.
     const rootPath = fragment.rootPath ?? finding.path;
-    if (this.pathMatcher && (this.pathMatcher(finding.path) || this.pathMatcher(rootPath))) {
-      return { kind: "config", justification: `${this.origin}: allowlist.paths` };
+    const origins = this.allowlist.origins;
+    // Each entry is credited to the file it came from (an inherited config, or the repository's own).
+    const from = (list: string[] | undefined, i: number) => list?.[i] ?? this.origin;
+    if (this.pathMatcher) {
+      let i = this.pathMatcher(finding.path);
+      if (i === -1) i = this.pathMatcher(rootPath);
+      if (i !== -1) {
+        return {
+          kind: "config",
+          justification: `${from(origins?.paths, i)}: allowlist.paths "${this.allowlist.paths[i]}"`,
+        };
+      }
     }
     const target = regexTargetOf(finding, this.allowlist.regexTarget);
-    const regex = this.regexes.find((r) => r.test(target));
-    if (regex) return { kind: "config", justification: `${this.origin}: allowlist.regexes /${regex.source}/` };
+    const r = this.regexes.findIndex((re) => re.test(target));
+    if (r !== -1) {
+      return { kind: "config", justification: `${from(origins?.regexes, r)}: allowlist.regexes /${this.regexes[r]?.source}/` };
+    }
     if (this.stopwords.length > 0) {
       const lower = finding.secret.toLowerCase();
-      const word = this.stopwords.find((s) => lower.includes(s));
-      if (word) return { kind: "config", justification: `${this.origin}: allowlist.stopwords "${word}"` };
+      const w = this.stopwords.findIndex((s) => lower.includes(s));
+      if (w !== -1) {
+        return { kind: "config", justification: `${from(origins?.stopwords, w)}: allowlist.stopwords "${this.stopwords[w]}"` };
+      }
     }
     return undefined;
   }

@@ -9,6 +9,10 @@
  *   secret hash), so alerts survive line moves; secrets are redacted.
  * - Suppressed findings are results with `suppressions` (external for
  *   baseline/config, inSource for inline allows), shown by GitHub as dismissed.
+ * - What was not scanned is in `invocations[0].toolExecutionNotifications`
+ *   (error for a file the run failed closed on, note for an intended skip
+ *   such as a binary file), and `executionSuccessful` is false when the run
+ *   failed closed, so an incomplete scan shows as incomplete.
  */
 import type * as Sarif from "sarif";
 import type { LoadedRule } from "../packs/pack-types.js";
@@ -117,6 +121,7 @@ export function renderSarif(result: ScanResult, ruleSet: RuleSet, options: Repor
       extensions,
     },
     results,
+    invocations: [invocation(result, options)],
     columnKind: "utf16CodeUnits",
   };
   if (options.root) {
@@ -137,9 +142,48 @@ export function renderSarif(result: ScanResult, ruleSet: RuleSet, options: Repor
   return `${JSON.stringify(log, null, 2)}\n`;
 }
 
+/** At most this many notifications (a history can skip a binary file in every commit); the rest are counted. */
+const MAX_NOTIFICATIONS = 1000;
+
+/** The run's invocation: did it succeed, and what was not scanned (and warned about). */
+function invocation(result: ScanResult, options: ReportOptions): Sarif.Invocation {
+  const notifications: Sarif.Notification[] = result.skipped.slice(0, MAX_NOTIFICATIONS).map((s) => ({
+    level: s.fatal ? "error" : "note",
+    message: { text: `${s.path}: not scanned (${s.reason}): ${s.detail}` },
+    descriptor: { id: `gitward/not-scanned/${s.reason}` },
+    locations: [
+      {
+        physicalLocation: {
+          artifactLocation: { uri: pathToUri(s.path), ...(options.root ? { uriBaseId: "%SRCROOT%" } : {}) },
+        },
+      },
+    ],
+    properties: { reason: s.reason, failedClosed: s.fatal },
+  }));
+  if (result.skipped.length > MAX_NOTIFICATIONS) {
+    notifications.push({
+      level: "note",
+      message: { text: `${result.skipped.length - MAX_NOTIFICATIONS} more files not scanned (see the JSON report)` },
+      descriptor: { id: "gitward/not-scanned/more" },
+    });
+  }
+  for (const w of result.warnings) {
+    notifications.push({
+      level: "warning",
+      message: { text: sentence(w.message) },
+      descriptor: { id: "gitward/warning" },
+      ...(w.ruleId ? { associatedRule: { id: w.ruleId } } : {}),
+    });
+  }
+  return {
+    executionSuccessful: !options.failedClosed,
+    ...(notifications.length > 0 ? { toolExecutionNotifications: notifications } : {}),
+  };
+}
+
 function toResult(f: Finding, ruleIndex: Map<string, number>, options: ReportOptions): Sarif.Result {
   const where = ruleIndex.get(f.ruleId);
-  const shown = f.sensitive && !options.noRedact ? redact(f.secret) : f.secret;
+  const shown = f.sensitive && (!options.noRedact || f.secret === "") ? redact(f.secret) : f.secret;
   const live = f.verification?.status === "live" ? " LIVE: the provider still accepts this secret." : "";
   const text = `${f.sensitive ? `${sentence(f.message)} Secret: ${shown}` : sentence(f.message)}${live}`;
   const properties: Record<string, unknown> = { secretHash: f.secretHash, severity: f.severity, mode: f.mode };

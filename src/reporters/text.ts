@@ -7,6 +7,7 @@
 import type { RuleSet } from "../packs/rule-set.js";
 import { activeFindings } from "../pipeline.js";
 import type { Finding, ScanResult } from "../types.js";
+import { lineMaskKey } from "./line-masks.js";
 import { redact, redactSpans } from "./redact.js";
 import type { ReportOptions } from "./report-types.js";
 import { liveMarker, verificationLine, verificationSummaryLine } from "./verification-text.js";
@@ -29,11 +30,19 @@ function firstSentence(markdown: string): string {
   return (m?.[1] ?? flat).slice(0, 240);
 }
 
-/** The line of a finding with every sensitive span on it masked. */
-export function maskedLine(finding: Finding, sameLine: Finding[], noRedact: boolean): string {
+/**
+ * The line of a finding with every sensitive span on it masked: the findings on
+ * it, and `extra` spans (secrets any built-in rule finds there, line-masks.ts).
+ */
+export function maskedLine(
+  finding: Finding,
+  sameLine: Finding[],
+  noRedact: boolean,
+  extra: readonly [number, number][] = [],
+): string {
   const line = finding.lineText;
   if (noRedact) return line;
-  const spans: [number, number][] = [];
+  const spans: [number, number][] = [...extra];
   for (const f of sameLine) {
     if (!f.sensitive) continue;
     const end = f.endLine === f.startLine ? f.endColumn - 1 : line.length;
@@ -73,7 +82,12 @@ export function renderText(result: ScanResult, ruleSet: RuleSet, options: Report
       );
     }
     const lineNo = String(f.startLine);
-    const shownLine = maskedLine(f, byLine.get(`${f.commit?.sha ?? ""}|${f.path}|${f.startLine}`) ?? [f], options.noRedact);
+    const shownLine = maskedLine(
+      f,
+      byLine.get(`${f.commit?.sha ?? ""}|${f.path}|${f.startLine}`) ?? [f],
+      options.noRedact,
+      options.lineMasks?.get(lineMaskKey(f.path, f.lineText)),
+    );
     out.push(`  ${c("dim", `${lineNo} |`)} ${shownLine.length > 300 ? `${shownLine.slice(0, 300)}…` : shownLine}`);
     if (f.sensitive) {
       out.push(

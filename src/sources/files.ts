@@ -8,8 +8,9 @@
  * outside the tree, or loop).
  */
 
-import { lstat, readdir, readFile } from "node:fs/promises";
+import { lstat, readdir, readFile, readlink } from "node:fs/promises";
 import { isAbsolute, join, relative, resolve, sep } from "node:path";
+import { GitwardError } from "../errors.js";
 import { findRepoRoot, runGit } from "../git/run-git.js";
 import type { Fragment } from "../types.js";
 import { globsMatcher } from "../util/glob-regex.js";
@@ -139,13 +140,20 @@ export class FilesSource implements TextSource {
       try {
         st = await lstat(abs);
       } catch (e) {
-        ctx.skip({
-          path: p,
-          reason: "unreadable",
-          detail: `${(e as NodeJS.ErrnoException).code ?? e}: no such file or directory`,
-          fatal: true,
-        });
+        const code = (e as NodeJS.ErrnoException).code;
+        // A named path that is not there was asked for and cannot be scanned: a usage error, not a pass.
+        if (code === "ENOENT" || code === "ENOTDIR") throw new GitwardError(`scan: ${p}: no such file or directory`, "usage");
+        ctx.skip({ path: p, reason: "unreadable", detail: `${code ?? e}`, fatal: true });
         continue;
+      }
+      if (st.isSymbolicLink()) {
+        // Links are never followed (a link may point outside the repository); one named outright is
+        // a request gitward cannot honour, not a file to skip quietly.
+        const target = await readlink(abs).catch(() => "?");
+        throw new GitwardError(
+          `scan: ${p} is a symbolic link (to ${target}); gitward does not follow links: name its target`,
+          "usage",
+        );
       }
       if (!st.isDirectory()) {
         add(abs);

@@ -30,6 +30,7 @@
 import { BlobReader, BlobSizer } from "../git/blob-reader.js";
 import { type RelayedGit, spawnGitRelayed } from "../git/git-relay.js";
 import { checkGit, spawnGit } from "../git/git-stream.js";
+import { historyPathspec } from "../git/pathspec.js";
 import { mergeSafetyEnv, runGit } from "../git/run-git.js";
 import type { CommitInfo, Fragment } from "../types.js";
 import { type DiffFile, DiffParser, readLineBatches, readLines } from "./diff-parser.js";
@@ -100,7 +101,7 @@ export class HistorySource implements TextSource {
 
   private async *run(ctx: SourceContext): AsyncIterable<Fragment> {
     const { cwd, paths = [], jobs } = this.options;
-    const pathspec = paths.length ? ["--", ...paths.map((p) => `:(literal)${p}`)] : ["--"];
+    const pathspec = paths.length ? ["--", ...paths.map(historyPathspec)] : ["--"];
     const n = Math.max(1, Math.min(jobs, 8));
     const logOptions = ["--root", "--no-show-signature", "--diff-merges=remerge", "--no-mailmap", FORMAT, "-p", ...DIFF_FLAGS];
     // Remerging runs merge drivers and (with merge.renormalize) clean filters from config: neutralised.

@@ -149,7 +149,7 @@ describe("gitward history", () => {
     for (const jobs of ["1", "2"]) {
       const bad = await runCli(["history", "--jobs", jobs, "nope..main"], r.dir);
       expect(bad.code).toBe(2);
-      expect(bad.stderr).toMatch(/git (rev-list|log) .*failed: .*nope\.\.main/);
+      expect(bad.stderr).toMatch(/history: "nope\.\.main": unknown revision or range \(bad revision 'nope\.\.main'\)/);
     }
     const dir = createRepo();
     repos.track(dir);

@@ -208,10 +208,13 @@ describe("hostile file tree (gitward scan)", () => {
     expect(full.doc.findings.some((f: JsonFinding) => f.path.startsWith("links/"))).toBe(false);
   });
 
-  it("a symlink named explicitly is skipped with a notice too", async () => {
-    const r = await scanJson(["links/outside.env", "links/dangling.env"]);
-    expect(r.code).toBe(0);
-    expect(r.doc.skipped.map((s: JsonSkip) => s.reason)).toEqual(["symlink", "symlink"]);
+  it("a symlink named explicitly is a usage error (links are not followed; name the target)", async () => {
+    for (const link of ["links/outside.env", "links/dangling.env"]) {
+      const r = await runCli(["scan", link], repo.dir);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(`gitward: scan: ${link} is a symbolic link (to `);
+      expect(r.stdout).toBe("");
+    }
   });
 
   it("a Git LFS pointer raises no finding (its oid is a hash, not a secret), with every built-in pack", async () => {
@@ -263,10 +266,11 @@ describe("scan outside a git repository", () => {
     expect(doc.skipped.map((s: JsonSkip) => s.reason).sort()).toEqual(["binary", "symlink"]);
   });
 
-  it("a path that does not exist fails closed (exit 2) and --allow-skip accepts it", async () => {
-    const r = await runCli(["scan", "no/such/file.env"], repo.dir);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/could not be scanned/);
-    expect((await runCli(["scan", "no/such/file.env", "--allow-skip"], repo.dir)).code).toBe(0);
+  it("a path that does not exist is a usage error (exit 2), --allow-skip or not", async () => {
+    for (const extra of [[], ["--allow-skip"]]) {
+      const r = await runCli(["scan", "no/such/file.env", ...extra], repo.dir);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toBe("gitward: scan: no/such/file.env: no such file or directory\n");
+    }
   });
 });

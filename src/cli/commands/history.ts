@@ -11,6 +11,7 @@ import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
 import type { Detector } from "../../detectors/detector.js";
 import { GitwardError } from "../../errors.js";
+import { historyPathspec } from "../../git/pathspec.js";
 import { runGit } from "../../git/run-git.js";
 import { createDetectors, runPipeline, sortFindings } from "../../pipeline.js";
 import type { ScanSetup } from "../../setup.js";
@@ -265,7 +266,13 @@ async function revsFor(args: HistoryArgs, cwd: string): Promise<{ revs: string[]
       allowFail: true,
     });
     if (r.code === 0) revs.push(`^${r.stdout.toString("utf8").trim()}`);
-    else limits.push(`--since=${args.since}`);
+    else if (looksLikeDate(args.since)) limits.push(`--since=${args.since}`);
+    // git reads any text as a date ("no-such-branch" is "now"): a mistyped ref would scan nothing.
+    else
+      throw new GitwardError(
+        `--since: "${args.since}" is neither a commit nor a date (give a branch, tag or sha, or a date such as 2024-01-31 or "2 weeks ago")`,
+        "usage",
+      );
   }
   if (args.maxCount !== undefined) {
     if (!Number.isInteger(args.maxCount) || args.maxCount < 0)
@@ -273,6 +280,45 @@ async function revsFor(args: HistoryArgs, cwd: string): Promise<{ revs: string[]
     limits.push(`--max-count=${args.maxCount}`);
   }
   return { revs, limits };
+}
+
+/** Dates git's --since understands and a user means: ISO-like dates, "N units ago", a few words, @epoch. */
+function looksLikeDate(text: string): boolean {
+  const t = text.trim().toLowerCase();
+  if (/^@\d+$/.test(t) || /^(now|today|yesterday|noon|midnight|last (week|month|year))$/.test(t)) return true;
+  if (/^(\d+|an?|one)[ .]*(second|minute|hour|day|week|month|year)s?([ .]+ago)?$/.test(t)) return true;
+  return /^\d{4}-\d{2}-\d{2}/.test(t) ? !Number.isNaN(Date.parse(t.slice(0, 10))) : !Number.isNaN(Date.parse(text));
+}
+
+/**
+ * What was asked for must exist: the range's revisions, and for each --path at
+ * least one commit in the selection that touches it (--full-history: a path
+ * only a side branch touched counts). Otherwise the scan would pass having
+ * scanned nothing; a usage error says what matched nothing instead.
+ */
+async function checkSelection(cwd: string, revs: string[], limits: string[], paths: string[]): Promise<void> {
+  const range = await runGit(["rev-list", "-n1", ...limits, ...revs, "--"], cwd, { allowFail: true });
+  if (range.code !== 0) {
+    const why = range.stderr.trim().split("\n")[0] ?? "";
+    throw new GitwardError(`history: "${revs[0]}": unknown revision or range (${why.replace(/^fatal: /, "")})`, "usage");
+  }
+  if (range.stdout.length === 0) return; // nothing selected at all: reported as "no commits in the selected range"
+  const misses = await Promise.all(
+    paths.map(async (p) => {
+      const r = await runGit(["rev-list", "-n1", "--full-history", ...limits, ...revs, "--", historyPathspec(p)], cwd, {
+        allowFail: true,
+      });
+      return r.code === 0 && r.stdout.length === 0 ? p : undefined;
+    }),
+  );
+  const missing = misses.filter((p): p is string => p !== undefined);
+  if (missing.length > 0) {
+    throw new GitwardError(
+      missing.map((p) => `--path ${p}: matches no file in the selected commits`).join("\n") +
+        "\n(a plain path names a file or directory from the repository root; '*.md' matches at any depth, 'docs/*.md' under docs/)",
+      "usage",
+    );
+  }
 }
 
 export async function historyCommand(args: HistoryArgs, io: CliIO): Promise<number> {
@@ -291,6 +337,7 @@ export async function historyCommand(args: HistoryArgs, io: CliIO): Promise<numb
     );
   }
   const { revs, limits } = await revsFor(args, io.cwd);
+  await checkSelection(io.cwd, revs, limits, args.path ?? []);
   const showProgress = args.progress ?? (io.stderrIsTTY && !isCI(io.env));
   const outcome = await runHistoryScan(setup, args, io, {
     revs,

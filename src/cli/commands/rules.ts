@@ -15,6 +15,7 @@ export interface RulesArgs {
 async function load(args: RulesArgs, io: CliIO) {
   return prepareScan({
     cwd: io.cwd,
+    requireRules: false,
     ...(args.config === false
       ? { configFile: false as const }
       : typeof args.config === "string"
