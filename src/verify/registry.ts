@@ -54,6 +54,8 @@ gitlab-personal-access-token-routable     gitlab
 circleci-personal-api-token               circleci
 buildkite-api-access-token                buildkite
 snyk-api-token                            snyk
+sourcegraph-access-token                  sourcegraph
+travis-ci-api-token                       travis-ci
 # azure.yaml
 azure-devops-pat                          azure-devops
 azure-devops-pat-legacy                   azure-devops
@@ -71,6 +73,9 @@ mailgun-api-key                           mailgun
 mailgun-private-key                       mailgun
 mailchimp-api-key                         mailchimp
 postmark-server-token                     postmark
+intercom-access-token                     intercom
+brevo-api-key                             brevo
+sparkpost-api-key                         sparkpost
 # payments.yaml
 stripe-secret-key                         stripe
 stripe-test-secret-key                    stripe
@@ -78,6 +83,8 @@ stripe-restricted-key                     stripe
 shopify-access-token                      shopify
 shopify-custom-app-token                  shopify
 shopify-private-app-token                 shopify
+square-access-token                       square
+square-legacy-access-token                square
 # registries.yaml
 npm-access-token                          npm
 pypi-upload-token                         pypi
@@ -95,12 +102,23 @@ netlify-personal-access-token             netlify
 linode-api-token                          linode
 hetzner-cloud-api-token                   hetzner-cloud
 render-api-key                            render
+cloudflare-api-token-legacy               cloudflare
+vercel-token-legacy                       vercel
+netlify-access-token-legacy               netlify
+vultr-api-key                             vultr
+supabase-personal-access-token            supabase
 # observability.yaml
 datadog-api-key                           datadog
 sentry-org-auth-token                     sentry
 sentry-user-auth-token                    sentry
 newrelic-user-api-key                     newrelic
 pagerduty-api-key                         pagerduty
+sentry-legacy-auth-token                  sentry
+honeycomb-api-key                         honeycomb
+honeycomb-ingest-key                      honeycomb
+launchdarkly-api-token                    launchdarkly
+opsgenie-api-key                          opsgenie
+axiom-personal-token                      axiom
 # ai.yaml
 openai-project-key                        openai
 openai-service-account-key                openai
@@ -117,6 +135,12 @@ cohere-api-key                            cohere
 elevenlabs-api-key                        elevenlabs
 xai-api-key                               xai
 openrouter-api-key                        openrouter
+together-api-key                          together
+together-api-key-v1                       together
+pinecone-api-key                          pinecone
+deepseek-api-key                          deepseek
+deepgram-api-key                          deepgram
+stability-api-key                         stability
 # saas.yaml
 atlassian-api-token                       atlassian
 linear-api-key                            linear
@@ -133,9 +157,24 @@ dropbox-long-lived-token                  dropbox
 dropbox-short-lived-token                 dropbox
 hubspot-private-app-token                 hubspot
 pulumi-access-token                       pulumi
+typeform-personal-access-token            typeform
+contentful-personal-access-token          contentful
+posthog-personal-api-key                  posthog
+clickup-personal-token                    clickup
+webflow-api-token                         webflow
+tailscale-api-key                         tailscale
 # Foreseen ids of rules being added in new packs (see FORESEEN_RULES)
 gitlab-oauth-access-token                 gitlab
 github-enterprise-personal-access-token   github
+# (i19b's new provider packs: devtools-more, data-more, ai-more, context-comms)
+fastly-api-token                          fastly
+shortcut-api-token                        shortcut
+deepl-api-key                             deepl
+deepl-api-key-free                        deepl-free
+neon-api-key                              neon
+bitly-access-token                        bitly
+webex-access-token                        webex
+klaviyo-private-api-key                   klaviyo
 `;
 
 function parseTable(text: string): Record<string, string> {
@@ -153,6 +192,14 @@ export const RULE_VERIFIERS: Readonly<Record<string, string>> = parseTable(TABLE
 export const FORESEEN_RULES: ReadonlySet<string> = new Set([
   "gitlab-oauth-access-token",
   "github-enterprise-personal-access-token",
+  "fastly-api-token",
+  "shortcut-api-token",
+  "deepl-api-key",
+  "deepl-api-key-free",
+  "neon-api-key",
+  "bitly-access-token",
+  "webex-access-token",
+  "klaviyo-private-api-key",
 ]);
 
 export interface RuleVerifier {

@@ -3,8 +3,10 @@
  * loopback server standing in for the GitHub API (verify.endpoints.github).
  * The server counts requests, so "no request" is measured, not assumed.
  */
-import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { execFileSync } from "node:child_process";
+import { chmodSync, existsSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { expandFakes } from "../../src/packs/fake-secrets.js";
 import { createRepo, reposPerTest, runCli, type TempRepo, tempDir } from "../helpers/temp-repo.js";
@@ -163,6 +165,26 @@ describe("gitward scan --verify (Done when)", () => {
     expect(results[0]?.message.text).toContain("LIVE");
     expect(run.stdout).not.toContain(LIVE);
   });
+
+  it("SARIF with verification passes `sarif-multitool validate --rule-kind Gh;Sarif` with zero problems", async () => {
+    const r = project(endpoint());
+    await runCli(["scan", ".", "--verify", "--format", "sarif", "--output", "out.sarif"], r.dir, { env: env() });
+    const pkg = createRequire(import.meta.url).resolve("@microsoft/sarif-multitool-linux/package.json");
+    const tool = join(dirname(pkg), "Sarif.Multitool");
+    chmodSync(tool, 0o755);
+    const out = join(r.dir, "validation.sarif");
+    execFileSync(
+      tool,
+      ["validate", join(r.dir, "out.sarif"), "--rule-kind", "Gh;Sarif", "--output", out, "--log", "ForceOverwrite"],
+      {
+        stdio: "pipe",
+      },
+    );
+    const validation = JSON.parse(readFileSync(out, "utf8")) as {
+      runs: { results?: { level: string; message: { text?: string } }[] }[];
+    };
+    expect(validation.runs.flatMap((x) => (x.results ?? []).map((y) => `${y.level}: ${y.message.text ?? ""}`))).toEqual([]);
+  }, 60_000);
 
   it("a bad endpoint in the config: exit 2 naming the field, no request", async () => {
     const r = project("verify:\n  endpoints:\n    github: http://ghe.example.com/api/v3\n");

@@ -18,7 +18,6 @@ import { prepareScan } from "../../setup.js";
 import type { CliIO } from "../io.js";
 import { emitReport } from "../report-output.js";
 import { type ScanArgs, setupOptionsFrom } from "../scan-options.js";
-import { verifyIfAsked } from "../verify-run.js";
 import { repositoryInfo, requireRepository, runHistoryScan } from "./history.js";
 
 export interface PrePushArgs extends ScanArgs {
@@ -97,7 +96,11 @@ export async function prePushCommand(args: PrePushArgs, io: CliIO): Promise<numb
     kind: "pre-push",
     progress: false,
   });
-  await verifyIfAsked(outcome.result, setup, {}, io, { hook: true, root: setup.repoRoot ?? io.cwd });
+  if (setup.config.verify)
+    await (await import("../verify-run.js")).verifyIfAsked(outcome.result, setup, {}, io, {
+      hook: true,
+      root: setup.repoRoot ?? io.cwd,
+    });
   const repository = await repositoryFor(outcome.head);
   return emitReport(outcome.result, setup.ruleSet, args, io, {
     sourceDescription: "commits",

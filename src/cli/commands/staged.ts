@@ -15,7 +15,7 @@ import { extraFiltersFor } from "../filters-for-run.js";
 import type { CliIO } from "../io.js";
 import { emitReport } from "../report-output.js";
 import { type ScanArgs, setupOptionsFrom } from "../scan-options.js";
-import { type VerifyArgs, verifyIfAsked } from "../verify-run.js";
+import type { VerifyArgs } from "../verify-run.js";
 
 export interface StagedArgs extends ScanArgs, VerifyArgs {
   files?: string[];
@@ -62,7 +62,9 @@ export async function stagedCommand(args: StagedArgs, io: CliIO): Promise<number
     ...(debug ? { trace: debug.tracer } : {}),
   });
   debug?.finish();
-  await verifyIfAsked(result, setup, {}, io, { hook: true, root: setup.repoRoot });
+  // The hook path loads verification code only when the config has a verify section at all.
+  if (setup.config.verify)
+    await (await import("../verify-run.js")).verifyIfAsked(result, setup, {}, io, { hook: true, root: setup.repoRoot });
   const code = await emitReport(result, setup.ruleSet, args, io, {
     sourceDescription: result.stats.files === 1 ? "staged file" : "staged files",
     root: setup.repoRoot,

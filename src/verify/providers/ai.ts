@@ -1,4 +1,4 @@
-/** AI platforms: OpenAI (project, service-account, admin keys), Anthropic (API and admin keys), Hugging Face, Replicate, Groq, Mistral, Cohere, ElevenLabs, xAI, OpenRouter. */
+/** AI platforms: OpenAI (project, service-account, admin keys), Anthropic (API and admin keys), Hugging Face, Replicate, Groq, Mistral, Cohere, ElevenLabs, xAI, OpenRouter, Pinecone, Together AI, DeepSeek, Deepgram, Stability AI, DeepL. */
 import { simpleVerifier, type Verifier } from "../verifier.js";
 
 const ANTHROPIC_VERSION = { "anthropic-version": "2023-06-01" };
@@ -118,5 +118,65 @@ export const aiVerifiers: Verifier[] = [
     path: "/api/v1/key",
     auth: { kind: "bearer" },
     identity: ["data.label"],
+  }),
+  simpleVerifier({
+    id: "pinecone",
+    provider: "Pinecone",
+    docs: "https://docs.pinecone.io/reference/api/2024-10/control-plane/list_indexes",
+    base: "https://api.pinecone.io",
+    path: "/indexes",
+    auth: { kind: "header", name: "api-key" },
+  }),
+  simpleVerifier({
+    id: "together",
+    provider: "Together AI",
+    docs: "https://docs.together.ai/reference/models-1",
+    base: "https://api.together.xyz",
+    path: "/v1/models",
+    auth: { kind: "bearer" },
+  }),
+  simpleVerifier({
+    id: "deepseek",
+    provider: "DeepSeek",
+    docs: "https://api-docs.deepseek.com/api/get-user-balance",
+    base: "https://api.deepseek.com",
+    path: "/user/balance",
+    auth: { kind: "bearer" },
+  }),
+  simpleVerifier({
+    id: "deepgram",
+    provider: "Deepgram",
+    docs: "https://developers.deepgram.com/reference/get-projects",
+    base: "https://api.deepgram.com",
+    path: "/v1/projects",
+    auth: { kind: "header", name: "authorization", prefix: "Token " },
+    forbiddenIsLive: true,
+  }),
+  simpleVerifier({
+    id: "stability",
+    provider: "Stability AI",
+    docs: "https://platform.stability.ai/docs/api-reference#tag/User/paths/~1v1~1user~1account/get",
+    base: "https://api.stability.ai",
+    path: "/v1/user/account",
+    auth: { kind: "bearer" },
+    identity: ["id"],
+  }),
+  simpleVerifier({
+    id: "deepl",
+    provider: "DeepL",
+    docs: "https://developers.deepl.com/docs/api-reference/usage-and-quota",
+    base: "https://api.deepl.com",
+    path: "/v2/usage",
+    auth: { kind: "header", name: "authorization", prefix: "DeepL-Auth-Key " },
+    invalidStatuses: [401, 403],
+  }),
+  simpleVerifier({
+    id: "deepl-free",
+    provider: "DeepL",
+    docs: "https://developers.deepl.com/docs/api-reference/usage-and-quota",
+    base: "https://api-free.deepl.com",
+    path: "/v2/usage",
+    auth: { kind: "header", name: "authorization", prefix: "DeepL-Auth-Key " },
+    invalidStatuses: [401, 403],
   }),
 ];

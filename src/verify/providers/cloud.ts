@@ -1,4 +1,4 @@
-/** Cloud platforms: DigitalOcean, Heroku, Cloudflare, Vercel, Netlify, Linode, Hetzner Cloud, Render. */
+/** Cloud platforms: DigitalOcean, Heroku, Cloudflare, Vercel, Netlify, Linode, Hetzner Cloud, Render, Vultr, Supabase, Fastly, Neon. */
 import { field, simpleVerifier, type Verifier } from "../verifier.js";
 
 export const cloudVerifiers: Verifier[] = [
@@ -81,5 +81,40 @@ export const cloudVerifiers: Verifier[] = [
     base: "https://api.render.com",
     path: "/v1/owners?limit=1",
     auth: { kind: "bearer" },
+  }),
+  simpleVerifier({
+    id: "vultr",
+    provider: "Vultr",
+    docs: "https://www.vultr.com/api/#tag/account/operation/get-account",
+    base: "https://api.vultr.com",
+    path: "/v2/account",
+    auth: { kind: "bearer" },
+    identity: ["account.name"],
+  }),
+  simpleVerifier({
+    id: "supabase",
+    provider: "Supabase",
+    docs: "https://supabase.com/docs/reference/api/v1-list-all-projects",
+    base: "https://api.supabase.com",
+    path: "/v1/projects",
+    auth: { kind: "bearer" },
+  }),
+  simpleVerifier({
+    id: "fastly",
+    provider: "Fastly",
+    docs: "https://www.fastly.com/documentation/reference/api/auth-tokens/user/#get-token-current",
+    base: "https://api.fastly.com",
+    path: "/tokens/self",
+    auth: { kind: "header", name: "fastly-key" },
+    identity: ["name"],
+  }),
+  simpleVerifier({
+    id: "neon",
+    provider: "Neon",
+    docs: "https://api-docs.neon.tech/reference/getcurrentuserinfo",
+    base: "https://console.neon.tech",
+    path: "/api/v2/users/me",
+    auth: { kind: "bearer" },
+    identity: ["login"],
   }),
 ];

@@ -1,4 +1,4 @@
-/** Chat and messaging: Slack, Discord and Telegram bots, Twilio (SID + secret pairs), SendGrid, Mailgun, Mailchimp, Postmark. */
+/** Chat and messaging: Slack, Discord and Telegram bots, Twilio (SID + secret pairs), SendGrid, Mailgun, Mailchimp, Postmark, Intercom, Brevo, SparkPost, Webex, Klaviyo. */
 import { basic, clean, field, interpretSimple, parseJson, simpleVerifier, type Verifier } from "../verifier.js";
 
 const SLACK_REJECTED = new Set(["invalid_auth", "not_authed", "token_revoked", "token_expired", "account_inactive"]);
@@ -120,5 +120,51 @@ export const messagingVerifiers: Verifier[] = [
     path: "/server",
     auth: { kind: "header", name: "x-postmark-server-token" },
     identity: ["Name"],
+  }),
+  simpleVerifier({
+    id: "intercom",
+    provider: "Intercom",
+    docs: "https://developers.intercom.com/docs/references/rest-api/api.intercom.io/admins/identifyadmin",
+    base: "https://api.intercom.io",
+    path: "/me",
+    auth: { kind: "bearer" },
+    identity: ["app.name"],
+  }),
+  simpleVerifier({
+    id: "brevo",
+    provider: "Brevo",
+    docs: "https://developers.brevo.com/reference/getaccount",
+    base: "https://api.brevo.com",
+    path: "/v3/account",
+    auth: { kind: "header", name: "api-key" },
+    identity: ["companyName"],
+  }),
+  simpleVerifier({
+    id: "sparkpost",
+    provider: "SparkPost",
+    docs: "https://developers.sparkpost.com/api/account/",
+    base: "https://api.sparkpost.com",
+    path: "/api/v1/account",
+    auth: { kind: "header", name: "authorization" },
+    forbiddenIsLive: true,
+  }),
+  simpleVerifier({
+    id: "webex",
+    provider: "Webex",
+    docs: "https://developer.webex.com/docs/api/v1/people/get-my-own-details",
+    base: "https://webexapis.com",
+    path: "/v1/people/me",
+    auth: { kind: "bearer" },
+    identity: ["displayName"],
+  }),
+  simpleVerifier({
+    id: "klaviyo",
+    provider: "Klaviyo",
+    docs: "https://developers.klaviyo.com/en/reference/get_accounts",
+    base: "https://a.klaviyo.com",
+    path: "/api/accounts/",
+    auth: { kind: "header", name: "authorization", prefix: "Klaviyo-API-Key " },
+    headers: { revision: "2024-10-15" },
+    forbiddenIsLive: true,
   }),
 ];

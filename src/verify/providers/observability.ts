@@ -1,4 +1,4 @@
-/** Observability: Datadog (site via verify.endpoints.datadog), Sentry, New Relic, PagerDuty. */
+/** Observability: Datadog (site via verify.endpoints.datadog), Sentry, New Relic, PagerDuty, Honeycomb, LaunchDarkly, Opsgenie, Axiom. */
 import { field, simpleVerifier, type Verifier } from "../verifier.js";
 
 export const observabilityVerifiers: Verifier[] = [
@@ -52,5 +52,43 @@ export const observabilityVerifiers: Verifier[] = [
     path: "/abilities",
     auth: { kind: "header", name: "authorization", prefix: "Token token=" },
     headers: { accept: "application/vnd.pagerduty+json;version=2" },
+  }),
+  simpleVerifier({
+    id: "honeycomb",
+    provider: "Honeycomb",
+    docs: "https://docs.honeycomb.io/api/auth/list-authorizations",
+    base: "https://api.honeycomb.io",
+    path: "/1/auth",
+    auth: { kind: "header", name: "x-honeycomb-team" },
+    identity: ["team.name"],
+  }),
+  simpleVerifier({
+    id: "launchdarkly",
+    provider: "LaunchDarkly",
+    docs: "https://launchdarkly.com/docs/api/other/get-caller-identity",
+    base: "https://app.launchdarkly.com",
+    path: "/api/v2/caller-identity",
+    auth: { kind: "header", name: "authorization" },
+    identity: ["tokenName"],
+  }),
+  simpleVerifier({
+    id: "opsgenie",
+    provider: "Opsgenie",
+    docs: "https://docs.opsgenie.com/docs/account-api",
+    base: "https://api.opsgenie.com",
+    path: "/v2/account",
+    auth: { kind: "header", name: "authorization", prefix: "GenieKey " },
+    identity: ["data.name"],
+    invalidStatuses: [401, 403],
+  }),
+  simpleVerifier({
+    id: "axiom",
+    provider: "Axiom",
+    docs: "https://axiom.co/docs/restapi/endpoints/getCurrentUser",
+    base: "https://api.axiom.co",
+    path: "/v2/user",
+    auth: { kind: "bearer" },
+    identity: ["name"],
+    forbiddenIsLive: true,
   }),
 ];

@@ -1,4 +1,4 @@
-/** Payments and commerce: Stripe, Shopify (the token plus its shop's myshopify.com domain). */
+/** Payments and commerce: Stripe, Shopify (the token plus its shop's myshopify.com domain), Square. */
 import { interpretSimple, simpleVerifier, type Verifier } from "../verifier.js";
 
 export const paymentsVerifiers: Verifier[] = [
@@ -30,4 +30,15 @@ export const paymentsVerifiers: Verifier[] = [
     },
     interpret: (answer) => interpretSimple({ provider: "Shopify", forbiddenIsLive: true }, answer),
   },
+  simpleVerifier({
+    id: "square",
+    provider: "Square",
+    docs: "https://developer.squareup.com/reference/square/merchants-api/retrieve-merchant",
+    base: "https://connect.squareup.com",
+    path: "/v2/merchants/me",
+    auth: { kind: "bearer" },
+    headers: { "square-version": "2024-10-17" },
+    identity: ["merchant.business_name"],
+    forbiddenIsLive: true,
+  }),
 ];

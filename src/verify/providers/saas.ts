@@ -1,7 +1,8 @@
 /**
  * Work tools: Atlassian (token plus the account e-mail and the site), Linear,
  * Notion, Airtable, Figma, Asana, Doppler, Postman, Terraform Cloud, Dropbox,
- * HubSpot, Pulumi.
+ * HubSpot, Pulumi, Typeform, Contentful, PostHog, ClickUp, Webflow, Tailscale,
+ * Shortcut, Bitly.
  */
 import { basic, field, interpretSimple, parseJson, simpleVerifier, type Verifier } from "../verifier.js";
 
@@ -145,5 +146,77 @@ export const saasVerifiers: Verifier[] = [
     auth: { kind: "token" },
     headers: { accept: "application/vnd.pulumi+8" },
     identity: ["githubLogin"],
+  }),
+  simpleVerifier({
+    id: "typeform",
+    provider: "Typeform",
+    docs: "https://www.typeform.com/developers/get-started/",
+    base: "https://api.typeform.com",
+    path: "/me",
+    auth: { kind: "bearer" },
+    identity: ["alias"],
+    invalidStatuses: [401, 403],
+  }),
+  simpleVerifier({
+    id: "contentful",
+    provider: "Contentful",
+    docs: "https://www.contentful.com/developers/docs/references/user-management-api/#/reference/users/user/get-the-authenticated-user",
+    base: "https://api.contentful.com",
+    path: "/users/me",
+    auth: { kind: "bearer" },
+    identity: ["firstName"],
+  }),
+  simpleVerifier({
+    id: "posthog",
+    provider: "PostHog",
+    docs: "https://posthog.com/docs/api/users",
+    base: "https://us.posthog.com",
+    path: "/api/users/@me/",
+    auth: { kind: "bearer" },
+  }),
+  simpleVerifier({
+    id: "clickup",
+    provider: "ClickUp",
+    docs: "https://developer.clickup.com/reference/getauthorizeduser",
+    base: "https://api.clickup.com",
+    path: "/api/v2/user",
+    auth: { kind: "header", name: "authorization" },
+    identity: ["user.username"],
+  }),
+  simpleVerifier({
+    id: "webflow",
+    provider: "Webflow",
+    docs: "https://developers.webflow.com/data/reference/token/introspect",
+    base: "https://api.webflow.com",
+    path: "/v2/token/introspect",
+    auth: { kind: "bearer" },
+  }),
+  simpleVerifier({
+    id: "tailscale",
+    provider: "Tailscale",
+    docs: "https://tailscale.com/api#tag/devices/GET/tailnet/{tailnet}/devices",
+    base: "https://api.tailscale.com",
+    path: "/api/v2/tailnet/-/devices",
+    auth: { kind: "bearer" },
+    forbiddenIsLive: true,
+  }),
+  simpleVerifier({
+    id: "shortcut",
+    provider: "Shortcut",
+    docs: "https://developer.shortcut.com/api/rest/v3#Get-Current-Member-Info",
+    base: "https://api.app.shortcut.com",
+    path: "/api/v3/member",
+    auth: { kind: "header", name: "shortcut-token" },
+    identity: ["mention_name"],
+  }),
+  simpleVerifier({
+    id: "bitly",
+    provider: "Bitly",
+    docs: "https://dev.bitly.com/api-reference/#getUser",
+    base: "https://api-ssl.bitly.com",
+    path: "/v4/user",
+    auth: { kind: "bearer" },
+    identity: ["login"],
+    invalidStatuses: [401, 403],
   }),
 ];

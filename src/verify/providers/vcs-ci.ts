@@ -1,6 +1,6 @@
-/** Code hosting and CI: GitHub (and GitHub Enterprise via verify.endpoints.github), GitLab, Azure DevOps, CircleCI, Buildkite, Snyk. */
+/** Code hosting and CI: GitHub (and GitHub Enterprise via verify.endpoints.github), GitLab, Azure DevOps, CircleCI, Buildkite, Snyk, Sourcegraph, Travis CI. */
 import { VALIDATORS } from "../../detectors/validators.js";
-import { simpleVerifier, type Verifier } from "../verifier.js";
+import { clean, field, simpleVerifier, type Verifier } from "../verifier.js";
 
 const githubChecksum = VALIDATORS["github-crc32"];
 
@@ -70,5 +70,33 @@ export const vcsCiVerifiers: Verifier[] = [
     path: "/v1/user/me",
     auth: { kind: "token" },
     identity: ["username"],
+  }),
+  simpleVerifier({
+    id: "sourcegraph",
+    provider: "Sourcegraph",
+    docs: "https://sourcegraph.com/docs/api/graphql",
+    base: "https://sourcegraph.com",
+    path: "/.api/graphql",
+    auth: { kind: "token" },
+    method: "POST",
+    body: JSON.stringify({ query: "query { currentUser { username } }" }),
+    check: (json, answer) => {
+      if (answer.status !== 200 || json === undefined) return undefined;
+      const who = field(json, "data.currentUser.username");
+      return who
+        ? { status: "live", detail: clean(`Sourcegraph accepted it (${who})`) }
+        : { status: "unknown", detail: "Sourcegraph answered without a current user" };
+    },
+  }),
+  simpleVerifier({
+    id: "travis-ci",
+    provider: "Travis CI",
+    docs: "https://developer.travis-ci.com/resource/user",
+    base: "https://api.travis-ci.com",
+    path: "/user",
+    auth: { kind: "token" },
+    headers: { "travis-api-version": "3" },
+    identity: ["login"],
+    invalidStatuses: [401, 403],
   }),
 ];
