@@ -60,7 +60,8 @@ export const VOCABULARY: Record<string, RegExp[]> = {
     /Acquire::https?::(?:[^:\s]+::)?Verify-(?:Peer|Host)["'\s=]*"?false\b/i,
     /\bcheck_certificate\s*=\s*off\b/,
     /\becho\s+["']?(?:-k|--insecure|insecure)["']?\s*>>?\s*\S*\.curlrc\b/,
-    /\bsslverify\s*=\s*(?:0|false|no)\b/i,
+    // yum/dnf on the command line (a bare `sslverify = false` in a heredoc may be a git config test).
+    /--setopt[= ]\S*sslverify=(?:0|false|no)\b/i,
     /\bVAULT_SKIP_VERIFY["']?\s*[=:\s]\s*["']?(?:1|true)\b/,
   ],
   python: [
