@@ -231,7 +231,11 @@ export async function run(argvIn: string[], ioIn: CliIO): Promise<number> {
           })
           .option("format", { alias: "f", choices: ["text", "json"] as const, default: "text" as const })
           .option("output", { alias: "o", type: "string", describe: "For new: the pack file to append to" })
-          .option("redos", { type: "boolean", default: true, describe: "lint: run the catastrophic-backtracking analysis" }),
+          .option("redos", { type: "boolean", default: true, describe: "lint: run the catastrophic-backtracking analysis" })
+          .option("redos-timeout", {
+            type: "number",
+            describe: "lint: time budget per regex for that analysis, in ms (default 1000; verdicts are cached by regex)",
+          }),
       choose(async () => (await import("./commands/packs.js")).packsCommand as Handler),
     )
     .demandCommand(1, "Say which command to run: gitward scan, gitward staged, gitward history ... (gitward --help)");

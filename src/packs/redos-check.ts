@@ -19,7 +19,7 @@
  */
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { homedir } from "node:os";
+import { availableParallelism, homedir } from "node:os";
 import { join } from "node:path";
 import { GitwardError } from "../errors.js";
 import type { ScanWarning } from "../types.js";
@@ -32,32 +32,94 @@ export interface RedosResult {
   message: string;
 }
 
+/** Per-regex budget of `packs lint` and of a user pack's check at load time. */
+export const DEFAULT_REDOS_TIMEOUT_MS = 1000;
+
+/**
+ * Analyses regexes, several at a time (recheck's native agent answers
+ * concurrent requests on several threads: measured 7.6 s → 3.4 s for eight
+ * slow regexes on two cores), with verdicts from and into `cache` when given.
+ * Results come back in the order of `regexes`.
+ */
 export async function analyseRegexes(
   regexes: { source: string; flags: string }[],
-  options: { timeoutMs?: number; checker?: "auto" | "automaton" } = {},
+  options: { timeoutMs?: number; checker?: "auto" | "automaton"; concurrency?: number; cache?: VerdictCache } = {},
 ): Promise<RedosResult[]> {
   // require(), not import(): the CLI bundle is CommonJS run through vm.Script, which has no
   // loader for dynamic import() on every Node 20 release. recheck is a CommonJS package.
   const { check } = createRequire(import.meta.url)("recheck") as typeof import("recheck");
-  const results: RedosResult[] = [];
-  for (const { source, flags } of regexes) {
+  const timeout = options.timeoutMs ?? DEFAULT_REDOS_TIMEOUT_MS;
+  const checker = options.checker ?? "auto";
+  const cache = options.cache;
+  const results: RedosResult[] = new Array(regexes.length);
+  const analyse = async ({ source, flags }: { source: string; flags: string }): Promise<RedosResult> => {
     try {
-      const d = await check(source, flags, {
-        timeout: options.timeoutMs ?? 5000,
-        ...(options.checker ? { checker: options.checker } : {}),
-      });
-      if (d.status === "safe") results.push({ status: "safe", message: "safe" });
-      else if (d.status === "vulnerable") {
-        results.push({
+      const d = await check(source, flags, { timeout, ...(options.checker ? { checker: options.checker } : {}) });
+      if (d.status === "safe") return { status: "safe", message: "safe" };
+      if (d.status === "vulnerable") {
+        return {
           status: "vulnerable",
           message: `catastrophic backtracking (${d.complexity.summary}); attack string ${d.attack.pattern}; rewrite the ambiguous repetition`,
-        });
-      } else results.push({ status: "unknown", message: `ReDoS analysis inconclusive: ${d.error.kind}` });
+        };
+      }
+      return { status: "unknown", message: `ReDoS analysis inconclusive: ${d.error.kind} (within ${timeout} ms)` };
     } catch (e) {
-      results.push({ status: "unknown", message: `ReDoS analysis failed: ${(e as Error).message}` });
+      return { status: "unknown", message: `ReDoS analysis failed: ${(e as Error).message}` };
     }
-  }
+  };
+  let next = 0;
+  const worker = async () => {
+    while (next < regexes.length) {
+      const i = next++;
+      const regex = regexes[i] as { source: string; flags: string };
+      const cached = cache?.get(regex, checker, timeout);
+      const result = cached ?? (await analyse(regex));
+      if (!cached) cache?.set(regex, checker, timeout, result);
+      results[i] = result;
+    }
+  };
+  const lanes = Math.max(1, Math.min(options.concurrency ?? 2 * availableParallelism(), 16, regexes.length));
+  await Promise.all(Array.from({ length: lanes }, worker));
+  cache?.save();
   return results;
+}
+
+/**
+ * Verdicts by regex (a hash of recheck's version, the checker, flags and
+ * source; never pack content), so that a lint or a pack load pays for each
+ * regex once. An inconclusive verdict is kept per time budget: the same budget
+ * would time out again, a larger one may decide.
+ */
+export interface VerdictCache {
+  get(regex: { source: string; flags: string }, checker: string, timeoutMs: number): RedosResult | undefined;
+  set(regex: { source: string; flags: string }, checker: string, timeoutMs: number, result: RedosResult): void;
+  save(): void;
+}
+
+export function openVerdictCache(env: NodeJS.ProcessEnv = process.env): VerdictCache {
+  const file = cacheFile(env);
+  const verdicts = readVerdicts(file) as Record<string, RedosResult>;
+  let version = "";
+  try {
+    version = (createRequire(import.meta.url)("recheck/package.json") as { version: string }).version;
+  } catch {
+    // an unknown version still keys the verdicts
+  }
+  const key = (r: { source: string; flags: string }, checker: string, timeoutMs: number, unknown: boolean) =>
+    sha256(`recheck ${version}\0${checker}\0${unknown ? `unknown within ${timeoutMs}\0` : ""}${r.flags}/${r.source}`);
+  let changed = false;
+  return {
+    get: (r, checker, timeoutMs) => verdicts[key(r, checker, timeoutMs, false)] ?? verdicts[key(r, checker, timeoutMs, true)],
+    set: (r, checker, timeoutMs, result) => {
+      if (result.message.startsWith("ReDoS analysis failed")) return; // an error, not a verdict
+      verdicts[key(r, checker, timeoutMs, result.status === "unknown")] = result;
+      changed = true;
+    },
+    save: () => {
+      if (changed) writeVerdicts(file, verdicts as Verdicts);
+      changed = false;
+    },
+  };
 }
 
 /** Every regex of a pack's secret rules with the field it came from (regex, allowlist.regexes.N, requires.regex). */
@@ -84,7 +146,7 @@ function cacheFile(env: NodeJS.ProcessEnv): string | undefined {
   return join(dir, "redos-verdicts.json");
 }
 
-type Verdicts = Record<string, { status: "safe" | "vulnerable"; message: string }>;
+type Verdicts = Record<string, { status: "safe" | "vulnerable" | "unknown"; message: string }>;
 
 function readVerdicts(file: string | undefined): Verdicts {
   if (!file) return {};
@@ -121,24 +183,11 @@ export async function checkPackRegexes(
   const env = options.env ?? process.env;
   const regexes = packRegexes(pack);
   if (regexes.length === 0) return [];
-  const file = cacheFile(env);
-  const verdicts = readVerdicts(file);
-  const keyOf = (r: { source: string; flags: string }) => sha256(`${r.flags}/${r.source}`);
-  const todo = regexes.filter((r) => !verdicts[keyOf(r)]);
-  const results = new Map<string, RedosResult>();
-  if (todo.length > 0) {
-    const analysed = await analyseRegexes(todo, { timeoutMs: options.timeoutMs ?? 1000, checker: "automaton" });
-    let changed = false;
-    analysed.forEach((result, i) => {
-      const key = keyOf(todo[i] as { source: string; flags: string });
-      results.set(key, result);
-      if (result.status !== "unknown") {
-        verdicts[key] = { status: result.status, message: result.message };
-        changed = true;
-      }
-    });
-    if (changed) writeVerdicts(file, verdicts);
-  }
+  const results = await analyseRegexes(regexes, {
+    timeoutMs: options.timeoutMs ?? DEFAULT_REDOS_TIMEOUT_MS,
+    checker: "automaton",
+    cache: openVerdictCache(env),
+  });
   const problems: PackProblem[] = [];
   const warnings: ScanWarning[] = [];
   let lineOf: ((path: (string | number)[]) => number) | undefined;
@@ -158,9 +207,8 @@ export async function checkPackRegexes(
     }
     return lineOf(path);
   };
-  for (const r of regexes) {
-    const key = keyOf(r);
-    const result = results.get(key) ?? verdicts[key];
+  for (const [i, r] of regexes.entries()) {
+    const result = results[i];
     if (!result || result.status === "safe") continue;
     const line = await locate(["rules", r.index, ...r.field]);
     const problem = { file: pack.file, line, ruleId: r.rule.id, field: r.field.join("."), message: result.message };
