@@ -15,6 +15,7 @@ import { markdownTable, textTable } from "./lib/table.mjs";
 
 const BENCHMARKS = {
   hook: () => import("./hook.mjs"),
+  recipes: () => import("./recipes.mjs"),
   history: () => import("./history.mjs"),
   dirscan: () => import("./dirscan.mjs"),
   engine: () => import("./engine.mjs"),

@@ -3,7 +3,8 @@
 // 2. esbuild → dist/bin/gitward.cjs (the CLI bundled with its dependencies, one
 //    CommonJS file that bin/gitward.cjs loads through V8's code cache; code not
 //    needed by a command stays unevaluated behind esbuild's lazy module wrappers);
-// 3. the validated built-in pack cache → dist/builtin-packs.json (the rules' docs: dist/builtin-docs.json);
+// 3. the JSON Schema validators → dist/schema-validators.cjs (Ajv standalone code, scripts/schema-validators.mjs);
+//    the validated built-in pack cache → dist/builtin-packs.json (the rules' docs: dist/builtin-docs.json);
 // 4. the built-in keyword automaton → dist/keyword-automaton.bin;
 // 5. the built-in globs as RegExps → dist/glob-regexes.json;
 // 6. a first `gitward staged` run in a scratch repository, which writes the code
@@ -26,6 +27,10 @@ execFileSync(process.execPath, [tsc, "-p", join(root, "tsconfig.build.json")], {
 const { build } = await import("esbuild");
 const { cliBundleOptions } = await import("./bundle-options.mjs");
 await build(cliBundleOptions({ entry: join(root, "src/cli/main.ts"), outfile: BUNDLE, minify: true }));
+
+// 3a. the JSON Schema validators, compiled (validating the built-in packs below uses them too).
+const { buildSchemaValidators, VALIDATORS_FILE } = await import("./schema-validators.mjs");
+writeFileSync(VALIDATORS_FILE, await buildSchemaValidators());
 
 const { buildBuiltinCache, writeBuiltinCache } = await import(join(root, "dist/packs/builtin-packs.js"));
 const built = await buildBuiltinCache();

@@ -8,6 +8,7 @@ import { type LoadedConfig, loadConfig } from "./config/load-config.js";
 import { GitwardError } from "./errors.js";
 import { findRepoRoot } from "./git/run-git.js";
 import { loadBuiltinPacks } from "./packs/builtin-packs.js";
+import { loadUserPack } from "./packs/load-user-pack.js";
 import type { LoadedPack } from "./packs/pack-types.js";
 import { buildRuleSet, type RuleSet } from "./packs/rule-set.js";
 import type { ScanWarning, Severity } from "./types.js";
@@ -52,11 +53,11 @@ export async function prepareScan(options: SetupOptions): Promise<ScanSetup> {
   });
   const packs: LoadedPack[] = [];
   const warnings: ScanWarning[] = [];
-  // The pack loader (YAML + schema validation) is only imported when a user pack is named. User
-  // packs are checked for catastrophic backtracking as they load (built-in ones by `packs lint` in CI).
+  // User packs are validated and checked for catastrophic backtracking as they load (built-in ones by
+  // `packs lint` in CI), or come from the validated-file cache when their text has not changed.
   const loadPackFile = async (file: string) => {
-    const pack = await (await import("./packs/load-pack.js")).loadPackFile(file);
-    warnings.push(...(await (await import("./packs/redos-check.js")).checkPackRegexes(pack)));
+    const { pack, warnings: packWarnings } = await loadUserPack(file);
+    warnings.push(...packWarnings);
     return pack;
   };
   for (const layer of loaded.layers) {

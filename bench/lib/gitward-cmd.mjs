@@ -15,7 +15,14 @@ export function benchEnv(extra = {}) {
     writeFileSync(shim, `#!/bin/sh\nexec "${NODE}" "${GITWARD_BIN}" "$@"\n`);
     chmodSync(shim, 0o755);
   }
-  return gitEnv({ PATH: `${binDir}:${process.env.PATH}`, NO_COLOR: "1", CI: "", ...extra });
+  // gitward's user cache (validated configs and packs, keyword automata) in bench/.work, not the user's.
+  return gitEnv({
+    PATH: `${binDir}:${process.env.PATH}`,
+    NO_COLOR: "1",
+    CI: "",
+    GITWARD_CACHE_DIR: join(WORK, "user-cache"),
+    ...extra,
+  });
 }
 
 export const SECRETLINT_BIN = join(ROOT, "node_modules", "secretlint", "bin", "secretlint.js");

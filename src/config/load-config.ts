@@ -13,6 +13,7 @@ import type { LayeredOverride } from "../packs/rule-set.js";
 import type { Severity } from "../types.js";
 import { displayPath, formatProblem } from "../util/display-path.js";
 import { parseSize } from "../util/size.js";
+import { readValidated, writeValidated } from "../util/validated-file-cache.js";
 import type { YamlSource } from "../util/yaml-source.js";
 import {
   defaultConfig,
@@ -65,7 +66,10 @@ function keyLine(source: YamlSource, text: string, path: (string | number)[], ke
   return line;
 }
 
-/** Reads and validates one config file (no extends resolution). */
+/**
+ * Reads and validates one config file (no extends resolution). A file whose
+ * exact text was validated before is taken from the cache (util/validated-file-cache.ts).
+ */
 export async function readConfigFile(file: string): Promise<RawConfig> {
   let text: string;
   try {
@@ -73,6 +77,15 @@ export async function readConfigFile(file: string): Promise<RawConfig> {
   } catch (e) {
     throw new GitwardError(`cannot read config ${displayPath(file)}: ${(e as NodeJS.ErrnoException).code ?? e}`, "config");
   }
+  const cached = readValidated<RawConfig>("config", file, text);
+  if (cached) return cached;
+  const raw = await validateConfigText(file, text);
+  // An empty file is left out: its YAML value (null) is not a config's when it is named in extends.
+  if (Object.keys(raw).length > 0) writeValidated("config", file, text, raw);
+  return raw;
+}
+
+async function validateConfigText(file: string, text: string): Promise<RawConfig> {
   // YAML and schema validation load on demand: a repo without a config never pays for them.
   const { parseYamlSource } = await import("../util/yaml-source.js");
   const { validateAgainstSchema } = await import("../util/schema-validator.js");
@@ -117,12 +130,21 @@ export type ExtendsTarget =
 
 /** A shareable config is a YAML map without a pack's `name`/`rules: [...]`; a pack has a rules list. */
 async function isConfigYaml(file: string): Promise<boolean> {
-  const { parseYamlSource } = await import("../util/yaml-source.js");
-  let value: unknown;
+  let text: string;
   try {
-    value = parseYamlSource(displayPath(file), readFileSync(file, "utf8"), "config").value;
+    text = readFileSync(file, "utf8");
   } catch {
     return false; // let the pack loader report it
+  }
+  // A file validated before (as a config or as a pack) needs no YAML parse to tell which it is.
+  let value: unknown = readValidated("config", file, text) ?? readValidated<{ pack: unknown }>("pack", file, text)?.pack;
+  if (value === undefined) {
+    const { parseYamlSource } = await import("../util/yaml-source.js");
+    try {
+      value = parseYamlSource(displayPath(file), text, "config").value;
+    } catch {
+      return false; // let the pack loader report it
+    }
   }
   if (value === null || typeof value !== "object" || Array.isArray(value)) return false;
   const v = value as Record<string, unknown>;

@@ -15,8 +15,10 @@
  * prefilter may over-select, never under-select), and offsets stay the same.
  */
 
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { gitwardCacheDir } from "../util/cache-dir.js";
 
 const ALPHABET = 128;
 
@@ -39,6 +41,54 @@ function loadPrebuilt(): KeywordAutomaton | undefined {
     }
   }
   return prebuilt ?? undefined;
+}
+
+/**
+ * The automaton of keywords the prebuilt one lacks (a config's local pack adds a
+ * rule): built once and kept in the user's cache directory (util/cache-dir.ts),
+ * keyed by the keyword list. A cached automaton is used only when its own list
+ * of keywords is exactly the one asked for (ids are positions in that list);
+ * anything else, or any read or write failure, builds it here.
+ */
+function automatonCacheFile(lowered: readonly string[]): string | undefined {
+  const dir = gitwardCacheDir();
+  if (!dir) return undefined;
+  let h = 0x811c9dc5;
+  for (const k of lowered) {
+    for (let i = 0; i < k.length; i++) h = Math.imul(h ^ k.charCodeAt(i), 0x01000193) >>> 0;
+    h = Math.imul(h ^ 10, 0x01000193) >>> 0;
+  }
+  return join(dir, "automata", `keywords-${lowered.length}-${h.toString(16).padStart(8, "0")}.bin`);
+}
+
+function readCachedAutomaton(keywords: readonly string[]): { automaton: KeywordAutomaton } | undefined {
+  const lowered = keywords.map((k) => k.toLowerCase());
+  const file = automatonCacheFile(lowered);
+  if (!file) return undefined;
+  try {
+    const cached = KeywordAutomaton.deserialize(readFileSync(file));
+    if (cached.keywords.length === lowered.length && cached.keywords.every((k, i) => k === lowered[i]))
+      return { automaton: cached };
+  } catch {
+    // absent, unreadable or truncated: the caller builds it
+  }
+  return undefined;
+}
+
+function buildAndCacheAutomaton(keywords: readonly string[]): KeywordAutomaton {
+  const built = KeywordAutomaton.build(keywords);
+  const file = automatonCacheFile(built.keywords);
+  if (file) {
+    const tmp = `${file}.${process.pid}.tmp`;
+    try {
+      mkdirSync(dirname(file), { recursive: true });
+      writeFileSync(tmp, built.serialize());
+      renameSync(tmp, file);
+    } catch {
+      rmSync(tmp, { force: true });
+    }
+  }
+  return built;
 }
 
 /** Scratch buffer for the Latin-1 copy of the text being scanned (grown on demand, never shrunk). */
@@ -132,13 +182,17 @@ export class KeywordAutomaton {
    * than scanning a typical commit does. Otherwise one is built here.
    */
   static forKeywords(keywords: readonly string[]): { automaton: KeywordAutomaton; ids: number[] } {
+    // A cached automaton exists only for keyword lists the prebuilt one does not cover: looking for
+    // it first spares such a run reading the 1.4 MB prebuilt file for nothing.
+    const cached = readCachedAutomaton(keywords);
+    if (cached) return { automaton: cached.automaton, ids: keywords.map((_, i) => i) };
     const prebuilt = loadPrebuilt();
     if (prebuilt) {
       const index = new Map(prebuilt.keywords.map((k, i) => [k, i]));
       const ids = keywords.map((k) => index.get(k.toLowerCase()) ?? -1);
       if (ids.every((id) => id >= 0)) return { automaton: prebuilt, ids };
     }
-    return { automaton: KeywordAutomaton.build(keywords), ids: keywords.map((_, i) => i) };
+    return { automaton: buildAndCacheAutomaton(keywords), ids: keywords.map((_, i) => i) };
   }
 
   /** The automaton as bytes: a JSON header (keywords, outputs), then the two tables. */

@@ -34,9 +34,16 @@ export function compileGitignoreGlobsIndexed(patterns: readonly string[]): (path
       const anchored = p.startsWith("/") || p.includes("/");
       if (p.startsWith("/")) p = p.slice(1);
       const base = anchored ? p : `**/${p}`;
-      const isMatch = compileGlob(base, { dot: true });
-      const under = compileGlob(`${base}/**`, { dot: true });
-      return { negate, index, test: (path: string) => isMatch.test(path) || under.test(path) };
+      // Compiled on first use: a config's own globs need micromatch (not in the build's glob cache),
+      // and most runs (a clean commit) never ask the filter about a finding.
+      let isMatch: RegExp | undefined;
+      let under: RegExp | undefined;
+      const test = (path: string) => {
+        isMatch ??= compileGlob(base, { dot: true });
+        under ??= compileGlob(`${base}/**`, { dot: true });
+        return isMatch.test(path) || under.test(path);
+      };
+      return { negate, index, test };
     });
   if (compiled.length === 0) return () => -1;
   return (path: string) => {

@@ -69,6 +69,7 @@ export async function loadPackFromText(file: string, text: string): Promise<Load
     throw new GitwardError(`invalid pack:\n  ${problems.map(formatProblem).join("\n  ")}`, "pack");
   }
   const spec = source.value as PackSpec;
+  const loadWarnings = fillMissingDocs(file, spec.name, source, spec.rules);
   return {
     name: spec.name,
     version: spec.version,
@@ -77,7 +78,43 @@ export async function loadPackFromText(file: string, text: string): Promise<Load
     ...(spec.tests ? { tests: spec.tests } : {}),
     rules: spec.rules,
     scopes: scanScopes(spec.rules),
+    ...(loadWarnings.length ? { loadWarnings } : {}),
   };
+}
+
+/**
+ * A rule without `docs` or `examples` still scans: a security team's quick rule must not stop
+ * every commit. It gets stand-in docs (what a blocked developer reads) and no examples, and a
+ * warning per missing field; `gitward packs lint` and `packs test` report the same as errors
+ * (see missingDocsProblems). A rule that cannot run (bad regex, unknown field) is still refused.
+ */
+function fillMissingDocs(file: string, packName: string, source: YamlSource, rules: RuleSpec[]): PackProblem[] {
+  const warnings: PackProblem[] = [];
+  rules.forEach((rule, i) => {
+    for (const field of missingDocFields(rule)) {
+      warnings.push({
+        file,
+        line: source.lineOf(["rules", i]),
+        ruleId: rule.id,
+        field,
+        message: "missing; the rule scans, but gitward packs lint and packs test fail until it has one",
+      });
+    }
+    rule.docs ??= {
+      why: rule.description,
+      fix: `No fix is documented: the pack ${packName} gives this rule no docs.`,
+    };
+    rule.examples ??= { positive: [], negative: [] };
+  });
+  return warnings;
+}
+
+/** The documentation fields a rule lacks (`docs`, `examples`), as written in its pack. */
+export function missingDocFields(rule: Partial<RuleSpec>): ("docs" | "examples")[] {
+  const missing: ("docs" | "examples")[] = [];
+  if (rule.docs === undefined) missing.push("docs");
+  if (rule.examples === undefined) missing.push("examples");
+  return missing;
 }
 
 /** Where each secret rule must run in a fragment (stored in the built-in pack cache). */

@@ -80,6 +80,9 @@ export async function testPacks(packs: LoadedPack[]): Promise<PackTestReport> {
       const fail = (example: string, message: string) =>
         report.failures.push({ file: pack.file, ruleId: rule.id, example: preview(example), message });
 
+      // A rule without examples loads with none (and a warning), so that it can scan: untested is a failure here.
+      if (rule.examples.positive.length === 0 && rule.examples.negative.length === 0)
+        fail("(none)", "examples: missing; add positive and negative examples");
       for (const [i, example] of rule.examples.positive.entries()) {
         const file = asFile(example);
         const text = expandFakes(file.text, `${rule.id}#p${i}`);

@@ -5,6 +5,7 @@
  */
 import type { ScanScope } from "../detectors/scan-scope.js";
 import type { RuleMode, Severity } from "../types.js";
+import type { PackProblem } from "../util/display-path.js";
 
 export interface RuleDocs {
   /** What it is and why a leak or this setting is dangerous. Markdown. */
@@ -137,4 +138,6 @@ export interface LoadedPack {
   rules: RuleSpec[];
   /** Scan scope of each secret rule, by rule id, computed when the pack loads. */
   scopes?: Record<string, ScanScope>;
+  /** Problems that do not stop the pack from scanning (a rule without docs or examples), shown as warnings. */
+  loadWarnings?: PackProblem[];
 }

@@ -180,6 +180,17 @@ export async function checkPackRegexes(
   pack: LoadedPack,
   options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
 ): Promise<ScanWarning[]> {
+  return (await undecidedPackRegexes(pack, options)).map((p) => ({
+    ...(p.ruleId ? { ruleId: p.ruleId } : {}),
+    message: formatProblem(p),
+  }));
+}
+
+/** `checkPackRegexes`, with the warnings as problems (file, line, rule, field), formatted by the caller. */
+export async function undecidedPackRegexes(
+  pack: LoadedPack,
+  options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+): Promise<PackProblem[]> {
   const env = options.env ?? process.env;
   const regexes = packRegexes(pack);
   if (regexes.length === 0) return [];
@@ -189,7 +200,7 @@ export async function checkPackRegexes(
     cache: openVerdictCache(env),
   });
   const problems: PackProblem[] = [];
-  const warnings: ScanWarning[] = [];
+  const warnings: PackProblem[] = [];
   let lineOf: ((path: (string | number)[]) => number) | undefined;
   const locate = async (path: (string | number)[]) => {
     if (!lineOf) {
@@ -213,11 +224,7 @@ export async function checkPackRegexes(
     const line = await locate(["rules", r.index, ...r.field]);
     const problem = { file: pack.file, line, ruleId: r.rule.id, field: r.field.join("."), message: result.message };
     if (result.status === "vulnerable") problems.push(problem);
-    else
-      warnings.push({
-        ruleId: r.rule.id,
-        message: `${formatProblem(problem)} (the rule runs under the scan time budget)`,
-      });
+    else warnings.push({ ...problem, message: `${problem.message} (the rule runs under the scan time budget)` });
   }
   if (problems.length > 0) {
     throw new GitwardError(`unsafe pack:\n  ${problems.map(formatProblem).join("\n  ")}`, "pack");

@@ -1,4 +1,6 @@
-import { existsSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { KeywordAutomaton, KeywordHits } from "../../src/detectors/keyword-automaton.js";
@@ -81,5 +83,34 @@ describe("KeywordAutomaton", () => {
     const unknown = KeywordAutomaton.forKeywords(["akia", "zz-not-a-builtin-keyword"]);
     expect(unknown.automaton.keywords).toEqual(["akia", "zz-not-a-builtin-keyword"]);
     expect(unknown.ids).toEqual([0, 1]);
+  });
+
+  it("keeps an automaton the prebuilt one does not cover in the cache directory, and uses only an exact one", () => {
+    const saved = process.env.GITWARD_CACHE_DIR;
+    const dir = mkdtempSync(join(tmpdir(), "gitward-automata-"));
+    process.env.GITWARD_CACHE_DIR = dir;
+    try {
+      const keywords = ["akia", "zz-local-pack-keyword"];
+      const first = KeywordAutomaton.forKeywords(keywords);
+      const files = readdirSync(join(dir, "automata"));
+      expect(files).toHaveLength(1);
+      const file = join(dir, "automata", files[0] as string);
+      // Read back from the cache: same keywords, same ids, same matches.
+      const second = KeywordAutomaton.forKeywords(keywords);
+      expect(second.automaton).not.toBe(first.automaton);
+      expect(second.automaton.keywords).toEqual(keywords);
+      expect(found(second.automaton, "x=ZZ-LOCAL-PACK-KEYWORD")).toEqual(["zz-local-pack-keyword"]);
+      // A truncated file, or one holding another keyword list, is rebuilt rather than trusted.
+      writeFileSync(file, readFileSync(file).subarray(0, 100));
+      expect(found(KeywordAutomaton.forKeywords(keywords).automaton, "zz-local-pack-keyword")).toEqual(["zz-local-pack-keyword"]);
+      writeFileSync(file, KeywordAutomaton.build(["akia", "zz-local-pack-keywore"]).serialize());
+      const rebuilt = KeywordAutomaton.forKeywords(keywords);
+      expect(rebuilt.automaton.keywords).toEqual(keywords);
+      expect(found(rebuilt.automaton, "zz-local-pack-keyword")).toEqual(["zz-local-pack-keyword"]);
+    } finally {
+      if (saved === undefined) delete process.env.GITWARD_CACHE_DIR;
+      else process.env.GITWARD_CACHE_DIR = saved;
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -164,14 +164,26 @@ describe("no secret in any output unless --no-redact", () => {
     const r = await runCli(["scan", ".", "--pack", pack, "--format", "json"], repo.dir);
     expect(r.code).toBe(1);
     const dir = process.env.GITWARD_CACHE_DIR as string;
+    const text = readFileSync(join(dir, "redos-verdicts.json"), "utf8");
+    expect(leaks(text)).toEqual([]);
+    expect(text).not.toContain("acme_");
+    const doc = JSON.parse(text) as Record<string, unknown>;
+    expect(Object.keys(doc).length).toBeGreaterThan(0); // the user pack's regexes were analysed and cached
+    expect(Object.keys(doc).every((k) => /^[0-9a-f]{64}$/.test(k))).toBe(true);
+  });
+
+  it("the validated-pack cache holds the pack's hash and rules, not its text or example tokens", async () => {
+    const pack = join(out, "user-pack.yaml");
+    writeFileSync(pack, USER_PACK);
+    expect((await runCli(["scan", ".", "--pack", pack, "--format", "json"], repo.dir)).code).toBe(1);
+    const dir = join(process.env.GITWARD_CACHE_DIR as string, "validated");
     const files = readdirSync(dir);
-    expect(files.length).toBeGreaterThan(0); // the user pack's regexes were analysed and cached
+    expect(files.length).toBeGreaterThan(0);
     for (const f of files) {
       const text = readFileSync(join(dir, f), "utf8");
       expect(leaks(text), f).toEqual([]);
-      expect(text).not.toContain("acme_");
-      const doc = JSON.parse(text) as Record<string, unknown>;
-      expect(Object.keys(doc).every((k) => /^[0-9a-f]{64}$/.test(k))).toBe(true);
+      expect(text).not.toContain("acme_abcdefghij0123456789"); // the example token
+      expect(text).not.toContain("name: acme-pack"); // the YAML text
     }
   });
 

@@ -10,9 +10,9 @@ import { appendFileSync, existsSync, readFileSync, writeFileSync } from "node:fs
 import { resolve } from "node:path";
 import { GitwardError } from "../../errors.js";
 import { builtinPackFiles } from "../../packs/builtin-packs.js";
-import { displayPath, loadPackFile } from "../../packs/load-pack.js";
+import { displayPath, loadPackFile, missingDocFields } from "../../packs/load-pack.js";
 import { exampleProblems, testPacks } from "../../packs/pack-tester.js";
-import type { LoadedPack, SecretRuleSpec } from "../../packs/pack-types.js";
+import type { LoadedPack, RuleSpec, SecretRuleSpec } from "../../packs/pack-types.js";
 import { parseYamlSource } from "../../util/yaml-source.js";
 import type { CliIO } from "../io.js";
 
@@ -88,6 +88,8 @@ export async function lintPacks(
   const seen = new Map<string, string>();
   for (const pack of packs) {
     const source = parseYamlSource(displayPath(pack.file), readFileSync(pack.file, "utf8"), "pack");
+    // As written: the loader gives a rule without docs stand-in docs so that it can scan.
+    const sourceRules = ((source.value as { rules?: Partial<RuleSpec>[] } | null)?.rules ?? []) as Partial<RuleSpec>[];
     pack.rules.forEach((rule, i) => {
       const line = source.lineOf(["rules", i]);
       const add = (level: LintProblem["level"], message: string, field?: (string | number)[]) =>
@@ -102,6 +104,8 @@ export async function lintPacks(
       if (previous) add("error", `id: duplicate of the rule in ${displayPath(previous)}`, ["id"]);
       seen.set(rule.id, pack.file);
       for (const p of exampleProblems(rule)) add("error", p, [p.split(/[.:]/)[0] as string]);
+      for (const field of missingDocFields(sourceRules[i] ?? {}))
+        add("error", `${field}: missing (the rule scans, with a warning on every run, until it has ${field})`);
       if (rule.kind === "config") return;
       const s = rule as SecretRuleSpec;
       if (!s.keywords?.length)
