@@ -122,6 +122,8 @@ describe("formats read as written", () => {
 
 describe("TLS verification off where it is written", () => {
   const positives: [string, string, string][] = [
+    ["scripts/el9.sh", "#!/bin/sh\ndnf --setopt=sslverify=0 install -y corp-agent\n", "shell-tls-verification-disabled:2"],
+    ["lib/wrap.py", "import ssl\nsock = ssl.wrap_socket(raw, cert_reqs=ssl.CERT_NONE)\n", "python-tls-verification-disabled:2"],
     ["install.sh", "#!/bin/sh\ncurl -k https://get.example.com/install | sh\n", "shell-tls-verification-disabled:2"],
     [
       "tools/fetch.py",
@@ -196,6 +198,13 @@ describe("TLS verification off where it is written", () => {
       "cmd/main.go",
       "package main\n\n// InsecureSkipVerify: true is forbidden\nvar c = &tls.Config{InsecureSkipVerify: insecure}\n",
     ],
+    // A git test writing a config file with sslVerify = false (seen in git.git's t/ scripts).
+    [
+      "t/t1300-config.sh",
+      "test_expect_success 'urlmatch' '\n\tcat >.git/config <<-EOF &&\n\t[http]\n\t\tsslVerify = false\n\tEOF\n'\n",
+    ],
+    // A comparison is not a setting.
+    ["app/tls_check.py", "if ctx.verify_mode == ssl.CERT_NONE:\n    raise RuntimeError('verification is off')\n"],
   ];
   for (const [path, text] of negatives) {
     it(`${path}: none`, async () => {

@@ -68,7 +68,9 @@ export const VOCABULARY: Record<string, RegExp[]> = {
     /\bverify\s*=\s*False\b/,
     /\bssl\._create_unverified_context\b/,
     /\bcheck_hostname\s*=\s*False\b/,
-    /\bCERT_NONE\b/,
+    // A setting, not a comparison (`if ctx.verify_mode == ssl.CERT_NONE`).
+    /\b(?:verify_mode|cert_reqs|ssl_cert_reqs)\s*=\s*(?:ssl\.)?["']?CERT_NONE\b/,
+    /["'](?:cert_reqs|ssl_cert_reqs)["']\s*:\s*(?:ssl\.)?["']?CERT_NONE\b/,
     /\b(?:verify_ssl|ssl_verify)\s*=\s*False\b/,
     /\bSSL_VERIFY(?:PEER|HOST)\s*,\s*(?:0|False)\b/,
     /\benviron\s*\[\s*["'](?:PYTHONHTTPSVERIFY|CURL_CA_BUNDLE|REQUESTS_CA_BUNDLE)["']\s*\]\s*=\s*["']0?["']/,
