@@ -3,7 +3,7 @@
  * Formats with a checksum are verified so that random look-alikes (and
  * truncated or hand-edited tokens) are not reported.
  */
-import { base62, crc32 } from "../packs/fake-secrets.js";
+import { base62, crc32, isBech32 } from "../packs/fake-secrets.js";
 import { isPlaceholder, isRealBasicAuth } from "./placeholders.js";
 
 export type Validator = (secret: string) => boolean;
@@ -58,6 +58,17 @@ export const VALIDATORS: Record<string, Validator> = {
   "not-placeholder": (secret) => !isPlaceholder(secret),
   /** HTTP Basic credentials: base64 of printable "user:password" with a non-placeholder password. */
   "basic-auth": isRealBasicAuth,
+  /**
+   * Jira / Confluence / Bitbucket Data Center personal access tokens: 44 characters of base64 of
+   * "<12-digit token id>:<20 random bytes>" (hence the M/N/O first character).
+   */
+  "atlassian-dc-pat": (secret) => {
+    if (!/^[A-Za-z0-9+/]{44}$/.test(secret)) return false;
+    const bytes = Buffer.from(secret, "base64");
+    return bytes.length === 33 && /^\d{12}:$/.test(bytes.subarray(0, 13).toString("latin1"));
+  },
+  /** BIP-173 bech32 strings (Nostr nsec1…, Sui suiprivkey1…): the 6-character checksum must verify. */
+  bech32: isBech32,
 };
 
 export function getValidator(name: string): Validator | undefined {

@@ -10,8 +10,10 @@
  * Generators (N = length):
  *   {{fake:alnum:N}} {{fake:hex:N}} {{fake:HEX:N}} {{fake:upper:N}} {{fake:lower:N}}
  *   {{fake:digits:N}} {{fake:upperalnum:N}} {{fake:loweralnum:N}} {{fake:b64:N}} {{fake:b64url:N}}
+ *   {{fake:base58x:N}}              Bitcoin's base58 alphabet (no 0, O, I, l)
  *   {{fake:chars:ALPHABET:N}}       characters drawn from ALPHABET (no ':' or '}' in it)
  *   {{fake:crc32:PREFIX:N}}         PREFIX + N random base62 + 6-char base62 CRC32 (GitHub, npm tokens)
+ *   {{fake:bech32:HRP:N}}           HRP + "1" + N random bech32 characters + the 6-character BIP-173 checksum
  *   {{fake:jwt}}                    a structurally valid, unsigned-looking JWT
  *   {{fake:pem:LABEL}}              a PEM block "-----BEGIN LABEL-----" with a random base64 body
  *   {{fake:uuid}}                   a random v4 UUID
@@ -30,6 +32,7 @@ const ALPHABETS: Record<string, string> = {
   loweralnum: "abcdefghijklmnopqrstuvwxyz0123456789",
   b64: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/",
   b64url: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_",
+  base58x: "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz",
 };
 
 const BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
@@ -84,6 +87,49 @@ export function base62(value: number, width: number): string {
   return out.padStart(width, "0");
 }
 
+const BECH32 = "qpzry9x8gf2tvdw0s3jn54khce6mua7l";
+const BECH32_GENERATORS = [0x3b6a57b2, 0x26508e6d, 0x1ea119fa, 0x3d4233dd, 0x2a1462b3];
+
+function bech32Polymod(values: number[]): number {
+  let chk = 1;
+  for (const v of values) {
+    const top = chk >>> 25;
+    chk = ((chk & 0x1ffffff) << 5) ^ v;
+    for (let i = 0; i < 5; i++) if ((top >>> i) & 1) chk ^= BECH32_GENERATORS[i] as number;
+  }
+  return chk >>> 0;
+}
+
+function bech32HrpExpand(hrp: string): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < hrp.length; i++) out.push(hrp.charCodeAt(i) >> 5);
+  out.push(0);
+  for (let i = 0; i < hrp.length; i++) out.push(hrp.charCodeAt(i) & 31);
+  return out;
+}
+
+/** Does `text` (lowercase "hrp1data+checksum") carry a valid BIP-173 bech32 checksum? */
+export function isBech32(text: string): boolean {
+  const lower = text.toLowerCase();
+  if (lower !== text && text.toUpperCase() !== text) return false;
+  const sep = lower.lastIndexOf("1");
+  if (sep < 1 || lower.length - sep - 1 < 6) return false;
+  const data: number[] = [];
+  for (const c of lower.slice(sep + 1)) {
+    const v = BECH32.indexOf(c);
+    if (v === -1) return false;
+    data.push(v);
+  }
+  return bech32Polymod([...bech32HrpExpand(lower.slice(0, sep)), ...data]) === 1;
+}
+
+function bech32Encode(hrp: string, data: number[]): string {
+  const values = [...bech32HrpExpand(hrp), ...data, 0, 0, 0, 0, 0, 0];
+  const mod = bech32Polymod(values) ^ 1;
+  const checksum = [0, 1, 2, 3, 4, 5].map((i) => (mod >>> (5 * (5 - i))) & 31);
+  return `${hrp}1${[...data, ...checksum].map((v) => BECH32[v]).join("")}`;
+}
+
 function base64url(text: string): string {
   return Buffer.from(text, "utf8").toString("base64url");
 }
@@ -100,6 +146,10 @@ function generate(spec: string, rnd: () => number): string {
       const prefix = parts[1] ?? "";
       const body = pick(ALPHABETS.alnum as string, Number(parts[2] ?? 30), rnd);
       return `${prefix}${body}${base62(crc32(body), 6)}`;
+    }
+    case "bech32": {
+      const data = Array.from({ length: Number(parts[2] ?? 52) }, () => Math.floor(rnd() * 32));
+      return bech32Encode(parts[1] ?? "x", data);
     }
     case "jwt": {
       const header = base64url(JSON.stringify({ alg: "HS256", typ: "JWT" }));

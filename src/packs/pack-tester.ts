@@ -15,7 +15,7 @@ import { dirname, resolve } from "node:path";
 import { createDetectors } from "../pipeline.js";
 import type { Fragment } from "../types.js";
 import { expandFakes } from "./fake-secrets.js";
-import type { LoadedPack, RuleExample, RuleSpec } from "./pack-types.js";
+import type { LoadedPack, RuleExample, RuleSpec, SecretRuleSpec } from "./pack-types.js";
 import { buildRuleSet } from "./rule-set.js";
 
 export interface ExampleFailure {
@@ -56,27 +56,27 @@ function preview(text: string): string {
   return flat.length > 80 ? `${flat.slice(0, 77)}...` : flat;
 }
 
+/** The lines on which `rule` alone (in block mode, even when its pack sets it "off") reports in a file. */
+async function ruleFinder(pack: LoadedPack, rule: RuleSpec): Promise<(path: string, text: string) => Promise<number[]>> {
+  const ruleSet = buildRuleSet([{ ...pack, rules: [{ ...rule, mode: "block" } as RuleSpec] }]);
+  const detectors = await createDetectors(ruleSet);
+  return async (path, text) => {
+    const fragment: Fragment = { path, text, startLine: 1, source: "file" };
+    const lines: number[] = [];
+    for (const d of detectors) {
+      const out = await d.detect(fragment);
+      for (const f of out.findings) if (f.ruleId === rule.id) lines.push(f.startLine);
+    }
+    return lines;
+  };
+}
+
 export async function testPacks(packs: LoadedPack[]): Promise<PackTestReport> {
   const report: PackTestReport = { rules: 0, examples: 0, failures: [] };
   for (const pack of packs) {
     for (const rule of pack.rules) {
       report.rules++;
-      const single = buildRuleSet([{ ...pack, rules: [rule] }]);
-      // Test the rule even when its pack sets it to "off".
-      const loaded = single.all[0];
-      if (!loaded) continue;
-      loaded.mode = "block";
-      const ruleSet = buildRuleSet([{ ...pack, rules: [{ ...rule, mode: "block" }] }]);
-      const detectors = await createDetectors(ruleSet);
-      const find = async (path: string, text: string) => {
-        const fragment: Fragment = { path, text, startLine: 1, source: "file" };
-        const lines: number[] = [];
-        for (const d of detectors) {
-          const out = await d.detect(fragment);
-          for (const f of out.findings) if (f.ruleId === rule.id) lines.push(f.startLine);
-        }
-        return lines;
-      };
+      const find = await ruleFinder(pack, rule);
       const fail = (example: string, message: string) =>
         report.failures.push({ file: pack.file, ruleId: rule.id, example: preview(example), message });
 
@@ -161,6 +161,93 @@ export function exampleProblems(rule: RuleSpec): string[] {
           `keywords: none of [${rule.keywords.join(", ")}] occurs in positive #${i + 1}; the prefilter would skip it`,
         );
       }
+    }
+  }
+  return problems;
+}
+
+/** The filters a secret rule applies after its regex, each of which must be proven by a negative example. */
+export type RuleFilter = "entropy" | "validate" | "allowlist.stopwords" | "allowlist.regexes" | "requires";
+
+export function filtersOf(rule: RuleSpec): RuleFilter[] {
+  if (rule.kind === "config") return [];
+  const s = rule as SecretRuleSpec;
+  const out: RuleFilter[] = [];
+  if (s.entropy !== undefined) out.push("entropy");
+  if (s.validate) out.push("validate");
+  if (s.allowlist?.stopwords?.length) out.push("allowlist.stopwords");
+  if (s.allowlist?.regexes?.length) out.push("allowlist.regexes");
+  if (s.requires) out.push("requires");
+  return out;
+}
+
+/** `rule` with one filter switched off. */
+export function withoutFilter(rule: SecretRuleSpec, filter: RuleFilter): SecretRuleSpec {
+  const copy: SecretRuleSpec = { ...rule };
+  switch (filter) {
+    case "entropy":
+      delete copy.entropy;
+      break;
+    case "validate":
+      delete copy.validate;
+      break;
+    case "requires":
+      delete copy.requires;
+      break;
+    case "allowlist.stopwords":
+      copy.allowlist = { ...rule.allowlist, stopwords: [] };
+      break;
+    case "allowlist.regexes":
+      copy.allowlist = { ...rule.allowlist, regexes: [] };
+      break;
+  }
+  return copy;
+}
+
+const FILTER_HINT: Record<RuleFilter, string> = {
+  entropy: "one that matches the regex but whose secret has too little entropy (a mask, a repeated pattern)",
+  validate: "one that matches the regex but fails the validator (a wrong checksum, a placeholder)",
+  "allowlist.stopwords": "one that matches the regex but contains a stopword",
+  "allowlist.regexes": "one that matches the regex but is dropped by an allowlist regex",
+  requires: "one that matches the regex without the required companion nearby",
+};
+
+/**
+ * Does each filter of the rule earn its place? For every filter (entropy threshold, validator,
+ * allowlist, required companion) at least one negative example must be rejected by that filter
+ * alone: found when the filter is switched off, not found with it. A filter no example proves can
+ * be deleted without a test failing, so nothing shows that it works (or that it is needed).
+ */
+export async function filterProofProblems(pack: LoadedPack, rule: RuleSpec): Promise<{ filter: RuleFilter; message: string }[]> {
+  const filters = filtersOf(rule);
+  if (filters.length === 0) return [];
+  // Key-named rules (fallbacks, generic and service-context rules) also pass the engine's context
+  // stage, which rejects masks and placeholders whatever their filters say; that stage cannot be
+  // switched off per rule, so these rules are not held to the proof (their own tests cover them).
+  const s = rule as SecretRuleSpec;
+  if (s.fallback === true || s.tags?.some((t) => t === "generic" || t === "service-context")) return [];
+  const negatives = rule.examples.negative.map((example, i) => {
+    const file = asFile(example);
+    return { path: file.path, text: expandFakes(file.text, `${rule.id}#n${i}`) };
+  });
+  const full = await ruleFinder(pack, rule);
+  const rejected: typeof negatives = [];
+  for (const n of negatives) if ((await full(n.path, n.text)).length === 0) rejected.push(n);
+  const problems: { filter: RuleFilter; message: string }[] = [];
+  for (const filter of filters) {
+    const without = await ruleFinder(pack, withoutFilter(rule as SecretRuleSpec, filter));
+    let proven = false;
+    for (const n of rejected) {
+      if ((await without(n.path, n.text)).length > 0) {
+        proven = true;
+        break;
+      }
+    }
+    if (!proven) {
+      problems.push({
+        filter,
+        message: `${filter}: no negative example is rejected by this filter alone; add ${FILTER_HINT[filter]}`,
+      });
     }
   }
   return problems;

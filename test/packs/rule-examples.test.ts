@@ -1,13 +1,14 @@
 /**
  * The generic rule test: every built-in rule's positive and negative examples
  * run through the real engine (positives also wrapped in six file syntaxes),
- * plus the meta-test that fails when a rule lacks examples or docs, has a
- * keyword missing from its positives, or duplicates an id.
+ * plus the meta-tests that fail when a rule lacks examples or docs, has a
+ * keyword missing from its positives, duplicates an id, or has a filter no
+ * negative example proves.
  */
 import { describe, expect, it } from "vitest";
 import { builtinPackFiles } from "../../src/packs/builtin-packs.js";
 import { loadPackFile } from "../../src/packs/load-pack.js";
-import { exampleProblems, testPacks } from "../../src/packs/pack-tester.js";
+import { exampleProblems, filterProofProblems, testPacks } from "../../src/packs/pack-tester.js";
 
 const files = builtinPackFiles();
 const packs = await Promise.all(files.map((f) => loadPackFile(f)));
@@ -34,6 +35,13 @@ describe("built-in packs", () => {
     describe(pack.name, () => {
       it("every rule has docs, positive and negative examples, and keywords present in each positive", () => {
         const problems = pack.rules.flatMap((rule) => exampleProblems(rule).map((p) => `${rule.id}: ${p}`));
+        expect(problems).toEqual([]);
+      });
+
+      it("every filter (entropy, validator, allowlist, requires) is proven by a negative only it rejects", async () => {
+        const problems: string[] = [];
+        for (const rule of pack.rules)
+          for (const p of await filterProofProblems(pack, rule)) problems.push(`${rule.id}: ${p.message}`);
         expect(problems).toEqual([]);
       });
 

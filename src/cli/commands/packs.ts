@@ -3,16 +3,20 @@
  *
  * test  runs every rule's examples (and a pack's `tests:` files) through the real engine.
  * lint  schema, unique ids, regexes compile, keywords occur in every positive,
- *       secret group exists, entropy sane, docs present, no catastrophic backtracking.
+ *       secret group exists, entropy sane, docs present, no catastrophic backtracking,
+ *       and each filter (entropy, validator, allowlist, requires) proven by a negative example.
  * new   scaffolds a rule with docs and examples to fill in.
  */
-import { appendFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import { GitwardError } from "../../errors.js";
 import { builtinPackFiles } from "../../packs/builtin-packs.js";
 import { displayPath, loadPackFile, missingDocFields } from "../../packs/load-pack.js";
-import { exampleProblems, testPacks } from "../../packs/pack-tester.js";
+import { exampleProblems, filterProofProblems, testPacks } from "../../packs/pack-tester.js";
 import type { LoadedPack, RuleSpec, SecretRuleSpec } from "../../packs/pack-types.js";
+import { placeholderProblems } from "../../packs/placeholder-check.js";
+import { plural } from "../../util/plural.js";
+import { schemaRef } from "../../util/schema-ref.js";
 import { parseYamlSource } from "../../util/yaml-source.js";
 import type { CliIO } from "../io.js";
 
@@ -52,7 +56,7 @@ export async function packsCommand(args: PacksArgs, io: CliIO): Promise<number> 
       for (const f of report.failures)
         io.stdout(`FAIL ${displayPath(f.file)}: ${f.ruleId}: ${f.message}\n     example: ${f.example}\n`);
       io.stdout(
-        `${report.rules} rules, ${report.examples} examples: ${report.examples - report.failures.length} passed, ${report.failures.length} failed\n`,
+        `${plural(report.rules, "rule")}, ${plural(report.examples, "example")}: ${report.examples - report.failures.length} passed, ${report.failures.length} failed\n`,
       );
     }
     return report.failures.length ? 1 : 0;
@@ -67,9 +71,10 @@ export async function packsCommand(args: PacksArgs, io: CliIO): Promise<number> 
     const count = (level: LintProblem["level"]) => problems.filter((p) => p.level === level).length;
     const notes = count("note");
     io.stdout(
-      `${packs.length} packs, ${packs.reduce((n, p) => n + p.rules.length, 0)} rules: ${count("error")} errors, ${count("warning")} warnings${
-        notes ? `, ${notes} notes` : ""
-      }\n`,
+      `${plural(packs.length, "pack")}, ${plural(
+        packs.reduce((n, p) => n + p.rules.length, 0),
+        "rule",
+      )}: ${plural(count("error"), "error")}, ${plural(count("warning"), "warning")}${notes ? `, ${plural(notes, "note")}` : ""}\n`,
     );
   }
   return problems.some((p) => p.level === "error") ? 1 : 0;
@@ -117,6 +122,7 @@ export async function lintPacks(
       if (previous) add("error", `id: duplicate of the rule in ${displayPath(previous)}`, ["id"]);
       seen.set(rule.id, pack.file);
       for (const p of exampleProblems(rule)) add("error", p, [p.split(/[.:]/)[0] as string]);
+      for (const p of placeholderProblems(rule)) add("error", p.message, p.field);
       for (const field of missingDocFields(sourceRules[i] ?? {}))
         add("error", `${field}: missing (the rule scans, with a warning on every run, until it has ${field})`);
       if (rule.kind === "config") return;
@@ -129,6 +135,18 @@ export async function lintPacks(
       if (s.regex.startsWith(".*") || s.regex.endsWith(".*"))
         add("warning", "regex: leading/trailing .* makes matches include unrelated text", ["regex"]);
     });
+    // Each filter must be proven by a negative example that only it rejects (see filterProofProblems).
+    for (const [i, rule] of pack.rules.entries()) {
+      for (const { filter, message } of await filterProofProblems(pack, rule)) {
+        problems.push({
+          level: "error",
+          file: pack.file,
+          line: source.lineOf(["rules", i, ...filter.split(".")]),
+          ruleId: rule.id,
+          message,
+        });
+      }
+    }
   }
   if (options.redos) {
     const { analyseRegexes, openVerdictCache, DEFAULT_REDOS_TIMEOUT_MS } = await import("../../packs/redos-check.js");
@@ -234,9 +252,12 @@ function newRule(args: PacksArgs, io: CliIO): number {
   }
   const file = resolve(io.cwd, args.output);
   if (!existsSync(file)) {
+    mkdirSync(dirname(file), { recursive: true });
+    // Editors validate against the schema shipped in the package (the project's install, else this gitward's).
+    const schema = schemaRef(dirname(file), "pack.schema.json");
     writeFileSync(
       file,
-      `# yaml-language-server: $schema=https://gitward.dev/schemas/pack.schema.json\nname: ${id.split("-")[0]}-pack\nversion: 0.1.0\nrules:\n${SCAFFOLD(id)}`,
+      `# yaml-language-server: $schema=${schema}\nname: ${id.split("-")[0]}-pack\nversion: 0.1.0\nrules:\n${SCAFFOLD(id)}`,
     );
   } else {
     if (new RegExp(`^\\s*- id: ${id}\\s*$`, "m").test(readFileSync(file, "utf8"))) {

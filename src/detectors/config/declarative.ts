@@ -215,12 +215,15 @@ export function runDeclarative(ctx: RuleContext): void {
   const missing = asList(rule.missing).filter((m) => applies(m, fileType));
   if (missing.length > 0 && !missing.some(has) && !isEmpty(doc)) {
     const first = doc.lines[0] ?? "";
+    const names = missing.map((m) => m.directive ?? m.path ?? m.instruction ?? m.line);
+    // `{evidence}` of a missing setting names what is missing, so that no message reads "()" or "``".
+    const absent = `no ${names[0] ?? "setting"} set`;
     ctx.report({
       line: 1,
       col: 1,
       endCol: Math.max(first.length + 1, 2),
-      evidence: `missing ${missing.map((m) => m.directive ?? m.path ?? m.instruction ?? m.line).join(" / ")}`,
-      message: fillTemplate(rule.message ?? rule.description, { evidence: "", key: "", value: "" }),
+      evidence: `missing ${names.join(" / ")}`,
+      message: fillTemplate(rule.message ?? rule.description, { evidence: absent, key: names[0] ?? "", value: "" }),
       fileLevel: true,
       touch: touchWords(missing),
     });
@@ -228,7 +231,8 @@ export function runDeclarative(ctx: RuleContext): void {
 }
 
 function isEmpty(doc: ParsedDocument): boolean {
-  if (doc.trees) return doc.trees.length === 0;
+  // mongod: a legacy-format file has no YAML tree but is not empty.
+  if (doc.trees) return doc.trees.length === 0 && doc.lines.every((l) => !l.trim() || /^\s*#/.test(l));
   if (doc.directives) return doc.directives.length === 0;
   if (doc.instructions) return doc.instructions.length === 0;
   return doc.lines.every((l) => !l.trim());

@@ -22,7 +22,8 @@ import { CHECKS } from "./checks/index.js";
 import { runDeclarative } from "./declarative.js";
 import { fileType, normalizePath, pathMatcher } from "./file-types.js";
 import type { Format, ParsedDocument } from "./model.js";
-import { parseDocument, splitLines } from "./parse.js";
+import { splitLines } from "./parse.js";
+import { readAsWritten } from "./read-as-written.js";
 import type { ConfigFinding, RuleContext } from "./report.js";
 import { makeFinding } from "./report.js";
 import type { ConfigRule } from "./rule-spec.js";
@@ -33,6 +34,8 @@ interface Target {
   format: Format;
   matchesPath: (path: string) => boolean;
   content?: RegExp;
+  identify?: (text: string, path: string) => boolean;
+  prefilter?: RegExp;
   rules: ConfigRule[];
 }
 
@@ -44,7 +47,8 @@ export function createConfigDetector(rules: LoadedRule<ConfigRuleSpec>[]): Detec
     name: "config",
     detect(fragment: Fragment, trace?: Tracer): DetectorOutput | Promise<DetectorOutput> {
       const path = normalizePath(fragment.path);
-      const candidates = targets.filter((t) => t.matchesPath(path));
+      // A type's prefilter tests the fragment's own text (a diff's added lines) before anything is loaded.
+      const candidates = targets.filter((t) => t.matchesPath(path) && (!t.prefilter || t.prefilter.test(fragment.text)));
       // The common case (not a config file) stays synchronous and allocation-free.
       if (candidates.length === 0) return EMPTY;
       return lint(fragment, path, candidates, trace);
@@ -62,6 +66,8 @@ function buildTargets(rules: ConfigRule[]): Target[] {
       if (!t) {
         t = { id, format: ft.format, matchesPath: pathMatcher(ft.globs, ft.exclude), rules: [] };
         if (ft.content) t.content = ft.content;
+        if (ft.identify) t.identify = ft.identify;
+        if (ft.prefilter) t.prefilter = ft.prefilter;
         byType.set(id, t);
       }
       t.rules.push(rule);
@@ -88,7 +94,7 @@ async function lint(fragment: Fragment, path: string, candidates: Target[], trac
     const detail = `config rules not run: the file's new version could not be read${inCommit}`;
     return { findings: [], warnings: [], skipped: [{ path: fragment.path, reason: "unreadable", detail, fatal: true }] };
   }
-  const active = candidates.filter((t) => !t.content || t.content.test(text));
+  const active = candidates.filter((t) => (!t.content || t.content.test(text)) && (!t.identify || t.identify(text, path)));
   if (active.length === 0) return EMPTY;
 
   const warnings: ScanWarning[] = [];
@@ -98,10 +104,19 @@ async function lint(fragment: Fragment, path: string, candidates: Target[], trac
   for (const target of active) {
     let doc = docs.get(target.format);
     if (!doc) {
-      doc = await parseDocument(target.format, text);
+      const reading = await readAsWritten(target.format, text, target.id);
+      doc = reading.doc;
       docs.set(target.format, doc);
       const p = doc.problems[0];
-      if (p && /\{\{|\{%/.test(text)) {
+      if (reading.adjusted) {
+        // Read as written (tabs expanded, template tags removed): linted, and listed as a non-fatal note.
+        skipped.push({
+          path: fragment.path,
+          reason: reading.templated ? "templated" : "other",
+          detail: `${reading.adjusted}${reading.templated ? "; settings the template produces were not checked" : ""}${inCommit}`,
+          fatal: false,
+        });
+      } else if (p && reading.templated) {
         // Templated files (Helm, Jinja) are not valid until rendered: an intended skip, listed, not fatal.
         skipped.push({
           path: fragment.path,
@@ -110,16 +125,20 @@ async function lint(fragment: Fragment, path: string, candidates: Target[], trac
           fatal: false,
         });
       } else if (p) {
+        // JSON files (daemon.json) are read by the YAML parser, a superset; name the format the user wrote.
+        const format = target.format === "yaml" && /\.json$/i.test(fragment.path) ? "json" : target.format;
+        // A parser's own stack overflow on hostile nesting is the file's problem, said in its terms.
+        const reason = /Maximum call stack size exceeded/.test(p.message) ? "nested too deeply to parse" : p.message;
         const where = p.line ? `:${p.line}${p.col ? `:${p.col}` : ""}` : "";
         const at = p.line ? ` at line ${p.line}${p.col ? `, column ${p.col}` : ""}` : "";
         warnings.push({
           path: fragment.path,
-          message: `${fragment.path}${where}: cannot parse as ${target.format}: ${p.message}`,
+          message: `${fragment.path}${where}: cannot parse as ${format}: ${reason}`,
         });
         skipped.push({
           path: fragment.path,
           reason: "unparsable",
-          detail: `cannot parse as ${target.format}${at} (${p.message}): its config rules did not run; the secret rules did scan it${inCommit}`,
+          detail: `cannot parse as ${format}${at} (${reason}): its config rules did not run; the secret rules did scan it${inCommit}`,
           fatal: true,
         });
       }

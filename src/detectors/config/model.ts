@@ -10,7 +10,18 @@
  * All positions are 1-based file positions; `endCol` is exclusive.
  */
 
-export type Format = "yaml" | "xml" | "hcl" | "directives" | "sshd" | "ini" | "nginx" | "dockerfile" | "lines";
+export type Format =
+  | "yaml"
+  /** mongod.conf: YAML, the legacy `key = value` format, or a mix of both. */
+  | "mongod"
+  | "xml"
+  | "hcl"
+  | "directives"
+  | "sshd"
+  | "ini"
+  | "nginx"
+  | "dockerfile"
+  | "lines";
 
 export interface Pos {
   line: number;

@@ -14,6 +14,8 @@ export async function parseDocument(format: Format, text: string): Promise<Parse
   switch (format) {
     case "yaml":
       return (await import("./parsers/yaml.js")).parseYaml(text, lines);
+    case "mongod":
+      return (await import("./parsers/mongod.js")).parseMongod(text, lines);
     case "xml":
       return (await import("./parsers/xml.js")).parseXml(text, lines);
     case "hcl":

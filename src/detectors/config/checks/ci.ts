@@ -63,8 +63,62 @@ const UNTRUSTED =
 const SCRIPTS = compilePath("**.steps.(run|script)");
 const GITHUB_SCRIPT = compilePath("**.steps.with.script");
 
+/** Environment variables (workflow, job, step level) whose value is untrusted event data. */
+function untrustedEnv(node: TreeNode | undefined): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const e of entries(get(node, "env"))) {
+    const v = str(e.value);
+    const m = v === undefined ? null : new RegExp(UNTRUSTED.source).exec(v);
+    if (m) out.set(e.key, m[0]);
+  }
+  return out;
+}
+
+/**
+ * Untrusted data that reaches a script through `env:`: expanded again as `${{ env.NAME }}`
+ * (substituted into the script text like the original), evaluated (`eval "$NAME"`, `sh -c "$NAME"`),
+ * or appended to $GITHUB_ENV / $GITHUB_OUTPUT (a newline in the value defines more variables).
+ */
+function envInjection(ctx: RuleContext, root: TreeNode): void {
+  const workflow = untrustedEnv(root);
+  for (const job of entries(get(root, "jobs"))) {
+    const jobEnv = new Map([...workflow, ...untrustedEnv(job.value)]);
+    for (const step of listItems(get(job.value, "steps"))) {
+      const env = new Map([...jobEnv, ...untrustedEnv(step)]);
+      if (env.size === 0) continue;
+      const uses = str(get(step, "uses")) ?? "";
+      const script = get(step, "run") ?? (/^actions\/github-script@/.test(uses) ? get(step, "with", "script") : undefined);
+      if (script?.type !== "scalar") continue;
+      for (const [name, source] of env) {
+        const expr = new RegExp(`\\$\\{\\{\\s*env\\.${name}\\s*\\}\\}`);
+        const shellVar = `\\$\\{?${name}\\b\\}?`;
+        const evaluated = new RegExp(`\\b(eval|(ba|z)?sh\\s+-c|python3?\\s+-c|node\\s+-e)\\b[^\\n]*${shellVar}`);
+        const toEnvFile = new RegExp(`${shellVar}[^\\n]*>>\\s*"?\\$\\{?GITHUB_(ENV|OUTPUT|PATH)\\b`);
+        for (const line of script.value.split("\n")) {
+          const how = expr.test(line)
+            ? "expanded into the script again with ${{ env." + name + " }}"
+            : evaluated.test(line)
+              ? "evaluated as code"
+              : toEnvFile.test(line)
+                ? "written to $GITHUB_ENV/$GITHUB_OUTPUT, where a newline in it defines further variables"
+                : undefined;
+          if (!how) continue;
+          const at = locate(ctx.doc, script.pos, line.trim());
+          ctx.report({
+            line: at.line,
+            col: at.col,
+            evidence: `${name}=${source} in ${line.trim()}`,
+            message: `${name} holds ${source}, text an outside contributor controls, and is ${how}: a crafted title, body or branch name injects commands (with the job's token and secrets). Use it only as a quoted shell variable ("$${name}") or process.env.${name}.`,
+          });
+        }
+      }
+    }
+  }
+}
+
 export function githubActionsScriptInjection(ctx: RuleContext): void {
   for (const root of ctx.doc.trees ?? []) {
+    envInjection(ctx, root);
     const hits = [...select(flat(root), SCRIPTS), ...select(flat(root), GITHUB_SCRIPT)];
     for (const h of hits) {
       for (const s of scalars(h.node)) {

@@ -55,6 +55,10 @@ const SENSITIVE_PORTS = new Map<number, string>([
 const SENSITIVE_IMAGES =
   /(^|\/)(redis|mongo|postgres|postgis|mysql|mariadb|elasticsearch|opensearch|memcached|rabbitmq|couchdb|cassandra|influxdb|etcd|consul|jenkins|docker|dind|minio|clickhouse|neo4j|mssql|kibana|adminer|phpmyadmin|mongo-express|pgadmin4?)([:@/-]|$)/i;
 
+/** Server programs whose presence in a service's command identifies it (the image may be custom). */
+const SERVER_COMMANDS =
+  /(?:^|[\s/"'])(redis-server|redis-sentinel|mongod|mongos|postgres|mysqld|mariadbd|memcached|elasticsearch|rabbitmq-server|etcd|consul|dockerd|influxd|couchdb|cassandra|zkServer\.sh|kafka-server-start\.sh|clickhouse-server|minio)(?=[\s"']|$)/;
+
 interface Port {
   hostIp: string | undefined;
   published: string | undefined;
@@ -66,8 +70,12 @@ interface Port {
 /** Parses one entry of `ports:`; undefined when it is not a literal port mapping. */
 function parsePort(node: TreeNode): Port | undefined {
   if (node.type === "scalar") {
-    const text = node.value.trim();
-    if (text.includes("${")) return undefined;
+    const written = node.value.trim();
+    // `${VAR:-default}` publishes the default unless overridden; `${VAR}` alone is unknown (kept as "?").
+    const text = written.replace(/\$\{\w+(?::?-([^}]*))?\}/g, (_, d: string | undefined) =>
+      d !== undefined && d !== "" ? d : "?",
+    );
+    if (/\$\w/.test(text)) return undefined;
     // [ip:]host:container[/proto]; ip may be a bracketed IPv6 address.
     let rest = text.replace(/\/\w+$/, "");
     let hostIp: string | undefined;
@@ -80,8 +88,10 @@ function parsePort(node: TreeNode): Port | undefined {
     const target = parts.pop() as string;
     const published = parts.pop();
     if (parts.length > 0) hostIp = parts.join(":");
-    if (!/^\d+(-\d+)?$/.test(target) || (published !== undefined && !/^\d*(-\d+)?$/.test(published))) return undefined;
-    return { hostIp, published, target: Number.parseInt(target, 10), pos: node.pos, text };
+    // An unknown host address may be anything: only a mapping without one is surely on all interfaces.
+    if (hostIp?.includes("?")) return undefined;
+    if (!/^(\d+(-\d+)?|\?)$/.test(target) || (published !== undefined && !/^(\d*(-\d+)?|\?)$/.test(published))) return undefined;
+    return { hostIp, published, target: target === "?" ? 0 : Number.parseInt(target, 10), pos: node.pos, text: written };
   }
   if (node.type === "map") {
     const target = Number(str(get(node, "target")) ?? Number.NaN);
@@ -104,11 +114,18 @@ function allInterfaces(ip: string | undefined): boolean {
 export function composeSensitivePortExposed(ctx: RuleContext): void {
   for (const svc of composeServices(ctx.doc)) {
     const image = str(get(svc.node, "image")) ?? "";
-    const imageSensitive = SENSITIVE_IMAGES.test(image) || SENSITIVE_IMAGES.test(svc.name);
+    // What the service is: its image, its name, or the server its command starts (a redis cluster node
+    // built locally runs `redis-server --port 7000`).
+    const command = [get(svc.node, "entrypoint"), get(svc.node, "command")]
+      .flatMap((n) => listItems(n))
+      .map((n) => str(n) ?? "")
+      .join(" ");
+    const server = SERVER_COMMANDS.exec(command)?.[1];
+    const known = SENSITIVE_IMAGES.test(image) ? image : SENSITIVE_IMAGES.test(svc.name) ? svc.name : server;
     for (const item of listItems(get(svc.node, "ports"))) {
       const p = parsePort(item);
       if (!p || !allInterfaces(p.hostIp)) continue;
-      const service = SENSITIVE_PORTS.get(p.target) ?? (imageSensitive ? image || svc.name : undefined);
+      const service = known ?? SENSITIVE_PORTS.get(p.target);
       if (!service) continue;
       const shown = item.type === "scalar" ? `"${p.text}"` : `target ${p.target}`;
       ctx.report({
@@ -116,7 +133,7 @@ export function composeSensitivePortExposed(ctx: RuleContext): void {
         col: p.pos.col,
         ...(p.pos.endLine === p.pos.line ? { endCol: p.pos.endCol } : {}),
         evidence: `${svc.name} ports ${p.text}`,
-        message: `Service ${svc.name} publishes ${service} port ${p.target} on all interfaces (${shown}): it is reachable from the network and Docker bypasses host firewalls. Publish on loopback ("127.0.0.1:${p.published || p.target}:${p.target}") or remove the mapping and use the Compose network.`,
+        message: `Service ${svc.name} publishes ${service} port ${p.target || p.text} on all interfaces (${shown}): it is reachable from the network and Docker bypasses host firewalls. Publish on loopback ("127.0.0.1:${p.published || p.target}:${p.target}") or remove the mapping and use the Compose network.`,
       });
     }
   }

@@ -15,8 +15,10 @@ import {
 import { dockerDaemonTcpWithoutTls } from "./docker-daemon.js";
 import { dockerfileRunsAsRoot, dockerfileSecretInEnv } from "./dockerfile.js";
 import { postgresHbaOpenAddress, postgresHbaTrust } from "./postgres.js";
+import { puppetAutosignWriter } from "./puppet.js";
 import { redisDangerousCommands, redisNoPassword, redisUnauthenticatedExposure } from "./redis.js";
 import { terraformOpenIngress } from "./terraform.js";
+import { tlsVerificationDisabled } from "./tls-off.js";
 
 export type Check = (ctx: RuleContext) => void;
 
@@ -40,4 +42,6 @@ export const CHECKS: Record<string, Check> = {
   "github-actions-script-injection": githubActionsScriptInjection,
   "gitlab-ci-script-injection": gitlabCiScriptInjection,
   "docker-daemon-tcp-without-tls": dockerDaemonTcpWithoutTls,
+  "tls-verification-disabled": tlsVerificationDisabled,
+  "puppet-autosign-writer": puppetAutosignWriter,
 };
