@@ -163,10 +163,8 @@ posthog-personal-api-key                  posthog
 clickup-personal-token                    clickup
 webflow-api-token                         webflow
 tailscale-api-key                         tailscale
-# Foreseen ids of rules being added in new packs (see FORESEEN_RULES)
-gitlab-oauth-access-token                 gitlab
-github-enterprise-personal-access-token   github
-# (i19b's new provider packs: devtools-more, data-more, ai-more, context-comms)
+# Foreseen: rules of the provider packs being added (devtools-more, data-more, commerce-more, context-comms,
+# identity-social); listed in FORESEEN_RULES until they are on main
 fastly-api-token                          fastly
 shortcut-api-token                        shortcut
 deepl-api-key                             deepl
@@ -175,6 +173,25 @@ neon-api-key                              neon
 bitly-access-token                        bitly
 webex-access-token                        webex
 klaviyo-private-api-key                   klaviyo
+pipedrive-api-token                       pipedrive
+mailtrap-api-token                        mailtrap
+calcom-api-key                            calcom
+mercadopago-access-token                  mercadopago
+line-channel-access-token                 line
+coda-api-token                            coda
+smartsheet-access-token                   smartsheet
+eventbrite-private-token                  eventbrite
+surveymonkey-access-token                 surveymonkey
+wrike-permanent-token                     wrike
+devto-api-key                             devto
+statuspage-api-key                        statuspage
+pinterest-access-token                    pinterest
+jumpcloud-api-key                         jumpcloud
+apify-api-token                           apify
+rootly-api-key                            rootly
+cockroachdb-cloud-api-key                 cockroachdb-cloud
+datastax-astra-token                      astra
+elastic-cloud-api-key                     elastic-cloud
 `;
 
 function parseTable(text: string): Record<string, string> {
@@ -190,8 +207,6 @@ export const RULE_VERIFIERS: Readonly<Record<string, string>> = parseTable(TABLE
 
 /** Mapped rule ids that no built-in pack defines yet (new provider packs in progress). */
 export const FORESEEN_RULES: ReadonlySet<string> = new Set([
-  "gitlab-oauth-access-token",
-  "github-enterprise-personal-access-token",
   "fastly-api-token",
   "shortcut-api-token",
   "deepl-api-key",
@@ -200,6 +215,25 @@ export const FORESEEN_RULES: ReadonlySet<string> = new Set([
   "bitly-access-token",
   "webex-access-token",
   "klaviyo-private-api-key",
+  "pipedrive-api-token",
+  "mailtrap-api-token",
+  "calcom-api-key",
+  "mercadopago-access-token",
+  "line-channel-access-token",
+  "coda-api-token",
+  "smartsheet-access-token",
+  "eventbrite-private-token",
+  "surveymonkey-access-token",
+  "wrike-permanent-token",
+  "devto-api-key",
+  "statuspage-api-key",
+  "pinterest-access-token",
+  "jumpcloud-api-key",
+  "apify-api-token",
+  "rootly-api-key",
+  "cockroachdb-cloud-api-key",
+  "datastax-astra-token",
+  "elastic-cloud-api-key",
 ]);
 
 export interface RuleVerifier {

@@ -259,23 +259,24 @@ export async function verifyFindings(findings: Finding[], options: VerifyStageOp
         const ctx: VerifyContext = { secret: finding.secret, companions, base, overridden: override !== undefined, now: now() };
         const values = [finding.secret, ...Object.values(companions)];
         let verdict: Verdict;
-        const call = verifier.request(ctx);
-        if (isVerdict(call)) verdict = call;
-        else {
-          const problem = destinationProblem(verifier, call.url, base, ctx.overridden);
-          if (problem) verdict = { status: "error", detail: `refused: ${problem}` };
+        // Whatever goes wrong in one check (the network, the provider, a verifier bug) stays a verdict on
+        // that finding: the scan still reports it and exits by its usual rules.
+        try {
+          const call = verifier.request(ctx);
+          if (isVerdict(call)) verdict = call;
           else {
-            try {
-              verdict = outcomeOf(verifier, await client.send(call), ctx);
-            } catch (e) {
-              const err = e as Error;
-              verdict = {
-                status: "error",
-                detail:
-                  err instanceof VerifyHttpError ? `${verifier.provider}: ${err.message}` : `${verifier.provider}: check failed`,
-              };
-            }
+            const problem = destinationProblem(verifier, call.url, base, ctx.overridden);
+            verdict = problem
+              ? { status: "error", detail: `refused: ${problem}` }
+              : outcomeOf(verifier, await client.send(call), ctx);
           }
+        } catch (e) {
+          // Only our own transport messages are shown (host and code); anything else could quote a body or a secret.
+          verdict = {
+            status: "error",
+            detail:
+              e instanceof VerifyHttpError ? `${verifier.provider}: ${e.message}` : `${verifier.provider}: the check failed`,
+          };
         }
         const v = stamp({ status: verdict.status, detail: scrub(verdict.detail, values) }, verifier.id);
         cache.set(pairKey, compHash, v);

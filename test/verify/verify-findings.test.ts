@@ -9,6 +9,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import { defaultVerifySettings, type VerifySettings } from "../../src/config/config-types.js";
 import { expandFakes } from "../../src/packs/fake-secrets.js";
 import type { Finding } from "../../src/types.js";
+import { VERIFIERS } from "../../src/verify/registry.js";
+import type { Verifier } from "../../src/verify/verifier.js";
 import { checkSettings, verifyFindings } from "../../src/verify/verify-findings.js";
 import { tempDir } from "../helpers/temp-repo.js";
 import { secretFinding } from "./finding.js";
@@ -181,6 +183,35 @@ describe("verification outcomes other than live/invalid", () => {
     expect(config.verification).toBeUndefined();
     expect(other.verification).toBeUndefined();
     expect(summary).toMatchObject({ live: 0, invalid: 0, unknown: 0, error: 0, notVerifiable: 1, requests: 0 });
+  });
+});
+
+describe("a verifier that throws", () => {
+  it("gives an error verdict on that finding without quoting the exception; the others are still checked", async () => {
+    const p = await provider(() => ({ status: 200, body: { login: "o" } }));
+    const boom: Verifier = {
+      id: "boom-test",
+      provider: "Boom",
+      docs: "https://example.com/",
+      base: "https://example.com",
+      request: () => {
+        throw new Error(`bug holding ${GH}`);
+      },
+      interpret: () => ({ status: "live", detail: "" }),
+    };
+    (VERIFIERS as Map<string, Verifier>).set(boom.id, boom);
+    try {
+      const bad = secretFinding("acme-token", "acme-secret-value-123");
+      const good = secretFinding("github-personal-access-token", GH, 3);
+      await verifyFindings([bad, good], {
+        settings: settings({ endpoints: { github: p.url }, rules: { "acme-token": "boom-test" } }),
+        env: {},
+      });
+      expect(bad.verification).toMatchObject({ status: "error", detail: "Boom: the check failed" });
+      expect(good.verification?.status).toBe("live");
+    } finally {
+      (VERIFIERS as Map<string, Verifier>).delete(boom.id);
+    }
   });
 });
 

@@ -167,4 +167,21 @@ export const messagingVerifiers: Verifier[] = [
     headers: { revision: "2024-10-15" },
     forbiddenIsLive: true,
   }),
+  simpleVerifier({
+    id: "mailtrap",
+    provider: "Mailtrap",
+    docs: "https://api-docs.mailtrap.io/docs/mailtrap-api-docs/",
+    base: "https://mailtrap.io",
+    path: "/api/accounts",
+    auth: { kind: "bearer" },
+  }),
+  simpleVerifier({
+    id: "line",
+    provider: "LINE",
+    docs: "https://developers.line.biz/en/reference/messaging-api/#get-bot-info",
+    base: "https://api.line.me",
+    path: "/v2/bot/info",
+    auth: { kind: "bearer" },
+    identity: ["basicId"],
+  }),
 ];

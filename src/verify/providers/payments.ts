@@ -41,4 +41,23 @@ export const paymentsVerifiers: Verifier[] = [
     identity: ["merchant.business_name"],
     forbiddenIsLive: true,
   }),
+  simpleVerifier({
+    id: "mercadopago",
+    provider: "Mercado Pago",
+    docs: "https://www.mercadopago.com/developers/en/reference",
+    base: "https://api.mercadopago.com",
+    path: "/users/me",
+    auth: { kind: "bearer" },
+    identity: ["nickname"],
+    invalidStatuses: [401, 403],
+  }),
+  simpleVerifier({
+    id: "calcom",
+    provider: "Cal.com",
+    docs: "https://cal.com/docs/api-reference/v2/me/get-my-profile",
+    base: "https://api.cal.com",
+    path: "/v2/me",
+    auth: { kind: "bearer" },
+    identity: ["data.username"],
+  }),
 ];
