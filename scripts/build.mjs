@@ -6,7 +6,7 @@
 // 3. the JSON Schema validators → dist/schema-validators.cjs (Ajv standalone code, scripts/schema-validators.mjs);
 //    the validated built-in pack cache → dist/builtin-packs.json (the rules' docs: dist/builtin-docs.json);
 // 4. the built-in keyword automaton → dist/keyword-automaton.bin;
-// 5. the built-in globs as RegExps → dist/glob-regexes.json;
+// 5. the built-in globs as RegExps → dist/glob-regexes.json, and the validated service names → dist/service-names.json;
 // 6. a first `gitward staged` run in a scratch repository, which writes the code
 //    cache for this Node version (bin/gitward.cjs explains the cache).
 import { execFileSync } from "node:child_process";
@@ -56,6 +56,9 @@ for (const rule of cache.packs.flatMap((p) => p.rules)) {
   }
 }
 writeFileSync(GLOB_CACHE_FILE, JSON.stringify(precompileGlobs([...globs].map((glob) => ({ glob, options: globOptions })))));
+// 5b. the validated service names of the service-context rules (parsing their YAML takes most of a second).
+const { writeServicesCache } = await import(join(root, "dist/detectors/service-names.js"));
+writeServicesCache();
 // Written last: its presence tells bench/lib/paths.mjs that dist/ is complete.
 writeBuiltinCache(built);
 const rules = cache.packs.reduce((n, p) => n + p.rules.length, 0);

@@ -8,9 +8,12 @@
  *    active) return raw findings with file positions.
  * 3. Raw findings become Findings: secret hash, content fingerprint, severity
  *    and mode from the (layered) rule.
- * 4. Filters run in order — config allowlist → inline allow → baseline (and any
+ * 4. The test-data policy (filters/test-data.ts): context-only findings in
+ *    test and documentation places become warnings, or are suppressed when
+ *    they are test vectors (word-like passwords, URLs to hosts that cannot exist).
+ * 5. Filters run in order — config allowlist → inline allow → baseline (and any
  *    the caller adds) — marking suppressions; nothing is dropped.
- * 5. Reporters (not here) render the result.
+ * 6. Reporters (not here) render the result.
  */
 import type { ResolvedConfig } from "./config/config-types.js";
 import type { Detector, RawFinding } from "./detectors/detector.js";
@@ -18,6 +21,7 @@ import { PatternEngine } from "./detectors/pattern-engine.js";
 import { ConfigAllowlistFilter } from "./filters/config-allowlist.js";
 import type { FindingFilter } from "./filters/filter.js";
 import { InlineAllowFilter } from "./filters/inline-allow.js";
+import { testDataDecision } from "./filters/test-data.js";
 import type { LoadedRule } from "./packs/pack-types.js";
 import { type RuleSet, severityBlocks } from "./packs/rule-set.js";
 import { withConfigSettingsBlanked } from "./sources/gitward-config-text.js";
@@ -159,6 +163,21 @@ export async function runPipeline(options: PipelineOptions): Promise<ScanResult>
     }
     for (const { raw, rule } of dedupeIdentical(raws, trace, fragment.path)) {
       const finding = toFinding(raw, rule, fragment, config.failOn);
+      const testData = testDataDecision(finding, rule);
+      if (testData?.mode) finding.mode = testData.mode;
+      if (testData?.note) finding.notes = [...(finding.notes ?? []), testData.note];
+      if (testData?.suppression) {
+        finding.suppressions = [testData.suppression];
+        trace?.({
+          ruleId: finding.ruleId,
+          path: finding.path,
+          line: finding.startLine,
+          stage: "allowlist",
+          reason: testData.suppression.justification,
+        });
+        findings.push(finding);
+        continue;
+      }
       const input = { finding, fragment, previousLine: previousLineOf(fragment, finding.startLine) };
       for (const filter of filters) {
         const suppression = await filter.check(input);

@@ -205,6 +205,7 @@ export interface TraceEvent {
     | "entropy"
     | "allowlist"
     | "validator"
+    | "context"
     | "requires"
     | "overlap"
     | "budget";

@@ -2,7 +2,8 @@
  * The pattern engine: runs secret rules over fragments in a fixed order
  *
  *   path globs → keyword prefilter → regex → secret group → entropy
- *   → validator → rule allowlist → required companion pattern → overlap
+ *   → validator → context (key-named rules) → rule allowlist
+ *   → required companion pattern → overlap
  *
  * Each stage can drop a candidate; with a tracer attached (`--debug`) every
  * drop is reported with its stage and reason.
@@ -14,11 +15,13 @@ import type { LoadedRule, SecretRuleSpec } from "../packs/pack-types.js";
 import type { Fragment, ScanWarning, SkipNotice, Tracer } from "../types.js";
 import { nowMs } from "../util/clock.js";
 import { globsMatcher } from "../util/glob-regex.js";
+import { contextNoiseReason, keyOf } from "./context-noise.js";
 import type { Detector, DetectorOutput, RawFinding } from "./detector.js";
 import { passesEntropy } from "./entropy.js";
 import { KeywordAutomaton, KeywordHits } from "./keyword-automaton.js";
 import { LineIndex } from "./line-index.js";
 import { budgetFromEnv, RegexBudget } from "./regex-budget.js";
+import { isUuid, keyNoiseReason, serviceNamed, tokenShapeReason } from "./service-context.js";
 import { getValidator, type Validator } from "./validators.js";
 
 interface CompiledRule {
@@ -34,6 +37,10 @@ interface CompiledRule {
   stopwords: string[];
   readonly requires: { regex: RegExp; within: number } | undefined;
   fallback: boolean;
+  /** Key-named rules (generic, service-context, fallbacks): the value is judged with its key (context-noise.ts). */
+  contextJudged: boolean;
+  /** Service-context rules (service-context.ts): "key" judges the key; "call" needs a service named nearby. */
+  serviceContext: "key" | "call" | undefined;
   /** Lines either side of a keyword hit that can hold a match; -1: run over the whole fragment. */
   contextLines: number;
   /** Bounded match length and lookaround reach, for character windows on long lines. */
@@ -58,6 +65,11 @@ const LONG_LINE = 1024;
 export const NEAR_CHARS = 2048;
 /** When a rule's windows would cover more than this share of the text, scan it whole. */
 const WINDOW_MAX_SHARE = 0.5;
+
+/** Characters before a value searched for its key (context-noise.ts, service-context.ts). */
+const KEY_REACH = 200;
+/** Characters of each line searched for a service name. */
+const SERVICE_REACH = 400;
 
 /** A secret must be at least this long to be reported; shorter groups are noise (or empty). */
 const MIN_SECRET_LENGTH = 1;
@@ -133,6 +145,8 @@ function compileRule(rule: LoadedRule<SecretRuleSpec>, keywordIds: number[]): Co
       return requires;
     },
     fallback: spec.fallback === true,
+    serviceContext: spec.tags?.includes("service-context") ? (spec.tags.includes("needs-service") ? "call" : "key") : undefined,
+    contextJudged: spec.fallback === true || spec.tags?.some((t) => t === "generic" || t === "service-context") === true,
     contextLines: rule.scope?.mode === "lines" ? rule.scope.context : -1,
     span: rule.scope?.mode === "lines" ? rule.scope.span : undefined,
     keywordInMatch: rule.scope?.mode === "lines" ? rule.scope.keywordInMatch : false,
@@ -410,6 +424,34 @@ export class PatternEngine implements Detector {
       if (!result.ok) return drop("entropy", `entropy ${result.entropy.toFixed(2)} below ${rule.entropy}`, start.line);
     }
     if (rule.validator && !rule.validator(secret)) return drop("validator", `fails ${rule.spec.validate}`, start.line);
+    // The key before the value, from at most KEY_REACH characters of its line (minified lines are long).
+    const linePrefix = () => lineText.slice(Math.max(0, start.column - 1 - KEY_REACH), start.column - 1);
+    if (rule.contextJudged) {
+      const noise = contextNoiseReason(secret, linePrefix());
+      if (noise) return drop("context", noise, start.line);
+    }
+    let message: string | undefined;
+    if (rule.serviceContext) {
+      const key = keyOf(linePrefix());
+      if (rule.serviceContext === "key") {
+        const reason = keyNoiseReason(key, secret);
+        if (reason) return drop("context", reason, start.line);
+      }
+      const shape = tokenShapeReason(secret);
+      if (shape) return drop("context", shape, start.line);
+      if (rule.serviceContext === "call" && isUuid(secret)) return drop("context", "a UUID call argument (an id)", start.line);
+      // The service: in the key, else on the value's line or the two before (each cut to SERVICE_REACH characters).
+      const around = index
+        .window(start.textLine - 2, start.textLine)
+        .split("\n")
+        .map((l) => (l.length > SERVICE_REACH ? l.slice(0, SERVICE_REACH) : l).replace(secret, " "))
+        .join("\n");
+      const service = serviceNamed(key, around);
+      if (!service && rule.serviceContext === "call") return drop("context", "no service named within two lines", start.line);
+      message = service
+        ? `${rule.spec.description}: likely ${service.name}`
+        : `${rule.spec.description} (no service named nearby)`;
+    }
     if (rule.stopwords.length > 0) {
       const lower = secret.toLowerCase();
       const word = rule.stopwords.find((s) => lower.includes(s));
@@ -434,6 +476,7 @@ export class PatternEngine implements Detector {
       secret,
       sensitive: true,
       lineText,
+      ...(message !== undefined ? { message } : {}),
       ...(entropy !== undefined ? { entropy } : {}),
     };
   }

@@ -21,8 +21,12 @@ import type { Fragment, SourceKind } from "../types.js";
 
 export type KeyStoreKind = "jks" | "jceks" | "pkcs12";
 
-/** File names of key stores, by extension (case-insensitive). */
-const KEY_STORE_NAME = /\.(?:p12|pfx|jks|jceks|keystore|bcfks)$/i;
+/**
+ * File names of key stores, by extension (case-insensitive), and Jenkins' binary
+ * `secrets/hudson.util.Secret` (the encrypted key of its secret store; rule
+ * jenkins-hudson-util-secret of gitward-secrets-structured-stores).
+ */
+const KEY_STORE_NAME = /\.(?:p12|pfx|jks|jceks|keystore|bcfks)$|(?:^|\/)secrets\/hudson\.util\.Secret$/i;
 
 export function isKeyStorePath(path: string): boolean {
   return KEY_STORE_NAME.test(path);

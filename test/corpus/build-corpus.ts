@@ -61,6 +61,8 @@ export interface Corpus {
 export function ruleFamily(ruleId: string, pack: string): string {
   if (pack === "gitward-secrets-private-keys") return "private-key";
   if (pack === "gitward-secrets-databases") return "database";
+  // Key-named detection that names the likely service: the generic family, like the key-name rules it supersedes.
+  if (pack === "gitward-secrets-service-context") return "generic";
   if (pack === "gitward-secrets-generic") {
     if (ruleId === "jwt-token") return "jwt";
     if (ruleId.startsWith("http-") || ruleId.startsWith("curl-")) return "http-auth";

@@ -1,0 +1,138 @@
+/**
+ * The service-aware generic detector: the service-name data (validation with
+ * file, line and field; word matching), the value and key judgement, and the
+ * rules end to end through the real engine with exact findings.
+ */
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { keyNoiseReason, randomPart, tokenShapeReason } from "../../src/detectors/service-context.js";
+import { builtinServiceNames, parseServiceNames, SERVICES_FILE, words } from "../../src/detectors/service-names.js";
+import { scan } from "../../src/index.js";
+import { expandFakes } from "../../src/packs/fake-secrets.js";
+
+describe("service names", () => {
+  it("the built-in file is valid and large", () => {
+    const names = parseServiceNames(SERVICES_FILE, readFileSync(SERVICES_FILE, "utf8"));
+    expect(names.services.length).toBeGreaterThan(1200);
+    expect(names.services.reduce((n, s) => n + s.aliases.length, 0)).toBeGreaterThan(400);
+  });
+
+  it("matches whole words across identifier styles, never inside words", () => {
+    const names = builtinServiceNames();
+    expect(words("NEW_RELIC_LICENSE_KEY")).toEqual(["new", "relic", "license", "key"]);
+    expect(words("hubspotApiKey")).toEqual(["hubspot", "api", "key"]);
+    expect(names.find("NEW_RELIC_LICENSE_KEY")?.name).toBe("New Relic");
+    expect(names.find("newRelicKey")?.name).toBe("New Relic");
+    expect(names.find("X-Mixpanel-Key")?.name).toBe("Mixpanel");
+    expect(names.find("monkey = donkey")).toBeUndefined();
+    // Everyday words name a service only inside the key itself.
+    expect(names.find("the linear model")).toBeUndefined();
+    expect(names.find("LINEAR_API_KEY", true)?.name).toBe("Linear");
+  });
+
+  it("a broken entry is an error naming file, line and field", () => {
+    const bad = (text: string) => () => parseServiceNames("patterns/services/x.yaml", text);
+    expect(bad("services:\n  - { id: ok, name: Ok }\n  - { id: Bad_Id, name: X }\n")).toThrow(
+      'patterns/services/x.yaml:3: services[1].id: expected a kebab-case id, got "Bad_Id"',
+    );
+    expect(bad("services:\n  - { id: a, name: A }\n  - id: a\n    name: B\n")).toThrow(
+      'patterns/services/x.yaml:3: services[1].id: duplicate id "a" (first at services[0])',
+    );
+    expect(bad("services:\n  - id: a\n    name: A\n    aliases: [ok, '']\n")).toThrow(
+      'patterns/services/x.yaml:4: services[0].aliases[1]: expected a name, got ""',
+    );
+    expect(bad("services:\n  - id: a\n    name: A\n    url: https://a.io\n")).toThrow(
+      "patterns/services/x.yaml:4: services[0].url: unknown field (id, name, aliases)",
+    );
+    expect(bad("services:\n  - id: a\n")).toThrow("patterns/services/x.yaml:2: services[0].name: expected the service's name");
+    expect(bad("services: {}\n")).toThrow("patterns/services/x.yaml:1: services: expected a list of services");
+  });
+});
+
+describe("value and key judgement", () => {
+  const f = (recipe: string) => expandFakes(recipe, recipe);
+
+  it("accepts random tokens in every alphabet, prefixed or grouped", () => {
+    for (const v of [
+      f("{{fake:hex:32}}"),
+      f("{{fake:hex:20}}"),
+      f("{{fake:alnum:40}}"),
+      f("{{fake:loweralnum:30}}"),
+      f("{{fake:b64url:43}}"),
+      f("sdk-{{fake:uuid}}"),
+      f("pub-c-{{fake:uuid}}"),
+      f("{{fake:uuid}}"),
+      f("NRAK-{{fake:upperalnum:27}}"),
+    ])
+      expect(tokenShapeReason(v), v).toBeUndefined();
+    expect(randomPart(f("rzp_live_{{fake:alnum:14}}"))).toHaveLength(14);
+  });
+
+  it("rejects what only looks like a token, saying why", () => {
+    const cases: [string, RegExp][] = [
+      ["ApiKeyAuthenticationHandler", /identifier/],
+      ["4.12.1-beta.3+build.20261107", /version/],
+      ["https://auth.acme.io/oauth/token", /URL or file path/],
+      ["./secrets/mapbox.key", /URL or file path/],
+      ["${MAPBOX_ACCESS_TOKEN_PROD}", /reference/],
+      ["1234567890123456789", /digits only/],
+      ["abcdefghijklmnopqrstuvwxyz123456", /typed pattern/],
+      ["a1b2c3d4e5f6a1b2c3d4e5f6a1b2c3d4", /typed pattern/],
+      ["13B6F51ECDDE430D", /shorter than 16|hex shorter/],
+      ["aaaaaaaaaaaaaaaa1bbbbbbbbbbbbbbb", /typed pattern|entropy/],
+      ["your_mapbox_token_goes_here_1", /identifier|placeholder|entropy|letters/],
+    ];
+    for (const [v, why] of cases) expect(tokenShapeReason(v), v).toMatch(why);
+  });
+
+  it("judges the key: a credential word last, nothing that names an id, hash, nonce or path", () => {
+    const hex = f("{{fake:hex:40}}");
+    expect(keyNoiseReason("TWILIO_AUTH_TOKEN", hex)).toBeUndefined();
+    expect(keyNoiseReason("X-Mixpanel-Key", hex)).toBeUndefined();
+    expect(keyNoiseReason("--api-key", hex)).toBeUndefined();
+    expect(keyNoiseReason("RAZORPAY_KEY_ID", f("rzp_live_{{fake:alnum:14}}"))).toBeUndefined();
+    expect(keyNoiseReason("zendesk_key_id", hex)).toMatch(/identifier/);
+    expect(keyNoiseReason("csrf_token", hex)).toMatch(/csrf/);
+    expect(keyNoiseReason("commit_sha_key", hex)).toMatch(/sha/);
+    expect(keyNoiseReason("cache_key", hex)).toMatch(/cache/);
+    expect(keyNoiseReason("monkey", hex)).toMatch(/credential word/);
+    expect(keyNoiseReason("private_key_path", hex)).toMatch(/path/);
+  });
+});
+
+describe("service-context rules, end to end", () => {
+  const cwd = mkdtempSync(join(tmpdir(), "gitward-service-context-"));
+  afterAll(() => rmSync(cwd, { recursive: true, force: true }));
+
+  it("reports the class-1 shapes with the likely service, and not their look-alikes", async () => {
+    const files: Record<string, string> = {
+      "logs/worker.log":
+        "2026-11-02T10:00:00Z INFO start\n2026-11-02T10:00:01Z DEBUG Using API_KEY={{fake:loweralnum:32}} for Opsgenie\n",
+      "config/integrations.json": '{\n  "hubspot_key": "{{fake:uuid}}",\n  "hubspot_portal_id": "{{fake:uuid}}"\n}\n',
+      "app/config.rb": "# Trello board sync\ntrello token = '{{fake:hex:64}}'\n",
+      "ci/release.sh": "#!/bin/sh\nacme-sync --api-key {{fake:alnum:36}} --quiet\n",
+      "scripts/ping.sh": 'curl -H "X-Pusher-Key: {{fake:hex:20}}" https://api.acme-corp.io/\n',
+      "src/analytics.js": "// Mixpanel\nmixpanel.init('{{fake:hex:32}}');\nconst id = lookup('{{fake:hex:32}}');\n",
+      "src/nope.js": "const pool = connect('{{fake:alnum:24}}');\n",
+      "config/app.yaml": "csrf_token: {{fake:alnum:40}}\nsdk_version: 4.12.1\nsort_key: createdAtTimestamp\n",
+    };
+    const texts = Object.entries(files).map(([path, text]) => ({ path, text: expandFakes(text, path) }));
+    const result = await scan({ cwd, configFile: false, kinds: { config: false }, texts });
+    const got = result.findings
+      .filter((x) => x.provenance.pack === "gitward-secrets-service-context")
+      .map((x) => `${x.ruleId} ${x.path}:${x.startLine}:${x.startColumn} ${x.message.replace(/^.*?(likely|\(no)/, "$1")}`)
+      .sort();
+    expect(got).toEqual(
+      [
+        "service-credential-assignment logs/worker.log:2:42 likely Opsgenie",
+        "service-credential-assignment config/integrations.json:2:19 likely HubSpot",
+        "service-credential-assignment app/config.rb:2:17 likely Trello",
+        "service-credential-assignment scripts/ping.sh:1:24 likely Pusher",
+        "service-client-argument src/analytics.js:2:16 likely Mixpanel",
+        "service-credential-flag ci/release.sh:2:21 (no service named nearby)",
+      ].sort(),
+    );
+  });
+});
