@@ -188,8 +188,33 @@ export interface ScanResult {
   stats: ScanStats;
   skipped: SkipNotice[];
   warnings: ScanWarning[];
+  /** Ranged scans with a trusted config: where config and baseline came from, and what the range adds. */
+  trusted?: TrustedReport;
   /** Present when the run verified its findings (--verify). */
   verification?: VerificationSummary;
+}
+
+/** A suppression a scanned range adds: it is listed, never silently applied. */
+export interface AddedSuppression {
+  kind: "inline-allow" | "baseline" | "config";
+  /** Repository-relative path of the allow, the baseline or the config. */
+  path: string;
+  line: number;
+  /** The commit that added an inline allow. */
+  commit?: string;
+  /** Rules concerned (what an inline allow suppressed; a baseline entry's rule). */
+  ruleIds?: string[];
+  message: string;
+}
+
+export interface TrustedReport {
+  /** The trusted revision as given, and its commit. */
+  rev: string;
+  sha: string;
+  /** The config and baseline read from it (repository-relative), if it had them. */
+  config?: string;
+  baseline?: string;
+  addedSuppressions: AddedSuppression[];
 }
 
 /** A candidate dropped by a detector stage, for `--debug` tracing. */

@@ -64,6 +64,8 @@ export async function emitReport(
   }
   const notScanned = result.skipped.filter((s) => s.fatal);
   if (notScanned.length > 0 && !args.allowSkip) {
+    // JSON or SARIF on stdout: the summary (and its list) was not printed anywhere a reader sees it.
+    if (!toFile && args.format !== "text") for (const s of notScanned) io.stderr(`not scanned: ${s.path}: ${s.detail}\n`);
     io.stderr(
       `gitward: ${notScanned.length} file${notScanned.length === 1 ? "" : "s"} could not be scanned (listed above); failing closed. Use --allow-skip to accept.\n`,
     );

@@ -12,6 +12,7 @@ import { resolve } from "node:path";
 import { isatty } from "node:tty";
 import type { Argv } from "yargs";
 import { ExitCode, GitwardError } from "../errors.js";
+import { displayPath } from "../util/display-path.js";
 import { toolVersion } from "../version.js";
 import { type CliIO, STDIN_ARG } from "./io.js";
 import { withScanOptions } from "./scan-options.js";
@@ -26,6 +27,19 @@ const EPILOGUE = `Exit codes:
 
 Docs: gitward explain <rule-id>   Config: .gitward.yaml (gitward init writes one)`;
 
+const COMMANDS = new Set([
+  "scan",
+  "staged",
+  "pre-push",
+  "history",
+  "install",
+  "uninstall",
+  "init",
+  "baseline",
+  "rules",
+  "explain",
+  "packs",
+]);
 // Verification calls providers over the network: only scan and history offer the flags (never the hooks).
 const VERIFY_OPTION = {
   type: "boolean",
@@ -80,6 +94,13 @@ export async function run(argvIn: string[], ioIn: CliIO): Promise<number> {
     .wrap(Math.min(110, (isatty(1) && process.stdout.columns) || 100))
     .epilogue(EPILOGUE)
     .exitProcess(false)
+    // Handled before parsing (it may come first, like git -C); declared so that --help lists it.
+    .option("C", {
+      alias: "cwd",
+      type: "string",
+      global: true,
+      describe: "Run as if gitward was started in DIR (like git -C)",
+    })
     .command(
       "scan [paths..]",
       "Scan files and directories (honours .gitignore); '-' reads stdin",
@@ -149,8 +170,14 @@ export async function run(argvIn: string[], ioIn: CliIO): Promise<number> {
           .option("max-count", { type: "number", describe: "At most this many commits" })
           .option("path", { type: "string", array: true, describe: "Only these paths" })
           .option("cache", { type: "string", describe: "Incremental scan cache file (hashes only)" })
-          .option("jobs", { alias: "j", type: "number", describe: "Parallel git/scan workers (default: cores)" })
+          .option("jobs", { alias: "j", type: "number", describe: "Parallel git log processes (default: cores, at most 4)" })
           .option("progress", { type: "boolean", describe: "Progress bar on stderr (default: on a TTY outside CI)" })
+          .option("trusted-config-from", {
+            type: "string",
+            describe:
+              "Read config and baseline from this revision (a pull request's base), and list every suppression the range adds",
+          })
+          .option("step-summary", { type: "string", describe: "Append a Markdown summary to FILE (CI job page)" })
           .option("verify", VERIFY_OPTION)
           .option("only-verified", ONLY_VERIFIED_OPTION),
       choose(async () => (await import("./commands/history.js")).historyCommand as Handler),
@@ -262,12 +289,26 @@ export async function run(argvIn: string[], ioIn: CliIO): Promise<number> {
     parseError ??= e as Error;
   }
   if (parseError) {
-    io.stderr(`${output ? `${output}\n\n` : ""}gitward: ${parseError.message}\n`);
+    // The error once, and where the options are listed; not the whole help (yargs puts the error
+    // at the end of its help text too, so printing that would say it twice).
+    const command = argv.find((a) => !a.startsWith("-") && COMMANDS.has(a));
+    const help = command ? `gitward ${command} --help` : "gitward --help";
+    io.stderr(`gitward: ${parseError.message.replace(/\s*\n\s*/g, " ")}\n${help} lists the commands and options.\n`);
     return ExitCode.Error;
   }
   if (!selected) {
     if (output) io.stdout(`${output}\n`);
     return ExitCode.Clean;
+  }
+  // -C DIR after the command name (`gitward scan -C DIR`): the same as before it.
+  const late = selected.args.cwd ?? selected.args.C;
+  if (typeof late === "string") {
+    const target = resolve(io.cwd, late);
+    if (!statSync(target, { throwIfNoEntry: false })?.isDirectory()) {
+      io.stderr(`gitward: -C ${late}: not a directory\n`);
+      return ExitCode.Error;
+    }
+    io = { ...io, cwd: target };
   }
   try {
     const handler = await selected.handler();
@@ -277,9 +318,32 @@ export async function run(argvIn: string[], ioIn: CliIO): Promise<number> {
   }
 }
 
+/** What the operating system says about a file a user named or could fix (no stack trace for these). */
+const SYSTEM_ERRORS: Record<string, string> = {
+  ENOENT: "no such file or directory",
+  ENOTDIR: "a part of the path is not a directory",
+  EISDIR: "is a directory",
+  EACCES: "permission denied",
+  EPERM: "operation not permitted",
+  EEXIST: "already exists",
+  EROFS: "read-only file system",
+  ENOSPC: "no space left on device",
+  EMFILE: "too many open files",
+  ENAMETOOLONG: "file name too long",
+  ELOOP: "too many symbolic links",
+};
+
 function reportError(e: unknown, io: CliIO): number {
   if (e instanceof GitwardError) {
     io.stderr(`gitward: ${e.message}\n`);
+    return ExitCode.Error;
+  }
+  const sys = e as NodeJS.ErrnoException;
+  const what = sys?.code ? SYSTEM_ERRORS[sys.code] : undefined;
+  if (what) {
+    // A file the user named, or the disk: say which and what, like any other usage error.
+    const path = sys.path ? ` ${displayPath(sys.path)}` : "";
+    io.stderr(`gitward: cannot ${sys.syscall ?? "access"}${path}: ${what} (${sys.code})\n`);
     return ExitCode.Error;
   }
   io.stderr(`gitward: internal error: ${(e as Error).stack ?? e}\nPlease report this; nothing was changed.\n`);

@@ -12,11 +12,18 @@
  * allow nothing). With `--report-unused-allows`, allows in the scanned text
  * that suppressed nothing are listed: the filter observes every fragment, not
  * only lines with findings.
+ *
+ * Markers users already have from other scanners are honoured as allows
+ * without a rule id (so `--strict` reports them as imprecise):
+ * `gitleaks:allow` (gitleaks) and `pragma: allowlist secret` /
+ * `pragma: allowlist nextline secret` (detect-secrets).
  */
 import type { Fragment, ScanWarning, Suppression } from "../types.js";
 import type { FilterInput, FindingFilter } from "./filter.js";
 
 export interface InlineAllow {
+  /** The marker as written: gitward:allow, or another scanner's (gitleaks:allow, pragma: allowlist secret). */
+  marker: string;
   nextLine: boolean;
   /** Empty: every rule. */
   rules: string[];
@@ -25,6 +32,30 @@ export interface InlineAllow {
 
 const MARK = "gitward:allow";
 const NEXT = "-next-line";
+/** Other scanners' markers: an allow for every rule, on their line (or the next). */
+const FOREIGN: readonly { text: string; nextLine: boolean }[] = [
+  { text: "gitleaks:allow", nextLine: false },
+  { text: "pragma: allowlist secret", nextLine: false },
+  { text: "pragma: allowlist nextline secret", nextLine: true },
+];
+
+/** Does the line mention any allow marker? (A cheap test before parsing.) */
+function mentionsAllow(text: string): boolean {
+  return text.includes(MARK) || text.includes("gitleaks:allow") || text.includes("pragma: allowlist");
+}
+
+function parseForeignAllow(line: string): InlineAllow | undefined {
+  for (const m of FOREIGN) {
+    const at = line.indexOf(m.text);
+    if (at === -1) continue;
+    const before = at > 0 ? line[at - 1] : undefined;
+    const after = line[at + m.text.length];
+    // A word that merely contains the marker ("notgitleaks:allowed") is not one.
+    if ((before !== undefined && /[A-Za-z0-9_-]/.test(before)) || (after !== undefined && /[A-Za-z0-9_-]/.test(after))) continue;
+    return { marker: m.text, nextLine: m.nextLine, rules: [], reason: "" };
+  }
+  return undefined;
+}
 /** Comment terminators stripped from the end of an allow (HTML, C, Jinja/Twig, ERB, Handlebars, OCaml, Haskell). */
 const TERMINATORS = ["-->", "*/", "--}}", "#}", "%>", "*)", "-}"];
 
@@ -34,7 +65,7 @@ const TERMINATORS = ["-->", "*/", "--}}", "#}", "%>", "*)", "-}"];
  */
 export function parseInlineAllow(line: string): InlineAllow | undefined {
   const at = line.indexOf(MARK);
-  if (at === -1) return undefined;
+  if (at === -1) return parseForeignAllow(line);
   const before = at > 0 ? line[at - 1] : undefined;
   if (before !== undefined && /[A-Za-z0-9_"'`-]/.test(before)) return undefined;
   let rest = line.slice(at + MARK.length);
@@ -70,7 +101,7 @@ export function parseInlineAllow(line: string): InlineAllow | undefined {
     .filter(Boolean);
   // Prose that quotes an allow ("... gitward:allow x: matches no finding (remove it)") is not one.
   if (rules.some((token) => /[^A-Za-z0-9_.-]/.test(token))) return undefined;
-  return { nextLine, rules, reason };
+  return { marker: MARK, nextLine, rules, reason };
 }
 
 interface SeenAllow {
@@ -105,10 +136,10 @@ export class InlineAllowFilter implements FindingFilter {
   constructor(private readonly options: InlineAllowOptions = {}) {}
 
   observe(fragment: Fragment): void {
-    if (!fragment.text.includes(MARK)) return;
+    if (!mentionsAllow(fragment.text)) return;
     const lines = fragment.text.split("\n");
     for (const [i, text] of lines.entries()) {
-      if (!text.includes(MARK)) continue;
+      if (!mentionsAllow(text)) continue;
       const allow = parseInlineAllow(text);
       if (!allow) continue;
       const line = fragment.lineNumbers?.[i] ?? fragment.startLine + i;
@@ -161,7 +192,30 @@ export class InlineAllowFilter implements FindingFilter {
   private suppress(seen: SeenAllow, ruleId: string): Suppression {
     seen.suppressed.add(ruleId);
     const { allow } = seen;
-    return { kind: "inline", justification: allow.reason || `gitward:allow ${allow.rules.join(",") || "(all rules)"}` };
+    return { kind: "inline", justification: allow.reason || `${allow.marker} ${allow.rules.join(",") || "(all rules)"}` };
+  }
+
+  /** Every allow seen (in the scanned text), with the rules each suppressed, in path and line order. */
+  allows(): {
+    path: string;
+    line: number;
+    commit?: string;
+    marker: string;
+    rules: string[];
+    reason: string;
+    suppressed: string[];
+  }[] {
+    return [...this.seen.values()]
+      .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.line - b.line))
+      .map((s) => ({
+        path: s.path,
+        line: s.line,
+        ...(s.commit ? { commit: s.commit } : {}),
+        marker: s.allow.marker,
+        rules: s.allow.rules,
+        reason: s.allow.reason,
+        suppressed: [...s.suppressed].sort(),
+      }));
   }
 
   /** Did an allow at this line suppress something? */
@@ -170,12 +224,12 @@ export class InlineAllowFilter implements FindingFilter {
   }
 
   /** Allows (or rule ids within an allow) that suppressed nothing. */
-  unusedAllows(): { path: string; line: number; commit?: string; rules: string[] }[] {
-    const out: { path: string; line: number; commit?: string; rules: string[] }[] = [];
+  unusedAllows(): { path: string; line: number; commit?: string; rules: string[]; marker: string }[] {
+    const out: { path: string; line: number; commit?: string; rules: string[]; marker: string }[] = [];
     for (const s of this.seen.values()) {
       const rules = s.allow.rules.length === 0 ? [] : s.allow.rules.filter((r) => !s.suppressed.has(r));
       if (s.suppressed.size === 0 || rules.length > 0) {
-        out.push({ path: s.path, line: s.line, rules, ...(s.commit ? { commit: s.commit } : {}) });
+        out.push({ path: s.path, line: s.line, rules, marker: s.allow.marker, ...(s.commit ? { commit: s.commit } : {}) });
       }
     }
     return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.line - b.line));
@@ -187,8 +241,15 @@ export class InlineAllowFilter implements FindingFilter {
     if (this.options.strict) {
       for (const s of sorted) {
         const at = where(s.path, s.line, s.commit);
+        const which = s.suppressed.size ? ` (it allows ${[...s.suppressed].sort().join(", ")})` : "";
+        if (s.allow.marker !== MARK) {
+          out.push({
+            path: s.path,
+            message: `${at}: imprecise ${s.allow.marker}: it allows every rule${which}; use "gitward:allow <rule-id> -- <reason>"`,
+          });
+          continue;
+        }
         if (s.allow.rules.length === 0) {
-          const which = s.suppressed.size ? ` (it allows ${[...s.suppressed].sort().join(", ")})` : "";
           out.push({ path: s.path, message: `${at}: imprecise gitward:allow without a rule id${which}; name the rule` });
         }
         if (!s.allow.reason) {
@@ -198,7 +259,7 @@ export class InlineAllowFilter implements FindingFilter {
     }
     if (this.options.reportUnused) {
       for (const u of this.unusedAllows()) {
-        const what = u.rules.length ? `gitward:allow ${u.rules.join(", ")}` : "gitward:allow";
+        const what = u.rules.length ? `gitward:allow ${u.rules.join(", ")}` : u.marker;
         out.push({
           path: u.path,
           message: `${where(u.path, u.line, u.commit)}: unused ${what}: matches no finding (remove it)`,

@@ -73,6 +73,11 @@ export interface SecretRuleSpec {
   requires?: RuleRequires;
   /** Fallback rules (generic detection) report only where no specific rule matched the same span. */
   fallback?: boolean;
+  /**
+   * For a regex the ReDoS analysis cannot decide: the argument, by hand, that
+   * it runs in linear time. Lint reports the rule as reviewed, not inconclusive.
+   */
+  redos?: { reviewed: string };
   /** Decode base64/hex/url candidates and rescan them (generic decoding rules). */
   tags?: string[];
   docs: RuleDocs;

@@ -3,7 +3,8 @@
  *
  * { "version": 1, "tool": {name, version}, "summary": {...},
  *   "findings": [Finding without lineText; secret redacted unless --no-redact],
- *   "skipped": [...], "warnings": [...] }
+ *   "skipped": [...], "warnings": [...],
+ *   "trusted"?: {rev, sha, config?, baseline?, addedSuppressions: [...]} }
  *
  * Field names only ever get added; a breaking change bumps "version".
  */
@@ -73,11 +74,13 @@ export function renderJson(result: ScanResult, _ruleSet: RuleSet, options: Repor
       suppressed: result.findings.length - active.length,
       skipped: result.skipped.length,
       notScanned: result.skipped.filter((s) => s.fatal).length,
+      ...(result.trusted ? { addedSuppressions: result.trusted.addedSuppressions.length } : {}),
       ...(result.verification ? { verification: result.verification } : {}),
     },
     findings: shown.map((f) => findingToJson(f, options.noRedact)),
     skipped: result.skipped,
     warnings: result.warnings,
+    ...(result.trusted ? { trusted: result.trusted } : {}),
   };
   return `${JSON.stringify(doc, null, 2)}\n`;
 }

@@ -9,6 +9,9 @@
  *   secret hash), so alerts survive line moves; secrets are redacted.
  * - Suppressed findings are results with `suppressions` (external for
  *   baseline/config, inSource for inline allows), shown by GitHub as dismissed.
+ * - With a trusted config (history --trusted-config-from), each suppression
+ *   the range adds is a result of its own (rule gitward-suppression-added,
+ *   warning, never suppressed), so code scanning shows it on the pull request.
  * - What was not scanned is in `invocations[0].toolExecutionNotifications`
  *   (error for a file the run failed closed on, note for an intended skip
  *   such as a binary file), and `executionSuccessful` is false when the run
@@ -17,7 +20,8 @@
 import type * as Sarif from "sarif";
 import type { LoadedRule } from "../packs/pack-types.js";
 import type { RuleSet } from "../packs/rule-set.js";
-import type { Finding, ScanResult, Severity } from "../types.js";
+import type { AddedSuppression, Finding, ScanResult, Severity } from "../types.js";
+import { sha256 } from "../util/hash.js";
 import { TOOL_NAME, TOOL_URI, toolVersion } from "../version.js";
 import { redact } from "./redact.js";
 import type { ReportOptions } from "./report-types.js";
@@ -109,6 +113,14 @@ export function renderSarif(result: ScanResult, ruleSet: RuleSet, options: Repor
   }));
 
   const results: Sarif.Result[] = result.findings.map((f) => toResult(f, ruleIndex, options));
+  const descriptors = rules.map(ruleDescriptor);
+  const added = result.trusted?.addedSuppressions ?? [];
+  if (added.length > 0 && result.trusted) {
+    const index = descriptors.length;
+    descriptors.push(SUPPRESSION_ADDED_RULE);
+    const from = `${result.trusted.rev} (${result.trusted.sha.slice(0, 12)})`;
+    for (const s of added) results.push(addedSuppressionResult(s, index, from, options));
+  }
   const run: Sarif.Run = {
     tool: {
       driver: {
@@ -116,7 +128,7 @@ export function renderSarif(result: ScanResult, ruleSet: RuleSet, options: Repor
         version: toolVersion(),
         semanticVersion: toolVersion(),
         informationUri: TOOL_URI,
-        rules: rules.map(ruleDescriptor),
+        rules: descriptors,
       },
       extensions,
     },
@@ -131,7 +143,13 @@ export function renderSarif(result: ScanResult, ruleSet: RuleSet, options: Repor
   const repo = options.repository;
   if (repo?.uri && repo.revisionId) {
     run.versionControlProvenance = [
-      { repositoryUri: repo.uri, revisionId: repo.revisionId, ...(repo.branch ? { branch: repo.branch } : {}) },
+      {
+        repositoryUri: repo.uri,
+        revisionId: repo.revisionId,
+        ...(repo.branch ? { branch: repo.branch } : {}),
+        // The results' paths are relative to %SRCROOT%, the top of this repository.
+        ...(options.root ? { mappedTo: { uriBaseId: "%SRCROOT%" } } : {}),
+      },
     ];
   }
   const log: Sarif.Log = {
@@ -178,6 +196,49 @@ function invocation(result: ScanResult, options: ReportOptions): Sarif.Invocatio
   return {
     executionSuccessful: !options.failedClosed,
     ...(notifications.length > 0 ? { toolExecutionNotifications: notifications } : {}),
+  };
+}
+
+export const SUPPRESSION_ADDED = "gitward-suppression-added";
+
+const SUPPRESSION_ADDED_RULE: Sarif.ReportingDescriptor = {
+  id: SUPPRESSION_ADDED,
+  name: "GitwardSuppressionAdded",
+  shortDescription: { text: "The scanned range adds a suppression (inline allow, baseline entry or config allowlist)." },
+  fullDescription: {
+    text: "A change that adds a secret could also add what hides it. The scan read config and baseline from the trusted base revision, and lists every suppression the range adds for a reviewer to confirm.",
+  },
+  help: {
+    text: "Check that the suppression is deliberate and has a reason: a real secret must be removed and rotated, not allowed.",
+    markdown:
+      "## Why this matters\nA pull request that adds a secret can also add the allow, baseline entry or allowlist entry that hides it. gitward reads config and baseline from the trusted base revision and lists each suppression the range adds.\n\n## How to fix\nConfirm the suppression is deliberate and carries a reason. A real secret must be removed and rotated, not allowed.",
+  },
+  defaultConfiguration: { level: "warning" },
+  properties: { tags: ["security", "suppression"], "security-severity": "5.0", precision: "high", "problem.severity": "warning" },
+};
+
+function addedSuppressionResult(s: AddedSuppression, ruleIndex: number, from: string, options: ReportOptions): Sarif.Result {
+  return {
+    ruleId: SUPPRESSION_ADDED,
+    ruleIndex,
+    level: "warning",
+    message: {
+      text: `Suppression added by this range (${s.kind}): ${sentence(s.message)} Config and baseline were read from ${from}.`,
+    },
+    locations: [
+      {
+        physicalLocation: {
+          artifactLocation: { uri: pathToUri(s.path), ...(options.root ? { uriBaseId: "%SRCROOT%" } : {}) },
+          region: { startLine: s.line },
+        },
+      },
+    ],
+    partialFingerprints: { "gitward/v1": sha256(`${SUPPRESSION_ADDED}\0${s.kind}\0${s.path}\0${s.message}`) },
+    properties: {
+      kind: s.kind,
+      ...(s.commit ? { commitSha: s.commit } : {}),
+      ...(s.ruleIds?.length ? { ruleIds: s.ruleIds } : {}),
+    },
   };
 }
 

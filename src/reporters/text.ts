@@ -7,6 +7,7 @@
 import type { RuleSet } from "../packs/rule-set.js";
 import { activeFindings } from "../pipeline.js";
 import type { Finding, ScanResult } from "../types.js";
+import { plural } from "../util/plural.js";
 import { lineMaskKey } from "./line-masks.js";
 import { redact, redactSpans } from "./redact.js";
 import type { ReportOptions } from "./report-types.js";
@@ -24,10 +25,15 @@ export function formatBytes(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
 
-function firstSentence(markdown: string): string {
+/** The first sentence, at most 240 characters, cut at a word boundary with an ellipsis when longer. */
+export function firstSentence(markdown: string): string {
   const flat = markdown.replace(/\s+/g, " ").trim();
   const m = /^(.+?[.!?])(\s|$)/.exec(flat);
-  return (m?.[1] ?? flat).slice(0, 240);
+  const sentence = m?.[1] ?? flat;
+  if (sentence.length <= 240) return sentence;
+  const cut = sentence.slice(0, 240);
+  const space = cut.lastIndexOf(" ");
+  return `${(space > 160 ? cut.slice(0, space) : cut).replace(/[\s,;:]+$/, "")}…`;
 }
 
 /**
@@ -60,9 +66,21 @@ export function renderText(result: ScanResult, ruleSet: RuleSet, options: Report
     const key = `${f.commit?.sha ?? ""}|${f.path}|${f.startLine}`;
     byLine.set(key, [...(byLine.get(key) ?? []), f]);
   }
+  // One secret copied into many files is shown once, with its other places counted (or listed with
+  // --verbose); JSON and SARIF keep every location.
+  const isSuppressed = (f: Finding) => !!f.suppressions && !f.suppressions.every((s) => s.expired);
+  const groupKey = (f: Finding) => (f.sensitive && f.secretHash ? `${f.ruleId}\0${f.secretHash}\0${isSuppressed(f)}` : undefined);
+  const groups = new Map<string, Finding[]>();
   for (const f of shown) {
+    const key = groupKey(f);
+    if (key !== undefined) groups.set(key, [...(groups.get(key) ?? []), f]);
+  }
+  for (const f of shown) {
+    const key = groupKey(f);
+    const group = key === undefined ? [f] : (groups.get(key) ?? [f]);
+    if (group[0] !== f) continue;
     const rule = ruleSet.byId.get(f.ruleId);
-    const suppressed = f.suppressions && !f.suppressions.every((s) => s.expired);
+    const suppressed = isSuppressed(f);
     const label = suppressed ? c("dim", "suppressed") : f.mode === "block" ? c("red", "error") : c("yellow", "warning");
     out.push(`${label}${c("bold", `[${f.ruleId}]`)}${liveMarker(f, c)} ${f.message} ${c("dim", `(${f.severity})`)}`);
     out.push(`  ${c("cyan", "-->")} ${f.path}:${f.startLine}:${f.startColumn}`);
@@ -94,6 +112,16 @@ export function renderText(result: ScanResult, ruleSet: RuleSet, options: Report
         `  ${c("dim", "secret:")} ${options.noRedact ? f.secret : redact(f.secret)} ${c("dim", `(sha256 ${f.secretHash.slice(0, 12)})`)}`,
       );
     }
+    const others = group.slice(1);
+    if (others.length > 0 && options.verbose) {
+      for (const o of others) {
+        out.push(
+          `  ${c("dim", "also at")} ${o.path}:${o.startLine}:${o.startColumn}${o.commit ? c("dim", ` (commit ${o.commit.sha.slice(0, 12)})`) : ""}`,
+        );
+      }
+    } else if (others.length > 0) {
+      out.push(`  ${c("dim", `and ${others.length} more place${others.length === 1 ? "" : "s"}; --verbose lists them`)}`);
+    }
     const verified = verificationLine(f, c);
     if (verified) out.push(verified);
     for (const note of f.notes ?? []) out.push(`  ${c("dim", "note:")} ${note}`);
@@ -109,6 +137,22 @@ export function renderText(result: ScanResult, ruleSet: RuleSet, options: Report
   }
   out.push(...summaryLines(result, options));
   return `${out.join("\n")}\n`;
+}
+
+/** Where config and baseline came from, and every suppression the range adds (never silently applied). */
+function trustedLines(t: NonNullable<ScanResult["trusted"]>, c: ReturnType<typeof paint>): string[] {
+  const from = [t.config ?? "no config", t.baseline ?? "no baseline"].join(" and ");
+  const n = t.addedSuppressions.length;
+  const lines = [
+    `config and baseline read from the trusted revision ${t.rev} (${t.sha.slice(0, 12)}): ${from}`,
+    n === 0 ? "the range adds no suppressions" : c("yellow", `the range adds ${n} suppression${n === 1 ? "" : "s"}:`),
+  ];
+  for (const s of t.addedSuppressions) {
+    lines.push(
+      c("yellow", `  ${s.kind}: ${s.path}:${s.line}${s.commit ? ` (commit ${s.commit.slice(0, 12)})` : ""}: ${s.message}`),
+    );
+  }
+  return lines;
 }
 
 export function summaryLines(result: ScanResult, options: ReportOptions): string[] {
@@ -133,11 +177,12 @@ export function summaryLines(result: ScanResult, options: ReportOptions): string
   }
   for (const s of fatal) lines.push(c("red", `not scanned: ${s.path}: ${s.detail}`));
   for (const w of result.warnings) lines.push(c("yellow", `warning: ${w.message}`));
+  if (result.trusted) lines.push(...trustedLines(result.trusted, c));
   if (result.verification) lines.push(verificationSummaryLine(result.verification, c));
   const s = result.stats;
   const what =
     s.commits !== undefined
-      ? `${s.commits} commit${s.commits === 1 ? "" : "s"}, ${s.files} file versions`
+      ? `${plural(s.commits, "commit")}, ${plural(s.files, "file version")}`
       : `${s.files} ${options.sourceDescription === "files" ? (s.files === 1 ? "file" : "files") : options.sourceDescription}`;
   const counts = [`${active.length} finding${active.length === 1 ? "" : "s"}`];
   if (active.length > 0) counts.push(`${blocking} blocking, ${warnings} warning${warnings === 1 ? "" : "s"}`);
@@ -149,7 +194,7 @@ export function summaryLines(result: ScanResult, options: ReportOptions): string
     );
   } else {
     lines.push(
-      `scanned ${what} (${formatBytes(s.bytes)}, ${s.lines} lines) in ${Math.round(s.durationMs)} ms, ${counts.join(", ")}`,
+      `scanned ${what} (${formatBytes(s.bytes)}, ${plural(s.lines, "line")}) in ${Math.round(s.durationMs)} ms, ${counts.join(", ")}`,
     );
   }
   return lines;

@@ -57,7 +57,9 @@ describe("createConfigDetector", () => {
     const cred = out.findings.find((f) => f.ruleId === "container-default-credentials");
     expect(cred).toMatchObject({
       startLine: 5,
-      secret: "POSTGRES_PASSWORD=postgres", // gitward:allow generic-secret -- test expectation, not a credential
+      secret: "postgres", // the value, not the variable's name
+      startColumn: 27,
+      endColumn: 35,
       sensitive: true,
       lineText: "      - POSTGRES_PASSWORD=postgres",
     });

@@ -37,7 +37,7 @@ describe("parseInlineAllow", () => {
     ["% gitward:allow-next-line\r", [], "", true],
     ['assert("unused gitward:allow aws-access-key-id");', ["aws-access-key-id"], "", false],
   ])("%s", (line, rules, reason, nextLine) => {
-    expect(parseInlineAllow(line)).toEqual({ rules, reason, nextLine });
+    expect(parseInlineAllow(line)).toEqual({ marker: "gitward:allow", rules, reason, nextLine });
   });
 
   it.each([
@@ -89,6 +89,48 @@ describe("inline allows in scans", () => {
       "warning: a.env:1: imprecise gitward:allow without a rule id (it allows aws-access-key-id); name the rule",
     );
     expect(strict.stdout).toContain('warning: a.env:2: gitward:allow without a reason; add "-- <reason>"');
+  });
+
+  describe("other scanners' markers (gitleaks, detect-secrets) are allows without a rule id", () => {
+    // Built here, so this file's own lines are not allows.
+    const GITLEAKS = ["gitleaks", "allow"].join(":");
+    const PRAGMA = ["pragma:", "allowlist", "secret"].join(" ");
+    const PRAGMA_NEXT = ["pragma:", "allowlist", "nextline", "secret"].join(" ");
+
+    it.each([
+      [`key = "x" # ${GITLEAKS}`, GITLEAKS, false],
+      [`key = "x"  // ${PRAGMA}`, PRAGMA, false],
+      [`# ${PRAGMA_NEXT}`, PRAGMA_NEXT, true],
+    ])("parses %s", (line, marker, nextLine) => {
+      expect(parseInlineAllow(line)).toEqual({ marker, nextLine, rules: [], reason: "" });
+    });
+
+    it("does not take a word that only contains a marker", () => {
+      expect(parseInlineAllow(`x = "not${GITLEAKS}"`)).toBeUndefined();
+      expect(parseInlineAllow(`x = "${GITLEAKS}ed"`)).toBeUndefined();
+    });
+
+    it("suppresses every rule on the line (or the next), and --strict reports each as imprecise", async () => {
+      const r = repo({
+        "a.env": `A=${KEY} # ${GITLEAKS}\nB=${KEY2}  # ${PRAGMA}\n# ${PRAGMA_NEXT}\nC=${KEY}\nD=${KEY2}\n`,
+      });
+      const loose = await runCli(["scan", "-f", "json", "--show-suppressed"], r.dir);
+      expect(loose.code).toBe(1);
+      const findings = JSON.parse(loose.stdout).findings as { startLine: number; suppressions?: { justification: string }[] }[];
+      expect(findings.map((f) => `${f.startLine} ${f.suppressions?.[0]?.justification ?? "open"}`)).toEqual([
+        `1 ${GITLEAKS} (all rules)`,
+        `2 ${PRAGMA} (all rules)`,
+        `4 ${PRAGMA_NEXT} (all rules)`,
+        "5 open",
+      ]);
+      const strict = await runCli(["scan", "--strict"], r.dir);
+      expect(strict.stdout).toContain(
+        `warning: a.env:1: imprecise ${GITLEAKS}: it allows every rule (it allows aws-access-key-id); use "gitward:allow <rule-id> -- <reason>"`,
+      );
+      expect(strict.stdout).toContain(`warning: a.env:2: imprecise ${PRAGMA}: it allows every rule`);
+      expect(strict.stdout).toContain(`warning: a.env:3: imprecise ${PRAGMA_NEXT}: it allows every rule`);
+      expect(strict.stdout).not.toContain("without a reason");
+    });
   });
 
   it("warns about allows naming unknown rules", async () => {

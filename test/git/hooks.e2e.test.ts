@@ -107,18 +107,146 @@ describe("plain git hook", () => {
     expect(commitFile(r, "c.txt", `k ${K2}\n`).code).toBe(0);
   });
 
-  it("fails closed with a clear message when gitward cannot be found", () => {
+  it("fails closed with a clear message when gitward cannot be found (the recorded one gone too)", () => {
     const r = createRepo();
     repos.track(r);
     expect(runBin(["install"], r.dir).code).toBe(0);
-    const res = (() => {
-      r.write("a.txt", "a\n");
-      r.git("add", "a.txt");
-      return git(r, ["commit", "-m", "x"], { PATH: `/usr/bin:/bin`, GITWARD_BIN: "" });
-    })();
-    // No node_modules/.bin, no gitward on PATH, and npx --no-install does not find it either.
+    // The gitward that installed the hook has since been removed.
+    const hookFile = join(r.dir, ".git/hooks/pre-commit");
+    const hook = readFileSync(hookFile, "utf8");
+    expect(hook).toContain(`installed_script='${BIN}'`);
+    writeFileSync(hookFile, hook.replace(`installed_script='${BIN}'`, "installed_script='/nonexistent/gitward.cjs'"));
+    r.write("a.txt", "a\n");
+    r.git("add", "a.txt");
+    const res = git(r, ["commit", "-m", "x"], { PATH: `/usr/bin:/bin`, GITWARD_BIN: "" });
+    // No node_modules/.bin, no gitward on PATH, the recorded one gone, npx --no-install finds none.
     expect(res.code).not.toBe(0);
     expect(res.out).toMatch(/gitward: cannot find gitward/);
+    expect(res.out).toContain("/nonexistent/gitward.cjs");
+  });
+});
+
+describe("a hook installed by running gitward by its path (no node_modules, not on PATH)", () => {
+  /** PATH without gitward: the system directories only. */
+  const PATH = "/usr/bin:/bin";
+
+  it("records that gitward, says so, blocks a commit with a secret (finding shown) and lets a clean one through", () => {
+    const r = createRepo();
+    repos.track(r);
+    // The executable itself, by its path, as after `node bin/gitward.js` from a clone or a global
+    // install whose bin directory is not on the PATH git gives hooks.
+    const inst = spawnSync(BIN, ["install"], { cwd: r.dir, encoding: "utf8", env: { ...process.env, ...GIT_ENV, PATH } });
+    expect(inst.status).toBe(0);
+    expect(inst.stdout).toContain(`the hook will run ${process.execPath} ${BIN}`);
+    expect(inst.stderr).not.toMatch(/warning/);
+    expect(existsSync(join(r.dir, "node_modules"))).toBe(false);
+
+    const bad = commitFile(r, "creds.env", `AWS=${K1}\n`);
+    // commitFile uses the test's PATH; run again with the bare one to be sure nothing else is found.
+    r.git("reset", "-q");
+    r.write("creds.env", `AWS=${K1}\n`);
+    r.git("add", "creds.env");
+    const bare = git(r, ["commit", "-m", "secret"], { PATH });
+    for (const res of [bad, bare]) {
+      expect(res.code).toBe(1);
+      expect(res.out).toMatch(/aws-access-key-id/);
+      expect(res.out).toMatch(/creds\.env:1:5/);
+      expect(res.out).not.toContain(K1);
+    }
+    expect(r.git("rev-list", "--all")).toBe("");
+    r.git("reset", "-q");
+    r.write("readme.md", "hello\n");
+    r.git("add", "readme.md");
+    const good = git(r, ["commit", "-m", "clean"], { PATH });
+    expect(good.code).toBe(0);
+    expect(good.out).toMatch(/scanned 1 staged file/);
+  });
+
+  it("warns at install time when the hook would find nothing", async () => {
+    const r = createRepo();
+    repos.track(r);
+    const { hookWouldUse } = await import("../../src/cli/commands/install.js");
+    expect(hookWouldUse(r.dir, { PATH }, undefined)).toBeUndefined();
+    expect(hookWouldUse(r.dir, { PATH, GITWARD_BIN: "/opt/gw" }, undefined)).toMatch(/GITWARD_BIN/);
+    expect(hookWouldUse(r.dir, { PATH }, { node: process.execPath, script: BIN })).toMatch(/recorded now/);
+    // husky hooks are committed, so they do not record a path: with no gitward to find, install warns.
+    mkdirSync(join(r.dir, ".husky"));
+    const inst = runBin(["install"], r.dir, { env: { PATH } });
+    expect(inst.code).toBe(0);
+    expect(inst.stderr).toMatch(/warning: the hook will not find gitward \(not in node_modules\/\.bin, not on PATH\)/);
+  });
+});
+
+describe("a chained hook runs under its own name, with the same arguments and stdin", () => {
+  // Dispatches on its own name like husky 4's hooks (hookName=`basename "$0"`).
+  const byName = (log: string) =>
+    `#!/bin/sh\nname=$(basename "$0")\nprintf 'ran as %s args [%s] stdin [%s]\\n' "$name" "$*" "$(cat)" >> ${log}\n[ "$name" = pre-commit ] || [ "$name" = pre-push ] || exit 7\n`;
+
+  it("pre-commit and pre-push, in a plain hooks directory", () => {
+    const remote = createRepo({ bare: true });
+    repos.track(remote);
+    const r = project();
+    r.commit("base", { "a.txt": "a\n" });
+    r.git("remote", "add", "origin", remote.dir);
+    r.git("push", "-q", "origin", "main");
+    appendFileSync(join(r.dir, ".git/info/exclude"), "chained.log\n");
+    writeFileSync(join(r.dir, ".git/hooks/pre-commit"), byName("chained.log"), { mode: 0o755 });
+    writeFileSync(join(r.dir, ".git/hooks/pre-push"), byName("chained.log"), { mode: 0o755 });
+    expect(runBin(["install", "--pre-push"], r.dir).code).toBe(0);
+    expect(commitFile(r, "b.txt", "fine\n").code).toBe(0);
+    const sha = r.git("rev-parse", "HEAD").trim();
+    const push = git(r, ["push", "origin", "main"]);
+    expect(push.code).toBe(0);
+    const log = r.read("chained.log").split("\n");
+    expect(log[0]).toBe("ran as pre-commit args [] stdin []");
+    expect(log[1]).toBe(
+      `ran as pre-push args [origin ${remote.dir}] stdin [refs/heads/main ${sha} refs/heads/main ${r.git("rev-parse", "HEAD~1").trim()}]`,
+    );
+  });
+
+  it("husky 9's own hook (.husky/_/pre-commit) chained by a plain install still runs the user's .husky/pre-commit", () => {
+    const r = project();
+    mkdirSync(join(r.dir, ".husky"));
+    writeFileSync(join(r.dir, ".husky/pre-commit"), "echo user-husky-step-ran\n");
+    const init = spawnSync(
+      process.execPath,
+      [
+        "--input-type=module",
+        "-e",
+        `import h from ${JSON.stringify(join(ROOT, "node_modules/husky/index.js"))}; console.log(h());`,
+      ],
+      { cwd: r.dir, encoding: "utf8" },
+    );
+    expect(init.status).toBe(0);
+    const inst = runBin(["install", "--no-husky"], r.dir);
+    expect(inst.stdout).toMatch(/kept the existing pre-commit hook/);
+    expect(existsSync(join(r.dir, ".husky/_/pre-commit.gitward-chained"))).toBe(true);
+    const bad = commitFile(r, "k.txt", `k ${K1}\n`);
+    expect(bad.code).toBe(1);
+    expect(bad.out).toMatch(/aws-access-key-id/);
+    r.git("reset", "-q");
+    const good = commitFile(r, "ok.txt", "ok\n");
+    expect(good.code).toBe(0);
+    expect(good.out).toMatch(/user-husky-step-ran/);
+  });
+
+  it("a failing chained hook still blocks the commit", () => {
+    const r = project();
+    writeFileSync(join(r.dir, ".git/hooks/pre-commit"), "#!/bin/sh\necho chained-says-no >&2\nexit 3\n", { mode: 0o755 });
+    runBin(["install"], r.dir);
+    const res = commitFile(r, "ok.txt", "ok\n");
+    expect(res.code).not.toBe(0);
+    expect(res.out).toMatch(/chained-says-no/);
+  });
+});
+
+describe("uninstall", () => {
+  it("says so when there is nothing to remove", () => {
+    const r = createRepo();
+    repos.track(r);
+    const un = runBin(["uninstall"], r.dir);
+    expect(un.code).toBe(0);
+    expect(un.stdout).toMatch(/^nothing to uninstall: no gitward hook in .*hooks or .*\.husky\n$/);
   });
 });
 

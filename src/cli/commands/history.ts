@@ -7,13 +7,17 @@
  *
  * `runHistoryScan` is shared with `gitward pre-push`.
  */
+import { appendFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
 import type { Detector } from "../../detectors/detector.js";
 import { GitwardError } from "../../errors.js";
+import { BaselineFilter, readBaseline } from "../../filters/baseline.js";
+import type { FindingFilter } from "../../filters/filter.js";
+import { InlineAllowFilter } from "../../filters/inline-allow.js";
 import { historyPathspec } from "../../git/pathspec.js";
-import { runGit } from "../../git/run-git.js";
-import { createDetectors, runPipeline, sortFindings } from "../../pipeline.js";
+import { findRepoRoot, runGit } from "../../git/run-git.js";
+import { createDetectors, defaultFilters, runPipeline, sortFindings } from "../../pipeline.js";
 import type { ScanSetup } from "../../setup.js";
 import { prepareScan } from "../../setup.js";
 import { HistorySource } from "../../sources/history.js";
@@ -29,12 +33,22 @@ import {
 import type { Finding, ScanResult } from "../../types.js";
 import { nowMs } from "../../util/clock.js";
 import { sha256 } from "../../util/hash.js";
+import { plural } from "../../util/plural.js";
+import { remoteToUri } from "../../util/remote-uri.js";
 import { toolVersion } from "../../version.js";
 import { createDebugTracer } from "../debug-trace.js";
-import { baselineFileFor, extraFiltersFor } from "../filters-for-run.js";
+import { baselineFileFor, baselinePathOf, extraFiltersFor } from "../filters-for-run.js";
 import type { CliIO } from "../io.js";
 import { emitReport } from "../report-output.js";
 import { type ScanArgs, setupOptionsFrom } from "../scan-options.js";
+import {
+  addedConfigSuppressions,
+  addedInlineAllows,
+  loadTrustedConfig,
+  rangeTip,
+  readRevisionFiles,
+  type TrustedConfig,
+} from "../trusted-config.js";
 import { type VerifyArgs, verifyIfAsked } from "../verify-run.js";
 
 export interface HistoryArgs extends ScanArgs, VerifyArgs {
@@ -46,6 +60,8 @@ export interface HistoryArgs extends ScanArgs, VerifyArgs {
   cache?: string;
   jobs?: number;
   progress?: boolean;
+  trustedConfigFrom?: string;
+  stepSummary?: string;
 }
 
 export interface HistoryScanOptions {
@@ -56,10 +72,14 @@ export interface HistoryScanOptions {
   cacheFile?: string;
   jobs?: number;
   progress: boolean;
+  /** Replaces the baseline filter extraFiltersFor would choose (a trusted revision's baseline). */
+  extraFilters?: FindingFilter[];
 }
 
 export interface HistoryScanOutcome {
   result: ScanResult;
+  /** The inline allows seen on the scanned (added) lines. */
+  inlineAllows: InlineAllowFilter | undefined;
   head: string | undefined;
   listed: number;
   skippedCached: number;
@@ -113,13 +133,17 @@ export async function runHistoryScan(
   });
   source.recordCommits = cache !== undefined;
   const debug = args.debug ? createDebugTracer(io) : undefined;
+  // Built here rather than by the pipeline so the inline allows can be listed afterwards.
+  const extra = options.extraFilters ?? (await extraFiltersFor(setup, args, cwd));
+  if (args.reportUnusedAllows) setup.config.reportUnusedAllows = true;
+  const filters = [...defaultFilters(setup.config, args.strict, setup.ruleSet), ...extra];
   let result: ScanResult;
   try {
     result = await runPipeline({
       source,
       ruleSet: setup.ruleSet,
       config: setup.config,
-      extraFilters: await extraFiltersFor(setup, args, cwd),
+      filters,
       strict: args.strict,
       ...(debug ? { trace: debug.tracer } : {}),
     });
@@ -173,7 +197,8 @@ export async function runHistoryScan(
   }
   await markPresentOnBranches(cwd, findings, head);
   result.findings = sortFindings(findings);
-  return { result, head, listed: source.stats.listed, skippedCached: source.stats.skippedCached };
+  const inlineAllows = filters.find((f): f is InlineAllowFilter => f instanceof InlineAllowFilter);
+  return { result, head, inlineAllows, listed: source.stats.listed, skippedCached: source.stats.skippedCached };
 }
 
 /** A finding from the cache: positions and hashes only (no secret, no line text). */
@@ -245,15 +270,11 @@ export function repositoryInfo(
   lookups.catch(() => {}); // observed below; a failure before then must not be an unhandled rejection
   return async (head) => {
     const [origin, branch] = await lookups;
-    const uri = origin.code === 0 ? redactUrl(origin.stdout.toString("utf8").trim()) : "";
+    // Every remote form git accepts, as a valid absolute URI without credentials, or left out.
+    const uri = origin.code === 0 ? (remoteToUri(origin.stdout.toString("utf8").trim(), cwd) ?? "") : "";
     const name = branch.code === 0 ? branch.stdout.toString("utf8").trim() : "";
     return { ...(uri ? { uri } : {}), ...(head ? { revisionId: head } : {}), ...(name ? { branch: name } : {}) };
   };
-}
-
-/** A remote URL may embed a token (https://user:token@host/...): never print it. */
-function redactUrl(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, "$1");
 }
 
 async function revsFor(args: HistoryArgs, cwd: string): Promise<{ revs: string[]; limits: string[] }> {
@@ -322,12 +343,38 @@ async function checkSelection(cwd: string, revs: string[], limits: string[], pat
 }
 
 export async function historyCommand(args: HistoryArgs, io: CliIO): Promise<number> {
+  if (args.jobs !== undefined && (!Number.isInteger(args.jobs) || args.jobs < 1)) {
+    throw new GitwardError(`--jobs: give a whole number of processes, at least 1 (got ${String(args.jobs)})`, "usage");
+  }
   await requireRepository(io.cwd, "history");
   // Questions to git that do not depend on each other run while the packs load.
   const repositoryFor = repositoryInfo(io.cwd);
   const shallowLookup = runGit(["rev-parse", "--is-shallow-repository"], io.cwd, { allowFail: true });
   shallowLookup.catch(() => {}); // awaited below, after the setup (which may fail first)
-  const setup = await prepareScan({ ...setupOptionsFrom(args, io.cwd), kinds: { secret: true, config: false } });
+  let trusted: TrustedConfig | undefined;
+  if (args.trustedConfigFrom !== undefined) {
+    const root = await findRepoRoot(io.cwd);
+    if (!root) throw new GitwardError("--trusted-config-from: needs a work tree (a clone, not a bare repository)", "usage");
+    trusted = await loadTrustedConfig(io.cwd, root, args.trustedConfigFrom, { config: args.config, baseline: args.baseline });
+  }
+  try {
+    return await historyWithSetup(args, io, repositoryFor, shallowLookup, trusted);
+  } finally {
+    trusted?.cleanup();
+  }
+}
+
+async function historyWithSetup(
+  args: HistoryArgs,
+  io: CliIO,
+  repositoryFor: ReturnType<typeof repositoryInfo>,
+  shallowLookup: ReturnType<typeof runGit>,
+  trusted: TrustedConfig | undefined,
+): Promise<number> {
+  const setupArgs = trusted ? { ...args, config: trusted.configFile } : args;
+  const setup = await prepareScan({ ...setupOptionsFrom(setupArgs, io.cwd), kinds: { secret: true, config: false } });
+  // Name the trusted config by revision and path in notes, not by its temporary copy.
+  if (trusted?.configRel) setup.config.file = `${trusted.rev}:${trusted.configRel}`;
   for (const w of setup.warnings) io.stderr(`warning: ${w.message}\n`);
   const quiet = args.quiet;
   const shallow = await shallowLookup;
@@ -347,7 +394,25 @@ export async function historyCommand(args: HistoryArgs, io: CliIO): Promise<numb
     ...(args.cache ? { cacheFile: args.cache } : {}),
     ...(args.jobs ? { jobs: args.jobs } : {}),
     progress: showProgress,
+    ...(trusted ? { extraFilters: await trustedBaseline(trusted, setup, io.cwd) } : {}),
   });
+  if (trusted) {
+    const tip = await readRevisionFiles(io.cwd, setup.repoRoot ?? io.cwd, rangeTip(args.range), {
+      config: args.config,
+      baseline: args.baseline,
+      flag: "history",
+    });
+    outcome.result.trusted = {
+      rev: trusted.rev,
+      sha: trusted.sha,
+      ...(trusted.configRel ? { config: trusted.configRel } : {}),
+      ...(trusted.baselineRel ? { baseline: trusted.baselineRel } : {}),
+      addedSuppressions: [
+        ...(await addedConfigSuppressions(trusted, tip)),
+        ...(outcome.inlineAllows ? addedInlineAllows(outcome.inlineAllows) : []),
+      ],
+    };
+  }
   if (outcome.listed === 0 && !quiet) {
     io.stderr(
       outcome.head
@@ -366,12 +431,36 @@ export async function historyCommand(args: HistoryArgs, io: CliIO): Promise<numb
     ...(args.cache ? { historyCacheFile: args.cache } : {}),
   });
   const repository = await repositoryFor(outcome.head);
-  return emitReport(outcome.result, setup.ruleSet, args, io, {
+  const code = await emitReport(outcome.result, setup.ruleSet, args, io, {
     sourceDescription: "commits",
     ...(setup.repoRoot ? { root: setup.repoRoot } : {}),
     repository,
     hint: "gitward: secrets in history are leaked even when removed later: rotate them, then allow them or record them with: gitward baseline update --history",
   });
+  if (args.stepSummary) {
+    const { renderStepSummary } = await import("../../reporters/step-summary.js");
+    try {
+      appendFileSync(
+        resolve(io.cwd, args.stepSummary),
+        renderStepSummary(outcome.result, { noRedact: !args.redact, exitCode: code }),
+      );
+    } catch (e) {
+      throw new GitwardError(`--step-summary: cannot write ${args.stepSummary}: ${(e as NodeJS.ErrnoException).code ?? e}`, "io");
+    }
+  }
+  return code;
+}
+
+/** The trusted revision's baseline, named by revision and path in justifications. */
+async function trustedBaseline(trusted: TrustedConfig, setup: ScanSetup, cwd: string): Promise<FindingFilter[]> {
+  if (!trusted.baselineFile || !trusted.baselineRel) return [];
+  const root = setup.repoRoot ?? cwd;
+  return [
+    new BaselineFilter(await readBaseline(trusted.baselineFile), {
+      origin: `${trusted.rev}:${trusted.baselineRel}`,
+      pathOf: baselinePathOf(root, cwd),
+    }),
+  ];
 }
 
 export function isCI(env: Record<string, string | undefined>): boolean {

@@ -8,6 +8,7 @@ import { join, relative } from "node:path";
 import { CONFIG_NAMES } from "../../config/load-config.js";
 import { ExitCode, GitwardError } from "../../errors.js";
 import { findRepoRoot } from "../../git/run-git.js";
+import { schemaRef } from "../../util/schema-ref.js";
 import type { CliIO } from "../io.js";
 
 export interface InitArgs {
@@ -15,17 +16,9 @@ export interface InitArgs {
   force?: boolean;
 }
 
-export const SCHEMA_URL = "https://gitward.dev/schemas/config.schema.json";
-
-/** The schema reference for editors: the installed package's copy when there is one, else the published URL. */
-function schemaRef(dir: string): string {
-  const local = join(dir, "node_modules", "gitward", "patterns", "schemas", "config.schema.json");
-  return existsSync(local) ? `./${relative(dir, local).split("\\").join("/")}` : SCHEMA_URL;
-}
-
 export function starterConfig(schema: string): string {
   return `# yaml-language-server: $schema=${schema}
-# gitward configuration: https://github.com/gitward/gitward#configuration
+# gitward configuration: https://github.com/gitward/gitward/blob/main/docs/configuration.md
 # Everything below is optional; commented lines show the defaults or examples.
 $schema: ${schema}
 
@@ -77,7 +70,7 @@ export async function initCommand(args: InitArgs, io: CliIO): Promise<number> {
     throw new GitwardError(`init: ${relative(io.cwd, existing) || existing} already exists (--force overwrites it)`, "usage");
   }
   try {
-    writeFileSync(existing ?? file, starterConfig(schemaRef(dir)));
+    writeFileSync(existing ?? file, starterConfig(schemaRef(dir, "config.schema.json")));
   } catch (e) {
     throw new GitwardError(`init: cannot write ${shown}: ${(e as NodeJS.ErrnoException).code ?? e}`, "io");
   }

@@ -7,15 +7,32 @@
  * - Otherwise: copies hooks/pre-commit (hooks/pre-push) into the hooks
  *   directory git actually uses (`git rev-parse --git-path hooks`, which honours
  *   core.hooksPath and worktrees). A hook already there is kept, renamed to
- *   `<hook>.gitward-chained`, and run after gitward; uninstall puts it back.
+ *   `<hook>.gitward-chained`, and run after gitward under the hook's own name
+ *   (hooks/pre-commit explains how); uninstall puts it back.
+ * - The plain hook records the gitward that ran `install` (node + script, as
+ *   absolute paths) as the last place to look, after $GITWARD_BIN,
+ *   node_modules/.bin and PATH: a clone without node_modules, or a GUI client
+ *   whose PATH lacks a global install, still finds it. Install says which one
+ *   the hook will use, and warns when it would find none.
  *
  * Idempotent: installing twice changes nothing; only gitward's own hook or
  * block is ever rewritten. Repository inspection here uses simple-git (not a
  * hot path, unlike the staged and history scans, which spawn git directly
  * through src/git/ to stream output and save start-up time).
  */
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { dirname, isAbsolute, join, resolve } from "node:path";
+import {
+  accessSync,
+  chmodSync,
+  constants,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
+import { delimiter, dirname, isAbsolute, join, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { GitwardError } from "../../errors.js";
 import type { CliIO } from "../io.js";
@@ -42,13 +59,71 @@ const HUSKY_LINES: Record<HookName, string> = {
  * walking up from this module (it may run from src/, dist/ or a bundled chunk).
  */
 export function packagedHook(name: HookName): string {
+  return readFileSync(join(packageRoot(name), "hooks", name), "utf8");
+}
+
+function packageRoot(name: HookName): string {
   const start = dirname(fileURLToPath(import.meta.url));
   for (let dir = start; ; dir = dirname(dir)) {
-    const file = join(dir, "hooks", name);
-    if (existsSync(file) && existsSync(join(dir, "package.json"))) return readFileSync(file, "utf8");
+    if (existsSync(join(dir, "hooks", name)) && existsSync(join(dir, "package.json"))) return dir;
     if (dirname(dir) === dir) break;
   }
   throw new GitwardError(`install: the packaged hook hooks/${name} was not found above ${start} (broken installation?)`, "io");
+}
+
+/** The gitward running now, as the hook can run it again: this Node and the package's executable. */
+export interface RunningGitward {
+  node: string;
+  script: string;
+}
+
+export function runningGitward(): RunningGitward | undefined {
+  const script = join(packageRoot("pre-commit"), "bin", "gitward.cjs");
+  return existsSync(script) ? { node: process.execPath, script } : undefined;
+}
+
+/** A value for a single-quoted sh string. */
+function shQuote(value: string): string {
+  return `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The packaged hook with the running gitward recorded as its last fallback. */
+export function hookContent(name: HookName, self: RunningGitward | undefined): string {
+  const text = packagedHook(name);
+  if (!self) return text;
+  return text
+    .replace(/^installed_node=$/m, `installed_node=${shQuote(self.node)}`)
+    .replace(/^installed_script=$/m, `installed_script=${shQuote(self.script)}`);
+}
+
+function isExecutable(file: string): boolean {
+  try {
+    accessSync(file, constants.X_OK);
+    return statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** Where the hook will find gitward, looking in the hook's order; undefined: nowhere. */
+export function hookWouldUse(
+  root: string,
+  env: Record<string, string | undefined>,
+  self: RunningGitward | undefined,
+): string | undefined {
+  if (env.GITWARD_BIN) return `$GITWARD_BIN (${env.GITWARD_BIN})`;
+  const local = join(root, "node_modules", ".bin", "gitward");
+  if (isExecutable(local)) return local;
+  for (const dir of (env.PATH ?? "").split(delimiter)) {
+    if (dir && isExecutable(join(dir, "gitward"))) return `${join(dir, "gitward")} (on PATH)`;
+  }
+  if (self && isExecutable(self.node) && existsSync(self.script)) return `${self.node} ${self.script} (recorded now)`;
+  return undefined;
+}
+
+/** npx runs packages from a cache it may clear: a gitward recorded from there will not last. */
+function isTemporary(script: string): boolean {
+  return script.includes(`${sep}_npx${sep}`);
 }
 
 interface RepoLayout {
@@ -86,10 +161,10 @@ function isOurs(file: string): boolean {
   return existsSync(file) && readFileSync(file, "utf8").includes(MARK);
 }
 
-function installPlain(l: RepoLayout, name: HookName, say: (s: string) => void): void {
+function installPlain(l: RepoLayout, name: HookName, self: RunningGitward | undefined, say: (s: string) => void): void {
   mkdirSync(l.hooksDir, { recursive: true });
   const file = join(l.hooksDir, name);
-  const content = packagedHook(name);
+  const content = hookContent(name, self);
   if (existsSync(file) && !isOurs(file)) {
     const chained = file + CHAINED;
     if (existsSync(chained)) throw new GitwardError(`install: both ${file} and ${chained} exist; move one away first`, "usage");
@@ -151,12 +226,28 @@ export async function installCommand(args: InstallArgs, io: CliIO): Promise<numb
   const say = (s: string) => io.stdout(`${s}\n`);
   const hooks: HookName[] = args.prePush ? ["pre-commit", "pre-push"] : ["pre-commit"];
   const husky = useHusky(args, l);
+  const self = runningGitward();
   for (const name of hooks) {
     if (husky) installHusky(l, name, say);
-    else installPlain(l, name, say);
+    else installPlain(l, name, self, say);
   }
   if (husky && !existsSync(join(l.huskyDir, "_"))) {
     say('husky is not initialised in this clone yet: run "npx husky" (or npm install, if "prepare": "husky" is set)');
+  }
+  // husky runs `gitward` from node_modules/.bin or PATH only (its hook files are committed, so no
+  // machine's own path belongs in them); the plain hook also falls back to the recorded gitward.
+  const uses = hookWouldUse(l.root, io.env, husky ? undefined : self);
+  if (!uses) {
+    io.stderr(
+      `gitward: warning: the hook will not find gitward (not in node_modules/.bin, not on PATH${husky ? "" : ", and this gitward cannot be recorded"}): every commit would be blocked. Install it in the project (npm install -D gitward) or set GITWARD_BIN.\n`,
+    );
+  } else if (!husky && self && uses.endsWith("(recorded now)")) {
+    say(`gitward is neither in node_modules/.bin nor on PATH: the hook will run ${self.node} ${self.script}`);
+    if (isTemporary(self.script)) {
+      io.stderr(
+        "gitward: warning: that gitward is in a temporary npx cache and may disappear; install it (npm install -D gitward) or set GITWARD_BIN.\n",
+      );
+    }
   }
   say("git commit --no-verify (git push --no-verify) skips the hook; gitward uninstall removes it.");
   return 0;
@@ -164,10 +255,15 @@ export async function installCommand(args: InstallArgs, io: CliIO): Promise<numb
 
 export async function uninstallCommand(_args: Record<string, unknown>, io: CliIO): Promise<number> {
   const l = await layout(io.cwd);
-  const say = (s: string) => io.stdout(`${s}\n`);
+  let said = false;
+  const say = (s: string) => {
+    said = true;
+    io.stdout(`${s}\n`);
+  };
   for (const name of ["pre-commit", "pre-push"] as const) {
     uninstallHusky(l, name, say);
     uninstallPlain(l, name, say);
   }
+  if (!said) io.stdout(`nothing to uninstall: no gitward hook in ${l.hooksDir} or ${l.huskyDir}\n`);
   return 0;
 }

@@ -3,6 +3,7 @@ import { GitwardError } from "../../errors.js";
 import type { LoadedRule } from "../../packs/pack-types.js";
 import { prepareScan } from "../../setup.js";
 import { displayPath } from "../../util/display-path.js";
+import { plural } from "../../util/plural.js";
 import type { CliIO } from "../io.js";
 
 export interface RulesArgs {
@@ -53,7 +54,7 @@ export async function rulesCommand(args: RulesArgs, io: CliIO): Promise<number> 
     const origin = `${r.pack}@${r.packVersion}${r.overrides.length ? ` (${r.overrides.join("; ")})` : ""}`;
     io.stdout(`${r.spec.id.padEnd(width)}  ${r.severity.padEnd(8)} ${r.mode.padEnd(5)}  ${origin}\n`);
   }
-  io.stdout(`${rules.length} rules from ${setup.ruleSet.packs.length} packs\n`);
+  io.stdout(`${plural(rules.length, "rule")} from ${plural(setup.ruleSet.packs.length, "pack")}\n`);
   return 0;
 }
 
@@ -81,6 +82,30 @@ export function explainRule(rule: LoadedRule): string {
   return `${lines.join("\n")}\n`;
 }
 
+/** Ids close to what was typed: a typo (small edit distance) first, then ids containing it. */
+export function similarIds(typed: string, ids: string[]): string[] {
+  const scored = ids
+    .map((id) => ({ id, d: editDistance(typed, id) }))
+    .filter(({ id, d }) => d <= Math.max(2, Math.floor(typed.length / 4)) || (typed.length >= 3 && id.includes(typed)));
+  return scored.sort((a, b) => a.d - b.d || (a.id < b.id ? -1 : 1)).map((s) => s.id);
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      cur[j] = Math.min(
+        (prev[j] as number) + 1,
+        (cur[j - 1] as number) + 1,
+        (prev[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
+    }
+    prev = cur;
+  }
+  return prev[b.length] as number;
+}
+
 function indent(text: string): string {
   return text
     .trim()
@@ -91,11 +116,13 @@ function indent(text: string): string {
 
 export async function explainCommand(args: RulesArgs & { ruleId: string }, io: CliIO): Promise<number> {
   const setup = await load(args, io);
-  const rule = setup.ruleSet.byId.get(args.ruleId);
+  // Rule ids are lower-case kebab-case; accept any case and surrounding space.
+  const rule = setup.ruleSet.byId.get(args.ruleId) ?? setup.ruleSet.byId.get(args.ruleId.trim().toLowerCase());
   if (!rule) {
-    const near = setup.ruleSet.all
-      .map((r) => r.spec.id)
-      .filter((id) => id.includes(args.ruleId) || args.ruleId.includes(id.split("-")[0] ?? "\0"));
+    const near = similarIds(
+      args.ruleId.trim().toLowerCase(),
+      setup.ruleSet.all.map((r) => r.spec.id),
+    );
     throw new GitwardError(
       `unknown rule "${args.ruleId}"${near.length ? `; did you mean: ${near.slice(0, 5).join(", ")}?` : ""} (gitward rules lists them)`,
       "usage",

@@ -110,16 +110,20 @@ async function lint(fragment: Fragment, path: string, candidates: Target[], trac
           fatal: false,
         });
       } else if (p) {
+        // JSON files (daemon.json) are read by the YAML parser, a superset; name the format the user wrote.
+        const format = target.format === "yaml" && /\.json$/i.test(fragment.path) ? "json" : target.format;
+        // A parser's own stack overflow on hostile nesting is the file's problem, said in its terms.
+        const reason = /Maximum call stack size exceeded/.test(p.message) ? "nested too deeply to parse" : p.message;
         const where = p.line ? `:${p.line}${p.col ? `:${p.col}` : ""}` : "";
         const at = p.line ? ` at line ${p.line}${p.col ? `, column ${p.col}` : ""}` : "";
         warnings.push({
           path: fragment.path,
-          message: `${fragment.path}${where}: cannot parse as ${target.format}: ${p.message}`,
+          message: `${fragment.path}${where}: cannot parse as ${format}: ${reason}`,
         });
         skipped.push({
           path: fragment.path,
           reason: "unparsable",
-          detail: `cannot parse as ${target.format}${at} (${p.message}): its config rules did not run; the secret rules did scan it${inCommit}`,
+          detail: `cannot parse as ${format}${at} (${reason}): its config rules did not run; the secret rules did scan it${inCommit}`,
           fatal: true,
         });
       }

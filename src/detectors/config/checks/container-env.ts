@@ -188,11 +188,16 @@ export function containerDefaultCredentials(ctx: RuleContext): void {
 }
 
 function report(ctx: RuleContext, e: EnvVar, v: string, container: string): void {
+  // The secret is the value: point at it and mask it, not the variable's name (which tells the
+  // reader what was found). `NAME=value`, `NAME: value` and `"NAME=value"` all have the value after the name.
+  const text = ctx.doc.lines[e.line - 1] ?? "";
+  const nameAt = text.indexOf(e.name, Math.max(0, e.col - 1));
+  const valueAt = nameAt === -1 ? -1 : text.indexOf(v, nameAt + e.name.length);
   ctx.report({
     line: e.line,
-    col: e.col,
-    endCol: e.endCol,
-    evidence: `${e.name}=${v}`,
+    col: valueAt === -1 ? e.col : valueAt + 1,
+    endCol: valueAt === -1 ? e.endCol : valueAt + 1 + v.length,
+    evidence: v,
     sensitive: true,
     message: `${e.name} uses a well-known default credential${container ? ` (${container})` : ""}: anyone can guess it. Generate a strong password and inject it from a secret (Compose secrets, a Kubernetes Secret, an untracked .env file).`,
   });
