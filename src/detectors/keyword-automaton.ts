@@ -15,7 +15,7 @@
  * prefilter may over-select, never under-select), and offsets stay the same.
  */
 
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gitwardCacheDir } from "../util/cache-dir.js";
@@ -84,11 +84,24 @@ function buildAndCacheAutomaton(keywords: readonly string[]): KeywordAutomaton {
       mkdirSync(dirname(file), { recursive: true });
       writeFileSync(tmp, built.serialize());
       renameSync(tmp, file);
+      pruneAutomata(dirname(file), file);
     } catch {
       rmSync(tmp, { force: true });
     }
   }
   return built;
+}
+
+/** Cached automata kept (1.4 MB each): a pack author editing keywords makes a new one per edit. */
+const KEEP_AUTOMATA = 8;
+
+/** Removes all but the KEEP_AUTOMATA most recently written automata (never `keep`). Best effort. */
+function pruneAutomata(dir: string, keep: string): void {
+  const files = readdirSync(dir)
+    .filter((name) => name.endsWith(".bin"))
+    .map((name) => ({ file: join(dir, name), mtime: statSync(join(dir, name), { throwIfNoEntry: false })?.mtimeMs ?? 0 }))
+    .sort((a, b) => b.mtime - a.mtime);
+  for (const { file } of files.slice(KEEP_AUTOMATA)) if (file !== keep) rmSync(file, { force: true });
 }
 
 /** Scratch buffer for the Latin-1 copy of the text being scanned (grown on demand, never shrunk). */

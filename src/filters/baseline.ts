@@ -264,22 +264,34 @@ export interface BaselineFilterOptions {
 
 export class BaselineFilter implements FindingFilter {
   readonly name = "baseline";
-  private readonly byKey = new Map<string, BaselineEntry>();
+  private index: Map<string, BaselineEntry> | undefined;
   private readonly matched = new Set<string>();
   private readonly expiredSeen = new Set<string>();
   private readonly now: Date;
 
   constructor(
-    entries: readonly BaselineEntry[],
+    private readonly entries: readonly BaselineEntry[],
     private readonly options: BaselineFilterOptions,
   ) {
-    // What normalizeEntries keeps for each key, without its sort (a lookup needs no order).
-    for (const e of entries) {
-      const key = entryKey(e);
-      const prev = this.byKey.get(key);
-      this.byKey.set(key, prev ? { ...e, ...prev } : e);
-    }
     this.now = options.now ?? new Date();
+  }
+
+  /**
+   * Entries by key, built on first use: a clean commit asks nothing of the baseline, and a
+   * baselined old repository has a thousand entries (the file is still read and validated up
+   * front, so a broken baseline fails every run). What normalizeEntries keeps per key, unsorted.
+   */
+  private get byKey(): Map<string, BaselineEntry> {
+    if (!this.index) {
+      const index = new Map<string, BaselineEntry>();
+      for (const e of this.entries) {
+        const key = entryKey(e);
+        const prev = index.get(key);
+        index.set(key, prev ? { ...e, ...prev } : e);
+      }
+      this.index = index;
+    }
+    return this.index;
   }
 
   get size(): number {

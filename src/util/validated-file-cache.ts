@@ -63,6 +63,19 @@ function stamp(): string {
   return stampMemo;
 }
 
+/** Hashes of texts seen in this run: a pack named in `extends` is read twice (to tell a config from a pack, then to load it). */
+const hashes = new Map<string, string>();
+
+function textHash(text: string): string {
+  let h = hashes.get(text);
+  if (h === undefined) {
+    h = sha256(text);
+    if (hashes.size >= 32) hashes.clear(); // a long-lived library process: keep it small
+    hashes.set(text, h);
+  }
+  return h;
+}
+
 /** FNV-1a of the path: the entry's file name (the entry itself names its file, so a collision is a miss). */
 function entryFile(dir: string, kind: ValidatedKind, file: string): string {
   let h = 0x811c9dc5;
@@ -85,7 +98,7 @@ export function readValidated<T>(
   } catch {
     return undefined;
   }
-  if (entry?.kind !== kind || entry.file !== file || entry.stamp !== stamp() || entry.sha256 !== sha256(text)) return undefined;
+  if (entry?.kind !== kind || entry.file !== file || entry.stamp !== stamp() || entry.sha256 !== textHash(text)) return undefined;
   return entry.value;
 }
 
@@ -103,7 +116,7 @@ export function writeValidated<T>(
   const tmp = `${target}.${process.pid}.tmp`;
   try {
     mkdirSync(join(dir, "validated"), { recursive: true });
-    const entry: Entry<T> = { stamp: stamp(), kind, file, sha256: sha256(text), value };
+    const entry: Entry<T> = { stamp: stamp(), kind, file, sha256: textHash(text), value };
     writeFileSync(tmp, JSON.stringify(entry));
     renameSync(tmp, target);
   } catch {

@@ -107,6 +107,14 @@ describe("KeywordAutomaton", () => {
       const rebuilt = KeywordAutomaton.forKeywords(keywords);
       expect(rebuilt.automaton.keywords).toEqual(keywords);
       expect(found(rebuilt.automaton, "zz-local-pack-keyword")).toEqual(["zz-local-pack-keyword"]);
+      // At most 8 are kept: one per keyword list, the oldest removed first.
+      for (let i = 0; i < 10; i++) KeywordAutomaton.forKeywords(["akia", `zz-local-keyword-${i}`]);
+      const kept = readdirSync(join(dir, "automata"));
+      expect(kept).toHaveLength(8);
+      expect(KeywordAutomaton.forKeywords(["akia", "zz-local-keyword-9"]).automaton.keywords).toEqual([
+        "akia",
+        "zz-local-keyword-9",
+      ]);
     } finally {
       if (saved === undefined) delete process.env.GITWARD_CACHE_DIR;
       else process.env.GITWARD_CACHE_DIR = saved;
