@@ -66,7 +66,8 @@ describe("PatternEngine", () => {
     const engine = new PatternEngine([rule]);
     expect(engine.detect(fragment("secret=aaaaaaaaaaaaaaaaaaaa"), (e) => events.push(e)).findings).toEqual([]);
     expect(events.at(-1)).toMatchObject({ ruleId: "acme-secret", line: 1, stage: "entropy" });
-    expect(engine.detect(fragment("secret=Zq8vK2mN4pL7xR1tY6wB")).findings).toHaveLength(1);
+    const value = "Zq8vK2mN4pL7xR1tY6wB"; // gitward:allow service-credential-assignment -- made-up engine input
+    expect(engine.detect(fragment(`secret=${value}`)).findings).toHaveLength(1);
   });
 
   it("runs named validators (checksums)", () => {
