@@ -31,7 +31,10 @@ export function contentHash(text: string): string {
     c = Math.imul(c ^ (u << 8) ^ (c >>> 15), 0xc2b2ae35);
     d = (Math.imul(d, 31) + u + (d >>> 17)) | 0;
   }
-  return [fmix(a), fmix(b ^ a), fmix(c ^ b), fmix(d ^ c)].map((h) => (h >>> 0).toString(16).padStart(8, "0")).join("") + text.length.toString(16);
+  return (
+    [fmix(a), fmix(b ^ a), fmix(c ^ b), fmix(d ^ c)].map((h) => (h >>> 0).toString(16).padStart(8, "0")).join("") +
+    text.length.toString(16)
+  );
 }
 
 function fmix(h: number): number {

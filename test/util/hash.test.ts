@@ -33,7 +33,8 @@ describe("contentHash", () => {
       distinct.add(text.slice(0, i) + String.fromCharCode(text.charCodeAt(i) ^ 1) + text.slice(i + 1));
       distinct.add(text.slice(0, i) + text.slice(i + 1));
       distinct.add(`${text.slice(0, i)}x${text.slice(i)}`);
-      if (i + 1 < text.length && text[i] !== text[i + 1]) distinct.add(text.slice(0, i) + text[i + 1] + text[i] + text.slice(i + 2));
+      if (i + 1 < text.length && text[i] !== text[i + 1])
+        distinct.add(text.slice(0, i) + text[i + 1] + text[i] + text.slice(i + 2));
     }
     expect(edits).toBeGreaterThan(distinct.size);
     expect(seen.size).toBe(distinct.size);
