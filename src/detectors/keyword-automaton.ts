@@ -27,6 +27,7 @@ import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, wri
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gitwardCacheDir } from "../util/cache-dir.js";
+import { markColdRun } from "../util/code-cache-hint.js";
 
 const ALPHABET = 128;
 /** The serialized format (see serialize); also part of cached automata's file names. */
@@ -91,6 +92,8 @@ function readCachedAutomaton(lowered: readonly string[], file: string | undefine
 function buildAndCacheAutomaton(lowered: readonly string[], file: string | undefined): KeywordAutomaton {
   const built = KeywordAutomaton.build(lowered);
   if (file) {
+    // Later runs will read this one (without a cache directory every run builds it: a typical run).
+    markColdRun("keyword automaton built");
     const tmp = `${file}.${process.pid}.tmp`;
     try {
       mkdirSync(dirname(file), { recursive: true });

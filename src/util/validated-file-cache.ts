@@ -24,6 +24,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { toolVersion } from "../version.js";
 import { gitwardCacheDir } from "./cache-dir.js";
+import { markColdRun } from "./code-cache-hint.js";
 import { contentHash } from "./hash.js";
 
 /** Bump when what is stored changes shape or meaning. */
@@ -112,6 +113,8 @@ export function writeValidated<T>(
 ): void {
   const dir = gitwardCacheDir(env);
   if (!dir) return;
+  // Later runs will find this in the cache (without the cache, every run validates: a typical run).
+  markColdRun(`validated ${kind} ${file}`);
   const target = entryFile(dir, kind, file);
   const tmp = `${target}.${process.pid}.tmp`;
   try {
