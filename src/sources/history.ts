@@ -29,7 +29,7 @@ import { checkGit, spawnGit } from "../git/git-stream.js";
 import { historyPathspec } from "../git/pathspec.js";
 import { runGit } from "../git/run-git.js";
 import type { CommitInfo, Fragment } from "../types.js";
-import { type DiffFile, DiffParser, readLineBatches } from "./diff-parser.js";
+import { type DiffFile, DiffParser, LineSplitter, readLineBatches } from "./diff-parser.js";
 import { MergeDiffs } from "./merge-diff.js";
 import type { SourceContext, TextSource } from "./source.js";
 import { bigFileConfig, DIFF_FLAGS, diffFragment } from "./staged.js";
@@ -273,50 +273,57 @@ export class HistorySource implements TextSource {
   ): AsyncGenerator<Fragment> {
     let commit: CommitInfo | undefined;
     let bytes = 0;
-    const files: DiffFile[] = [];
-    const parser = new DiffParser((f) => files.push(f));
-    const finishCommit = (self: HistorySource) => {
+    /** Parsed file versions, each with its commit, scanned once per chunk read. */
+    const files: { file: DiffFile; commit: CommitInfo | undefined }[] = [];
+    const parser = new DiffParser((file) => files.push({ file, commit }));
+    const finishCommit = () => {
       if (!commit) return;
-      self.stats.scanned++;
-      self.options.onCommit?.(bytes);
+      this.stats.scanned++;
+      this.options.onCommit?.(bytes);
     };
-    for await (const batch of readLineBatches(stdout)) {
-      for (const line of batch) {
-        if (!parser.inHunk && line.startsWith(COMMIT_MARK)) {
-          parser.flush();
-          yield* this.drain(files, ctx, deps, kind, commit);
-          finishCommit(this);
-          const [sha = "", author = "", email = "", date = "", ct = "0", ps = ""] = line.slice(COMMIT_MARK.length).split("\0");
-          commit = { sha, author, email, date };
-          this.commitTime.set(commit, Number(ct));
-          // A merge has no diff here (--diff-merges=off): its own lines come from merge-diff.ts.
-          if (ps.includes(" ")) onMerge(commit, ps.split(" "));
-          ctx.countCommit();
-          bytes = 0;
-          continue;
-        }
-        bytes += line.length + 1;
-        parser.line(line);
-        if (files.length > 0) yield* this.drain(files, ctx, deps, kind, commit);
+    // Lines are handed to the parser as byte ranges of the chunk (DiffParser.bytes): only commit
+    // headers, file headers and added lines are ever decoded.
+    const line = (buf: Buffer, start: number, end: number) => {
+      bytes += end - start + 1;
+      if (buf[start] === 0 && !parser.inHunk && buf.toString("latin1", start, start + COMMIT_MARK.length) === COMMIT_MARK) {
+        parser.flush();
+        finishCommit();
+        const [sha = "", author = "", email = "", date = "", ct = "0", ps = ""] = buf
+          .toString("utf8", start + COMMIT_MARK.length, end)
+          .split("\0");
+        commit = { sha, author, email, date };
+        this.commitTime.set(commit, Number(ct));
+        // A merge has no diff here (--diff-merges=off): its own lines come from merge-diff.ts.
+        if (ps.includes(" ")) onMerge(commit, ps.split(" "));
+        ctx.countCommit();
+        bytes = 0;
+        return;
       }
+      parser.bytes(buf, start, end);
+    };
+    const lines = new LineSplitter(line);
+    for await (const chunk of stdout) {
+      lines.push(chunk);
+      if (files.length > 0) yield* this.drain(files, ctx, deps, kind);
     }
+    lines.end();
     parser.end();
-    yield* this.drain(files, ctx, deps, kind, commit);
-    finishCommit(this);
+    yield* this.drain(files, ctx, deps, kind);
+    finishCommit();
   }
 
   private async *drain(
-    files: DiffFile[],
+    files: { file: DiffFile; commit: CommitInfo | undefined }[],
     ctx: SourceContext,
     deps: Parameters<typeof diffFragment>[3],
     kind: "history" | "pre-push",
-    commit: CommitInfo | undefined,
   ): AsyncGenerator<Fragment> {
-    while (files.length > 0) {
-      const file = files.shift() as DiffFile;
+    for (let i = 0; i < files.length; i++) {
+      const { file, commit } = files[i] as { file: DiffFile; commit: CommitInfo | undefined };
       const fragment = await diffFragment(file, kind, ctx, deps, undefined, commit);
       if (fragment) yield fragment;
     }
+    files.length = 0;
   }
 }
 
