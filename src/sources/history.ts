@@ -34,6 +34,17 @@ import { MergeDiffs } from "./merge-diff.js";
 import type { SourceContext, TextSource } from "./source.js";
 import { bigFileConfig, DIFF_FLAGS, diffFragment } from "./staged.js";
 
+/**
+ * The `git log` walk started before the scan is set up (startHistoryWalk):
+ * git computes diffs on the other core while gitward loads its packs, and
+ * its output waits in the relay thread.
+ */
+export interface EarlyWalk {
+  /** The arguments it was started with: used only when the scan would start the very same walk. */
+  key: string;
+  git: RelayedGit;
+}
+
 export interface HistorySourceOptions {
   cwd: string;
   /** rev-list arguments selecting the commits: ["--all"], ["main..feature"], [sha, "--not", "--remotes"]. */
@@ -50,6 +61,8 @@ export interface HistorySourceOptions {
   /** Progress: called once the commit list is known, and after each commit. */
   onTotal?: (commits: number) => void;
   onCommit?: (bytes: number) => void;
+  /** A walk already started (startHistoryWalk); stopped here when the scan needs another. */
+  early?: EarlyWalk;
 }
 
 export interface HistoryStats {
@@ -78,6 +91,39 @@ const PACK_LIMITS = ["-c", "core.packedGitWindowSize=16m", "-c", "core.packedGit
  */
 const BUFFERED = { GIT_FLUSH: "0" };
 
+/** The single `git log` walk of a scan with one process and no cache: its arguments, config and environment. */
+function walkCommand(o: Pick<HistorySourceOptions, "revs" | "limits" | "paths" | "maxFileSize">): {
+  args: string[];
+  config: string[];
+} {
+  const paths = o.paths ?? [];
+  const pathspec = paths.length ? ["--", ...paths.map(historyPathspec)] : ["--"];
+  return {
+    args: ["log", ...logOptions(), ...(o.limits ?? []), ...o.revs, ...pathspec],
+    config: [...bigFileConfig(o.maxFileSize), ...PACK_LIMITS],
+  };
+}
+
+function logOptions(): string[] {
+  return ["--root", "--no-show-signature", "--diff-merges=off", "--no-mailmap", FORMAT, "-p", ...DIFF_FLAGS];
+}
+
+/**
+ * Starts the `git log` walk of a one-process, uncached scan before the scan is
+ * set up (packs, config, revision checks), for HistorySourceOptions.early.
+ * `maxFileSize` is a guess (the command line's, or the default): the scan
+ * uses the walk only if its own settings give the same command.
+ */
+export function startHistoryWalk(
+  cwd: string,
+  o: Pick<HistorySourceOptions, "revs" | "limits" | "paths" | "maxFileSize">,
+): EarlyWalk {
+  const { args, config } = walkCommand(o);
+  const git = spawnGitRelayed(args, cwd, config, BUFFERED);
+  git.endInput();
+  return { key: JSON.stringify([cwd, args, config]), git };
+}
+
 export class HistorySource implements TextSource {
   readonly description = "commits";
   readonly stats: HistoryStats = { listed: 0, skippedCached: 0, scanned: 0, commits: [] };
@@ -96,6 +142,7 @@ export class HistorySource implements TextSource {
     try {
       yield* this.run(ctx);
     } finally {
+      this.options.early?.git.kill(); // (not used, or ended: a no-op)
       this.blobs.close();
       this.sizes.close();
     }
@@ -105,7 +152,6 @@ export class HistorySource implements TextSource {
     const { cwd, paths = [], jobs } = this.options;
     const pathspec = paths.length ? ["--", ...paths.map(historyPathspec)] : ["--"];
     const n = Math.max(1, Math.min(jobs, 8));
-    const logOptions = ["--root", "--no-show-signature", "--diff-merges=off", "--no-mailmap", FORMAT, "-p", ...DIFF_FLAGS];
     const env = BUFFERED;
     const config = [...bigFileConfig(this.options.maxFileSize), ...PACK_LIMITS];
     const selection = [...(this.options.limits ?? []), ...this.options.revs, ...pathspec];
@@ -113,12 +159,13 @@ export class HistorySource implements TextSource {
       // One git log that walks the history itself: nothing is split or left out, so no commit list
       // has to be written first, and git starts diffing at once (on a 30,000-commit history the list
       // held git back for a third of a second).
-      yield* this.scanWalk(logOptions, selection, config, env, ctx);
+      yield* this.scanWalk(selection, ctx);
       return;
     }
+    this.options.early?.git.kill();
     // Deal the commit list to the workers as rev-list produces it (git log --stdin reads it all first).
     const list = spawnGit(["rev-list", ...selection], cwd, [], BUFFERED);
-    const logArgs = ["log", "--stdin", "--no-walk=unsorted", ...logOptions, ...pathspec];
+    const logArgs = ["log", "--stdin", "--no-walk=unsorted", ...logOptions(), ...pathspec];
     // Started on their first commit: `git log --stdin` with an empty stdin would log HEAD.
     // Each is drained by a thread of its own, so git and the scanner overlap (see git-relay.ts).
     const workers: RelayedGit[] = [];
@@ -167,16 +214,16 @@ export class HistorySource implements TextSource {
   }
 
   /** One `git log` over the selection, walking it itself; the progress total is counted beside it. */
-  private async *scanWalk(
-    logOptions: string[],
-    selection: string[],
-    config: string[],
-    env: NodeJS.ProcessEnv,
-    ctx: SourceContext,
-  ): AsyncGenerator<Fragment> {
-    const { cwd, onTotal } = this.options;
-    const git = spawnGitRelayed(["log", ...logOptions, ...selection], cwd, config, env);
-    git.endInput();
+  private async *scanWalk(selection: string[], ctx: SourceContext): AsyncGenerator<Fragment> {
+    const { cwd, onTotal, early } = this.options;
+    const { args, config } = walkCommand(this.options);
+    let git: RelayedGit;
+    if (early && early.key === JSON.stringify([cwd, args, config])) git = early.git;
+    else {
+      early?.git.kill();
+      git = spawnGitRelayed(args, cwd, config, BUFFERED);
+      git.endInput();
+    }
     // A failure of the progress callback fails the scan, as with a commit list, once git is done.
     let totalFailed: { error: unknown } | undefined;
     const counted = onTotal
