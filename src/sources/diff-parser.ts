@@ -250,8 +250,13 @@ export class DiffParser {
           this.addedBytes.copy(grown, 0, 0, this.addedLength);
           this.addedBytes = grown;
         }
-        if (f.lineNumbers.length > 0) this.addedBytes[this.addedLength++] = 10;
-        this.addedLength += buf.copy(this.addedBytes, this.addedLength, start + 1, end);
+        const out = this.addedBytes;
+        let at = this.addedLength;
+        if (f.lineNumbers.length > 0) out[at++] = 10;
+        // Most lines are short: a loop costs less than Buffer.copy's checks.
+        if (length < 64) for (let i = start + 1; i < end; i++) out[at++] = buf[i] as number;
+        else at += buf.copy(out, at, start + 1, end);
+        this.addedLength = at;
         this.byteLines = true;
         f.lineNumbers.push(this.nextNew++);
         this.newLeft--;

@@ -38,6 +38,9 @@ export interface MergeFile extends DiffFile {
 }
 
 const ZERO = /^0+$/;
+/** Merge ids written to git at once (about 60), or after INPUT_DELAY_MS (see MergeDiffs.add). */
+const INPUT_BATCH = 2048;
+const INPUT_DELAY_MS = 20;
 const COMMIT_LINE = /^([0-9a-f]{40}|[0-9a-f]{64})(?: |$)/;
 const HUNK = /^(@@@+) (.*?) @@@+/;
 
@@ -305,7 +308,7 @@ export class MergeDiffs {
   private readonly parents = new Map<string, string[]>();
   /** Merge ids not yet written to git (see add). */
   private input = "";
-  private inputScheduled = false;
+  private inputTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly options: MergeDiffOptions) {}
 
@@ -318,17 +321,16 @@ export class MergeDiffs {
       this.git = spawnGit(["diff-tree", "--stdin", "-c", ...flags, ...pathspec], cwd, config, env);
       this.wake?.();
     }
-    // Written once per turn of the event loop: a write per merge was a system call each on the
-    // scanner's thread (30 ms of 536 merges on express).
+    // Written in batches: a write wakes git, and on a busy machine the scanner's thread then gives up
+    // its core (a write per merge, or per turn of the event loop: 17-70 ms of express's 536 merges).
     this.input += `${sha}\n`;
-    if (!this.inputScheduled) {
-      this.inputScheduled = true;
-      setImmediate(() => this.flushInput());
-    }
+    if (this.input.length >= INPUT_BATCH) this.flushInput();
+    else if (!this.inputTimer) this.inputTimer = setTimeout(() => this.flushInput(), INPUT_DELAY_MS);
   }
 
   private flushInput(): void {
-    this.inputScheduled = false;
+    if (this.inputTimer) clearTimeout(this.inputTimer);
+    this.inputTimer = undefined;
     if (this.input.length === 0 || !this.git) return;
     this.git.child.stdin.write(this.input);
     this.input = "";
@@ -345,6 +347,7 @@ export class MergeDiffs {
 
   kill(): void {
     this.ended = true;
+    if (this.inputTimer) clearTimeout(this.inputTimer);
     this.git?.child.kill();
     this.wake?.();
   }
