@@ -175,9 +175,22 @@ export class PatternEngine implements Detector {
   private readonly hits: KeywordHits;
   /** Per-rule, per-fragment regex time budget (see regex-budget.ts). */
   private readonly budget: RegexBudget;
+  /** Rules the user turned off: a fallback may not report what one of them matches (see `offClaims`). */
+  private readonly offRules: readonly LoadedRule<SecretRuleSpec>[];
+  /** Built on the first fragment with a fallback finding to check. */
+  private offEngine: PatternEngine | undefined;
 
-  constructor(rules: readonly LoadedRule<SecretRuleSpec>[], options: { budget?: RegexBudget } = {}) {
+  /**
+   * `offRules`: secret rules whose mode is "off". They never report, but a value one of them
+   * matches belongs to that rule, so a fallback (generic) rule does not report it either: turning
+   * `aws-access-key-id` off must not bring the same key back as `service-credential-assignment`.
+   */
+  constructor(
+    rules: readonly LoadedRule<SecretRuleSpec>[],
+    options: { budget?: RegexBudget; offRules?: readonly LoadedRule<SecretRuleSpec>[] } = {},
+  ) {
     this.budget = options.budget ?? new RegexBudget(budgetFromEnv());
+    this.offRules = (options.offRules ?? []).filter((r) => r.spec.fallback !== true);
     const keywords = [...new Set(rules.flatMap((r) => (r.spec.keywords ?? []).map((k) => k.toLowerCase())))];
     // Keyword ids are the automaton's (the prebuilt one may know more keywords than these rules use).
     const { automaton, ids } = KeywordAutomaton.forKeywords(keywords);
@@ -312,8 +325,9 @@ export class PatternEngine implements Detector {
         }
       }
     }
+    const kept = dropOverlappedFallbacks(findings, this.fallbackIds, trace, fragment.path);
     return {
-      findings: dropOverlappedFallbacks(findings, this.fallbackIds, trace, fragment.path),
+      findings: this.offRules.length > 0 ? this.dropOffClaimed(kept, fragment, trace) : kept,
       warnings,
       ...(skipped.length > 0 ? { skipped } : {}),
     };
@@ -395,6 +409,31 @@ export class PatternEngine implements Detector {
     return covered > n * WINDOW_MAX_SHARE ? undefined : out;
   }
 
+  /**
+   * Fallback findings whose value a rule turned off matches are dropped. The off rules run only
+   * when a fallback reported something in the fragment (rare), so turning rules off costs nothing
+   * on ordinary commits.
+   */
+  private dropOffClaimed(findings: RawFinding[], fragment: Fragment, trace: Tracer | undefined): RawFinding[] {
+    if (!findings.some((f) => this.fallbackIds.has(f.ruleId))) return findings;
+    this.offEngine ??= new PatternEngine(this.offRules, { budget: this.budget });
+    const claims = this.offEngine.detect(fragment).findings;
+    if (claims.length === 0) return findings;
+    return findings.filter((f) => {
+      if (!this.fallbackIds.has(f.ruleId)) return true;
+      const owner = claims.find((c) => overlaps(c, f) || c.secret.includes(f.secret) || f.secret.includes(c.secret));
+      if (owner)
+        trace?.({
+          ruleId: f.ruleId,
+          path: fragment.path,
+          line: f.startLine,
+          stage: "overlap",
+          reason: `${owner.ruleId} matched the same secret and is turned off`,
+        });
+      return !owner;
+    });
+  }
+
   /** Runs the post-regex stages on one match; returns the finding or undefined (traced). */
   private examine(
     rule: CompiledRule,
@@ -448,6 +487,9 @@ export class PatternEngine implements Detector {
         .join("\n");
       const service = serviceNamed(key, around);
       if (!service && rule.serviceContext === "call") return drop("context", "no service named within two lines", start.line);
+      // A bare UUID is an id far more often than a key: a key only where the service named documents UUID keys.
+      if (isUuid(secret) && service?.uuidKeys !== true)
+        return drop("context", "a UUID with no service whose keys are UUIDs named nearby (an id)", start.line);
       message = service
         ? `${rule.spec.description}: likely ${service.name}`
         : `${rule.spec.description} (no service named nearby)`;
