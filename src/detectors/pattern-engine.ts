@@ -24,6 +24,25 @@ import { budgetFromEnv, RegexBudget } from "./regex-budget.js";
 import { isUuid, keyNoiseReason, serviceNamed, tokenShapeReason } from "./service-context.js";
 import { getValidator, type Validator } from "./validators.js";
 
+/**
+ * Key-named rules (fallbacks, the generic and service-context packs) pass the context stage: their
+ * value is judged with its key and line (context-noise.ts, service-context.ts).
+ */
+export function isContextJudged(spec: SecretRuleSpec): boolean {
+  return spec.fallback === true || spec.tags?.some((t) => t === "generic" || t === "service-context") === true;
+}
+
+/**
+ * Marks a rule spec whose context stage is switched off: `packs lint` does this to prove that the
+ * stage rejects some negative example on its own, as it does for entropy or a validator. A symbol,
+ * so no pack file can set it.
+ */
+export const WITHOUT_CONTEXT_STAGE: unique symbol = Symbol("gitward.withoutContextStage");
+
+function withoutContext(spec: SecretRuleSpec): boolean {
+  return (spec as { [WITHOUT_CONTEXT_STAGE]?: boolean })[WITHOUT_CONTEXT_STAGE] === true;
+}
+
 interface CompiledRule {
   id: string;
   spec: SecretRuleSpec;
@@ -145,8 +164,13 @@ function compileRule(rule: LoadedRule<SecretRuleSpec>, keywordIds: number[]): Co
       return requires;
     },
     fallback: spec.fallback === true,
-    serviceContext: spec.tags?.includes("service-context") ? (spec.tags.includes("needs-service") ? "call" : "key") : undefined,
-    contextJudged: spec.fallback === true || spec.tags?.some((t) => t === "generic" || t === "service-context") === true,
+    serviceContext:
+      spec.tags?.includes("service-context") && !withoutContext(spec)
+        ? spec.tags.includes("needs-service")
+          ? "call"
+          : "key"
+        : undefined,
+    contextJudged: isContextJudged(spec) && !withoutContext(spec),
     contextLines: rule.scope?.mode === "lines" ? rule.scope.context : -1,
     span: rule.scope?.mode === "lines" ? rule.scope.span : undefined,
     keywordInMatch: rule.scope?.mode === "lines" ? rule.scope.keywordInMatch : false,
