@@ -2,7 +2,7 @@
  * The pattern engine: runs secret rules over fragments in a fixed order
  *
  *   path globs → keyword prefilter → regex → secret group → entropy
- *   → validator → context (key-named rules) → rule allowlist
+ *   → validator → context (key-named and keyword-anchored rules) → rule allowlist
  *   → required companion pattern → overlap
  *
  * Each stage can drop a candidate; with a tracer attached (`--debug`) every
@@ -15,7 +15,7 @@ import type { LoadedRule, SecretRuleSpec } from "../packs/pack-types.js";
 import type { Fragment, ScanWarning, SkipNotice, Tracer } from "../types.js";
 import { nowMs } from "../util/clock.js";
 import { globsMatcher } from "../util/glob-regex.js";
-import { contextNoiseReason, keyOf } from "./context-noise.js";
+import { contextNoiseReason, keyOf, providerContextNoiseReason } from "./context-noise.js";
 import type { Detector, DetectorOutput, RawFinding } from "./detector.js";
 import { passesEntropy } from "./entropy.js";
 import { KeywordAutomaton, KeywordHits } from "./keyword-automaton.js";
@@ -30,6 +30,15 @@ import { getValidator, type Validator } from "./validators.js";
  */
 export function isContextJudged(spec: SecretRuleSpec): boolean {
   return spec.fallback === true || spec.tags?.some((t) => t === "generic" || t === "service-context") === true;
+}
+
+/**
+ * Keyword-anchored provider rules (tag `context`: a setting next to the provider's name, no prefix)
+ * pass a lighter context stage: a key naming another kind of value (`ACME_CSRF_TOKEN`), typed
+ * patterns and camelCase names are dropped (context-noise.ts, providerContextNoiseReason).
+ */
+export function isProviderContext(spec: SecretRuleSpec): boolean {
+  return spec.tags?.includes("context") === true;
 }
 
 /**
@@ -58,6 +67,8 @@ interface CompiledRule {
   fallback: boolean;
   /** Key-named rules (generic, service-context, fallbacks): the value is judged with its key (context-noise.ts). */
   contextJudged: boolean;
+  /** Keyword-anchored provider rules (tag `context`): the key and value get the lighter judgement. */
+  providerContext: boolean;
   /** Service-context rules (service-context.ts): "key" judges the key; "call" needs a service named nearby. */
   serviceContext: "key" | "call" | undefined;
   /** Lines either side of a keyword hit that can hold a match; -1: run over the whole fragment. */
@@ -171,6 +182,7 @@ function compileRule(rule: LoadedRule<SecretRuleSpec>, keywordIds: number[]): Co
           : "key"
         : undefined,
     contextJudged: isContextJudged(spec) && !withoutContext(spec),
+    providerContext: isProviderContext(spec) && !isContextJudged(spec) && !withoutContext(spec),
     contextLines: rule.scope?.mode === "lines" ? rule.scope.context : -1,
     span: rule.scope?.mode === "lines" ? rule.scope.span : undefined,
     keywordInMatch: rule.scope?.mode === "lines" ? rule.scope.keywordInMatch : false,
@@ -491,6 +503,9 @@ export class PatternEngine implements Detector {
     const linePrefix = () => lineText.slice(Math.max(0, start.column - 1 - KEY_REACH), start.column - 1);
     if (rule.contextJudged) {
       const noise = contextNoiseReason(secret, linePrefix());
+      if (noise) return drop("context", noise, start.line);
+    } else if (rule.providerContext) {
+      const noise = providerContextNoiseReason(secret, linePrefix());
       if (noise) return drop("context", noise, start.line);
     }
     let message: string | undefined;

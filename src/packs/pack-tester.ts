@@ -12,7 +12,7 @@
  */
 import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { isContextJudged, WITHOUT_CONTEXT_STAGE } from "../detectors/pattern-engine.js";
+import { isContextJudged, isProviderContext, WITHOUT_CONTEXT_STAGE } from "../detectors/pattern-engine.js";
 import { createDetectors } from "../pipeline.js";
 import type { Fragment } from "../types.js";
 import { expandFakes } from "./fake-secrets.js";
@@ -176,8 +176,8 @@ export function filtersOf(rule: RuleSpec): RuleFilter[] {
   const out: RuleFilter[] = [];
   if (s.entropy !== undefined) out.push("entropy");
   if (s.validate) out.push("validate");
-  // Key-named rules' context stage (the value judged with its key: words, slugs, typed patterns, ids).
-  if (isContextJudged(s)) out.push("context");
+  // The context stage of key-named and keyword-anchored rules (the value judged with its key).
+  if (isContextJudged(s) || isProviderContext(s)) out.push("context");
   if (s.allowlist?.stopwords?.length) out.push("allowlist.stopwords");
   if (s.allowlist?.regexes?.length) out.push("allowlist.regexes");
   if (s.requires) out.push("requires");

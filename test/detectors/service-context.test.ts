@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { providerContextNoiseReason } from "../../src/detectors/context-noise.js";
 import { keyNoiseReason, randomPart, tokenShapeReason } from "../../src/detectors/service-context.js";
 import { builtinServiceNames, parseServiceNames, SERVICES_FILE, words } from "../../src/detectors/service-names.js";
 import { scan } from "../../src/index.js";
@@ -189,5 +190,38 @@ describe("rules turned off keep their values from the fallbacks", () => {
       "generic-token-unquoted app/settings.env:3",
       "stripe-secret-key app/settings.env:2",
     ]);
+  });
+});
+
+describe("keyword-anchored provider rules (tag context)", () => {
+  const f = (recipe: string) => expandFakes(recipe, recipe);
+  const cwd = mkdtempSync(join(tmpdir(), "gitward-provider-context-"));
+  afterAll(() => rmSync(cwd, { recursive: true, force: true }));
+
+  it("judges the key and value: another kind of value under the provider's name, typed runs and names are dropped", () => {
+    expect(providerContextNoiseReason(f("{{fake:alnum:32}}"), "SEGMENT_WRITE_KEY=")).toBeUndefined();
+    expect(providerContextNoiseReason(f("{{fake:alnum:32}}"), "  segmentCsrfToken: ")).toMatch(/names something else \("csrf"\)/);
+    expect(providerContextNoiseReason(f("{{fake:hex:40}}"), "ARIZE_CACHE_KEY=")).toMatch(/"cache"/);
+    // eBay's Cert ID, PayU's salt and Coder's session token are the credentials: not "something else".
+    expect(providerContextNoiseReason(f("{{fake:alnum:32}}"), "PAYU_MERCHANT_SALT=")).toBeUndefined();
+    expect(providerContextNoiseReason(f("{{fake:alnum:32}}"), "EBAY_CERT_ID=")).toBeUndefined();
+    expect(providerContextNoiseReason("abcdefghijklmnopqrstuvwxyz123456", "SEGMENT_WRITE_KEY=")).toMatch(/typed pattern/);
+    expect(providerContextNoiseReason("ApiKeyAuthenticationHandler", "SUPRSEND_SECRET=")).toMatch(/camelCase or PascalCase/);
+  });
+
+  it("reports a provider's key end to end, and not its look-alikes; in a test path it is a warning", async () => {
+    const texts = [
+      { path: "deploy/app.env", text: f("NODE_ENV=production\nSEGMENT_WRITE_KEY={{fake:alnum:32}}\n") },
+      {
+        path: "config/app.env",
+        text: f("SEGMENT_CSRF_TOKEN={{fake:alnum:32}}\nSEGMENT_WRITE_KEY=a1b2c3d4e5f6a1b2c3d4e5f6a1b2c3d4\n"),
+      },
+      { path: "test/fixtures/app.env", text: f("SEGMENT_WRITE_KEY={{fake:alnum:32}}\n") },
+    ];
+    const result = await scan({ cwd, configFile: false, kinds: { config: false }, texts });
+    const got = result.findings
+      .filter((x) => !x.suppressions?.length)
+      .map((x) => `${x.ruleId} ${x.path}:${x.startLine} ${x.mode}`);
+    expect(got.sort()).toEqual(["segment-write-key deploy/app.env:2 block", "segment-write-key test/fixtures/app.env:1 warn"]);
   });
 });
