@@ -21,7 +21,7 @@ import { passesEntropy } from "./entropy.js";
 import { KeywordAutomaton, KeywordHits } from "./keyword-automaton.js";
 import { LineIndex } from "./line-index.js";
 import { budgetFromEnv, RegexBudget } from "./regex-budget.js";
-import { isUuid, keyNoiseReason, serviceNamed, tokenShapeReason } from "./service-context.js";
+import { builtinServiceNamesLoaded, isUuid, keyNoiseReason, serviceNamed, tokenShapeReason } from "./service-context.js";
 import { getValidator, type Validator } from "./validators.js";
 
 /**
@@ -215,6 +215,11 @@ export class PatternEngine implements Detector {
   private readonly offRules: readonly LoadedRule<SecretRuleSpec>[];
   /** Built on the first fragment with a fallback finding to check. */
   private offEngine: PatternEngine | undefined;
+  /**
+   * Time the current rule spent loading data once (the service names), not matching: taken off
+   * its regex time budget, or the first service-context candidate of a run could disable the rule.
+   */
+  private loadMs = 0;
 
   /**
    * `offRules`: secret rules whose mode is "off". They never report, but a value one of them
@@ -316,6 +321,7 @@ export class PatternEngine implements Detector {
         continue;
       }
       const started = nowMs();
+      this.loadMs = 0;
       let elapsed = 0;
       let stopped = false;
       // The whole fragment, or the windows around the rule's keyword hits.
@@ -333,7 +339,7 @@ export class PatternEngine implements Detector {
         const regex = rule.regex;
         regex.lastIndex = 0;
         for (let m = regex.exec(subject); m !== null; m = regex.exec(subject)) {
-          elapsed = nowMs() - started;
+          elapsed = nowMs() - started - this.loadMs;
           if (elapsed > limit) {
             stopped = true;
             break;
@@ -351,7 +357,7 @@ export class PatternEngine implements Detector {
           if (finding) findings.push(finding);
         }
       }
-      if (!stopped) elapsed = nowMs() - started;
+      if (!stopped) elapsed = nowMs() - started - this.loadMs;
       if (elapsed > limit) {
         warnings.push(this.budget.disable(rule.id, fragment.path, elapsed, limit, !stopped));
         trace?.({ ruleId: rule.id, path: fragment.path, stage: "budget", reason: `exceeded ${Math.round(limit)} ms` });
@@ -524,7 +530,9 @@ export class PatternEngine implements Detector {
         .split("\n")
         .map((l) => (l.length > SERVICE_REACH ? l.slice(0, SERVICE_REACH) : l).replace(secret, " "))
         .join("\n");
+      const loading = builtinServiceNamesLoaded() ? undefined : nowMs();
       const service = serviceNamed(key, around);
+      if (loading !== undefined) this.loadMs += nowMs() - loading;
       if (!service && rule.serviceContext === "call") return drop("context", "no service named within two lines", start.line);
       // A bare UUID is an id far more often than a key: a key only where the service named documents UUID keys.
       if (isUuid(secret) && service?.uuidKeys !== true)

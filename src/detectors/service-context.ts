@@ -21,7 +21,9 @@
  */
 import { TYPED_PATTERN } from "./context-noise.js";
 import { isPlaceholder } from "./placeholders.js";
-import { builtinServiceNames, type Service, words } from "./service-names.js";
+import { builtinServiceNames, builtinServiceNamesLoaded, type Service, words } from "./service-names.js";
+
+export { builtinServiceNamesLoaded };
 
 /** Last words of a key that make its value a credential. */
 const CREDENTIAL_WORDS = new Set([

@@ -198,6 +198,11 @@ function readFreshCache(): Service[] | undefined {
 
 let builtin: ServiceNames | undefined;
 
+/** Has the built-in list been loaded (the first load reads a file: not a regex's time)? */
+export function builtinServiceNamesLoaded(): boolean {
+  return builtin !== undefined;
+}
+
 /** The built-in service names, loaded (from the build's cache when fresh) and validated on first use. */
 export function builtinServiceNames(): ServiceNames {
   if (!builtin) {
