@@ -112,19 +112,22 @@ function load() {
   script.runInThisContext()(module.exports, createRequire(BUNDLE), module, BUNDLE, path.dirname(BUNDLE));
   const save =
     status === "miss" || status === "rejected"
-      ? () => {
+      ? (coldReason) => {
+          // A run that filled gitward's other caches compiled code that later runs skip: the next run
+          // writes the code cache instead (see src/util/code-cache-hint.ts).
+          if (coldReason) return debug(`not written: this run was not typical (${coldReason})`);
           // After the run, so the functions the command compiled lazily are in the cache too.
           const written = writeCache(files, script.createCachedData());
           debug(written ? `written ${written}` : "not written (no writable cache directory)");
         }
       : () => {};
-  return { main: module.exports.main, save };
+  return { main: module.exports.main, coldRunReason: module.exports.coldRunReason, save };
 }
 
-const { main, save } = load();
+const { main, coldRunReason, save } = load();
 main().then(
   () => {
-    save();
+    save(coldRunReason?.());
     // The command has finished and its output is out (main waits for it). Exiting now skips tearing
     // down the heap piece by piece, a few milliseconds of every hook (more after a history scan).
     process.exit();

@@ -57,7 +57,7 @@ for (const rule of cache.packs.flatMap((p) => p.rules)) {
 }
 writeFileSync(GLOB_CACHE_FILE, JSON.stringify(precompileGlobs([...globs].map((glob) => ({ glob, options: globOptions })))));
 // 5b. the validated service names of the service-context rules (parsing their YAML takes most of a second).
-const { writeServicesCache } = await import(join(root, "dist/detectors/service-names.js"));
+const { writeServicesCache } = await import(join(root, "dist/detectors/service-names-file.js"));
 writeServicesCache();
 // Written last: its presence tells bench/lib/paths.mjs that dist/ is complete.
 writeBuiltinCache(built);

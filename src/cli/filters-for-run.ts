@@ -69,6 +69,7 @@ export async function extraFiltersFor(setup: ScanSetup, args: ScanArgs, cwd: str
   if (!file) return [];
   const root = baselineRoot(setup.repoRoot, file);
   return [
-    new BaselineFilter(await readBaseline(file), { origin: baselineOrigin(root, file), pathOf: baselinePathOf(root, cwd) }),
+    // Read on the first finding (see BaselineFilter): a clean run never needs it.
+    new BaselineFilter(() => readBaseline(file), { origin: baselineOrigin(root, file), pathOf: baselinePathOf(root, cwd) }),
   ];
 }

@@ -13,19 +13,20 @@
  * Names that are also common words (Linear, Segment, Front, Stream) name a
  * service only inside the key itself, not in the lines around it.
  *
- * The data is loaded on first use (only a candidate that survived every other
- * check needs a name), validated entry by entry: a broken entry is an error
- * naming file, line and field. Parsing the YAML takes most of a second, so the
- * build writes the validated list to `dist/service-names.json` with the
- * file's size and mtime, and a fresh cache is read instead (a few ms).
+ * The data is validated entry by entry when the build reads it
+ * (service-names-file.ts): a broken entry is an error naming file, line and
+ * field. Parsing the YAML takes most of a second, so the build writes the
+ * validated list to `dist/service-names.json` with the file's size and mtime,
+ * and scans read that (a few ms, on first use: only a candidate that survived
+ * every other check needs a name). This module does not import the YAML
+ * parser: it used to, and loading it cost every pre-commit hook ~5 ms (its
+ * module code alone was a third of the hook's V8 code cache).
  */
-import { readFileSync, statSync, writeFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { isMap, isSeq } from "yaml";
 import { GitwardError } from "../errors.js";
 import { PATTERNS_DIR } from "../packs/builtin-packs.js";
-import { parseYamlSource } from "../util/yaml-source.js";
 
 export interface Service {
   id: string;
@@ -77,59 +78,12 @@ export function words(text: string): string[] {
 }
 
 /** A name as looked up: lowercase letters and digits only. */
-function term(name: string): string {
+export function term(name: string): string {
   return name.toLowerCase().replace(/[^a-z0-9]/g, "");
 }
 
-const FIELDS = new Set(["id", "name", "aliases", "uuidKeys"]);
-
-/** Parses and validates a services file; throws a GitwardError naming file, line and field. */
-export function parseServiceNames(file: string, text: string): ServiceNames {
-  const source = parseYamlSource(file, text, "pack");
-  const fail = (path: (string | number)[], field: string, problem: string): never => {
-    throw new GitwardError(`${file}:${source.lineOf(path)}: ${field}: ${problem}`, "pack");
-  };
-  const root = source.doc.contents;
-  if (!isMap(root)) fail([], "(file)", "expected a mapping with a `services` list");
-  const list = source.doc.get("services", true);
-  if (!isSeq(list)) fail(["services"], "services", "expected a list of services");
-  const value = source.value as { services: unknown[] };
-  const services: Service[] = [];
-  const ids = new Map<string, number>();
-  value.services.forEach((raw, i) => {
-    const at = (f?: string) => (f ? ["services", i, f] : ["services", i]);
-    const where = (f: string) => `services[${i}].${f}`;
-    if (!raw || typeof raw !== "object" || Array.isArray(raw))
-      fail(at(), `services[${i}]`, "expected a mapping {id, name, aliases}");
-    const entry = raw as Record<string, unknown>;
-    for (const key of Object.keys(entry))
-      if (!FIELDS.has(key)) fail(at(key), where(key), "unknown field (id, name, aliases, uuidKeys)");
-    const { id, name, aliases = [], uuidKeys } = entry;
-    if (typeof id !== "string" || !/^[a-z0-9][a-z0-9-]*$/.test(id))
-      fail(at("id"), where("id"), `expected a kebab-case id, got ${JSON.stringify(id)}`);
-    const first = ids.get(id as string);
-    if (first !== undefined) fail(at("id"), where("id"), `duplicate id "${id}" (first at services[${first}])`);
-    ids.set(id as string, i);
-    if (typeof name !== "string" || term(name).length === 0)
-      fail(at("name"), where("name"), `expected the service's name, got ${JSON.stringify(name)}`);
-    if (!Array.isArray(aliases)) fail(at("aliases"), where("aliases"), "expected a list of names");
-    (aliases as unknown[]).forEach((a, j) => {
-      if (typeof a !== "string" || term(a).length === 0)
-        fail(["services", i, "aliases", j], `${where("aliases")}[${j}]`, `expected a name, got ${JSON.stringify(a)}`);
-    });
-    if (uuidKeys !== undefined && typeof uuidKeys !== "boolean")
-      fail(at("uuidKeys"), where("uuidKeys"), `expected true or false, got ${JSON.stringify(uuidKeys)}`);
-    services.push({
-      id: id as string,
-      name: name as string,
-      aliases: aliases as string[],
-      ...(uuidKeys === true ? { uuidKeys: true } : {}),
-    });
-  });
-  return indexServices(file, services);
-}
-
-function indexServices(file: string, services: Service[]): ServiceNames {
+/** The lookup over validated services (from the build's cache or from service-names-file.ts). */
+export function indexServices(file: string, services: Service[]): ServiceNames {
   const byTerm = new Map<string, Service>();
   /** First words of multi-word names: longer runs are looked up only from these. */
   const firstWords = new Set<string>();
@@ -165,19 +119,10 @@ function indexServices(file: string, services: Service[]): ServiceNames {
 
 export const SERVICES_CACHE_FILE = fileURLToPath(new URL("../service-names.json", import.meta.url));
 
-interface ServicesCache {
+export interface ServicesCache {
   size: number;
   mtimeMs: number;
   services: Service[];
-}
-
-/** Validates the built-in file and writes dist/service-names.json (the build runs this). */
-export function writeServicesCache(): number {
-  const st = statSync(SERVICES_FILE);
-  const { services } = parseServiceNames(SERVICES_FILE, readFileSync(SERVICES_FILE, "utf8"));
-  const cache: ServicesCache = { size: st.size, mtimeMs: st.mtimeMs, services };
-  writeFileSync(SERVICES_CACHE_FILE, JSON.stringify(cache));
-  return services.length;
 }
 
 /** Run from the sources (tests, tsx), the build's cache is in dist/. */
@@ -190,7 +135,7 @@ function readFreshCache(): Service[] | undefined {
       const st = statSync(SERVICES_FILE);
       if (st.size === cache.size && st.mtimeMs === cache.mtimeMs) return cache.services;
     } catch {
-      // Absent or unreadable: try the next, then parse the YAML.
+      // Absent or unreadable: try the next.
     }
   }
   return undefined;
@@ -203,13 +148,21 @@ export function builtinServiceNamesLoaded(): boolean {
   return builtin !== undefined;
 }
 
-/** The built-in service names, loaded (from the build's cache when fresh) and validated on first use. */
+/**
+ * The built-in service names, from the build's cache. A missing or stale cache
+ * (services.yaml edited after the build) is an error, not a silent reparse:
+ * the scan cannot name services it has not validated, and must not go on as if
+ * it could.
+ */
 export function builtinServiceNames(): ServiceNames {
   if (!builtin) {
     const cached = readFreshCache();
-    builtin = cached
-      ? indexServices(SERVICES_FILE, cached)
-      : parseServiceNames(SERVICES_FILE, readFileSync(SERVICES_FILE, "utf8"));
+    if (!cached)
+      throw new GitwardError(
+        `${SERVICES_CACHE_FILE} is missing or older than ${SERVICES_FILE}: run npm run build (it validates the service names and writes the file)`,
+        "config",
+      );
+    builtin = indexServices(SERVICES_FILE, cached);
   }
   return builtin;
 }

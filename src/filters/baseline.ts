@@ -265,24 +265,34 @@ export interface BaselineFilterOptions {
 export class BaselineFilter implements FindingFilter {
   readonly name = "baseline";
   private index: Map<string, BaselineEntry> | undefined;
+  private entries: readonly BaselineEntry[] | undefined;
+  private readonly read: (() => Promise<BaselineEntry[]>) | undefined;
+  private loading: Promise<void> | undefined;
   private readonly matched = new Set<string>();
   private readonly expiredSeen = new Set<string>();
   private readonly now: Date;
 
+  /**
+   * `entries`, or a function that reads them (readBaseline): then the file is
+   * read and validated when the first finding is checked. A clean commit asks
+   * nothing of the baseline, and reading a baselined old repository's thousand
+   * entries was a tenth of a pre-commit hook's own time. A broken baseline
+   * still fails (exit 2, naming file, line and field) every run it could
+   * change the result of: every run with a finding.
+   */
   constructor(
-    private readonly entries: readonly BaselineEntry[],
+    entries: readonly BaselineEntry[] | (() => Promise<BaselineEntry[]>),
     private readonly options: BaselineFilterOptions,
   ) {
     this.now = options.now ?? new Date();
+    if (typeof entries === "function") this.read = entries;
+    else this.entries = entries;
   }
 
-  /**
-   * Entries by key, built on first use: a clean commit asks nothing of the baseline, and a
-   * baselined old repository has a thousand entries (the file is still read and validated up
-   * front, so a broken baseline fails every run). What normalizeEntries keeps per key, unsorted.
-   */
+  /** Entries by key, built on first use. What normalizeEntries keeps per key, unsorted. */
   private get byKey(): Map<string, BaselineEntry> {
     if (!this.index) {
+      if (!this.entries) throw new Error("BaselineFilter: entries read before they were loaded (await check first)");
       const index = new Map<string, BaselineEntry>();
       for (const e of this.entries) {
         const key = entryKey(e);
@@ -298,7 +308,15 @@ export class BaselineFilter implements FindingFilter {
     return this.byKey.size;
   }
 
-  check(input: FilterInput): Suppression | undefined {
+  check(input: FilterInput): Suppression | undefined | Promise<Suppression | undefined> {
+    if (this.entries) return this.checkLoaded(input);
+    this.loading ??= (this.read as () => Promise<BaselineEntry[]>)().then((read) => {
+      this.entries = read;
+    });
+    return this.loading.then(() => this.checkLoaded(input));
+  }
+
+  private checkLoaded(input: FilterInput): Suppression | undefined {
     const { finding } = input;
     const path = this.options.pathOf ? this.options.pathOf(input) : finding.path;
     const key = entryKey({ path, ruleId: finding.ruleId, secretHash: finding.secretHash });

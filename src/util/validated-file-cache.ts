@@ -8,8 +8,8 @@
  * The result depends only on the file's bytes and on this gitward, so it is
  * kept per file in the user's cache directory (util/cache-dir.ts), like the
  * built-in packs' cache in dist/, and used only when that holds:
- * - an entry is keyed by the SHA-256 of the file's text, read and hashed on
- *   every run (not its mtime): an edit takes effect on the next run; the entry
+ * - an entry is keyed by a 128-bit hash of the file's text (util/hash.ts
+ *   contentHash), read and hashed on every run (not its mtime): an edit takes effect on the next run; the entry
  *   holds the hash, not the text, and packs are stored without their examples;
  * - only successful loads are stored, so an invalid config or pack is validated
  *   again, and refused with file, line and field, on every run;
@@ -24,10 +24,11 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { toolVersion } from "../version.js";
 import { gitwardCacheDir } from "./cache-dir.js";
-import { sha256 } from "./hash.js";
+import { markColdRun } from "./code-cache-hint.js";
+import { contentHash } from "./hash.js";
 
 /** Bump when what is stored changes shape or meaning. */
-const FORMAT = 1;
+const FORMAT = 2;
 
 const SCHEMA_DIR = fileURLToPath(new URL("../../patterns/schemas/", import.meta.url));
 
@@ -37,7 +38,7 @@ interface Entry<T> {
   stamp: string;
   kind: ValidatedKind;
   file: string;
-  sha256: string;
+  hash: string;
   value: T;
 }
 
@@ -69,7 +70,7 @@ const hashes = new Map<string, string>();
 function textHash(text: string): string {
   let h = hashes.get(text);
   if (h === undefined) {
-    h = sha256(text);
+    h = contentHash(text);
     if (hashes.size >= 32) hashes.clear(); // a long-lived library process: keep it small
     hashes.set(text, h);
   }
@@ -83,7 +84,7 @@ function entryFile(dir: string, kind: ValidatedKind, file: string): string {
   return join(dir, "validated", `${kind}-${h.toString(16).padStart(8, "0")}.json`);
 }
 
-/** The value stored for `file` with this `text` (its SHA-256), or undefined. */
+/** The value stored for `file` with this `text` (its hash), or undefined. */
 export function readValidated<T>(
   kind: ValidatedKind,
   file: string,
@@ -98,7 +99,7 @@ export function readValidated<T>(
   } catch {
     return undefined;
   }
-  if (entry?.kind !== kind || entry.file !== file || entry.stamp !== stamp() || entry.sha256 !== textHash(text)) return undefined;
+  if (entry?.kind !== kind || entry.file !== file || entry.stamp !== stamp() || entry.hash !== textHash(text)) return undefined;
   return entry.value;
 }
 
@@ -112,11 +113,13 @@ export function writeValidated<T>(
 ): void {
   const dir = gitwardCacheDir(env);
   if (!dir) return;
+  // Later runs will find this in the cache (without the cache, every run validates: a typical run).
+  markColdRun(`validated ${kind} ${file}`);
   const target = entryFile(dir, kind, file);
   const tmp = `${target}.${process.pid}.tmp`;
   try {
     mkdirSync(join(dir, "validated"), { recursive: true });
-    const entry: Entry<T> = { stamp: stamp(), kind, file, sha256: textHash(text), value };
+    const entry: Entry<T> = { stamp: stamp(), kind, file, hash: textHash(text), value };
     writeFileSync(tmp, JSON.stringify(entry));
     renameSync(tmp, target);
   } catch {

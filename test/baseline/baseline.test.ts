@@ -200,6 +200,17 @@ describe("gitward baseline", () => {
     const bad = await runCli(["scan"], r.dir);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/\.gitward-baseline\.json:3: invalid JSON in baseline/);
+
+    // The baseline is read when the first finding is checked against it: a run without findings
+    // does not depend on it (and a hook does not pay for reading it), a run with one fails closed.
+    r.write("a.env", "KEY=nothing-here\n");
+    const clean = await runCli(["scan"], r.dir);
+    expect(clean.code).toBe(0);
+    expect(clean.stderr).not.toContain("baseline");
+    r.write("b.env", `KEY=${K1}\n`);
+    const found = await runCli(["scan"], r.dir);
+    expect(found.code).toBe(2);
+    expect(found.stderr).toMatch(/\.gitward-baseline\.json:3: invalid JSON in baseline/);
   });
 });
 
@@ -273,14 +284,14 @@ describe("baseline format", () => {
     expect(normalizeEntries(parsed)).toEqual(parsed);
   });
 
-  it("expires at the start of the expiry day (UTC)", () => {
+  it("expires at the start of the expiry day (UTC)", async () => {
     const entry = { path: "a", ruleId: "aws-access-key-id", secretHash: h("s"), expires: "2030-06-01" };
     const finding = { ruleId: "aws-access-key-id", path: "a", secretHash: h("s") } as never;
     const input = { finding, fragment: {} as never, previousLine: async () => undefined };
     const before = new BaselineFilter([entry], { origin: "b.json", now: new Date("2030-05-31T23:59:59Z") });
-    expect(before.check(input)?.expired).toBeUndefined();
+    expect((await before.check(input))?.expired).toBeUndefined();
     const on = new BaselineFilter([entry], { origin: "b.json", now: new Date("2030-06-01T00:00:00Z") });
-    expect(on.check(input)?.expired).toBe(true);
+    expect((await on.check(input))?.expired).toBe(true);
   });
 
   it("rejects impossible dates and unknown fields", async () => {

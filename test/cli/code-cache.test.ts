@@ -61,6 +61,19 @@ describe("bin/gitward.cjs code cache", () => {
     expect(second.stderr).toMatch(/^gitward code cache: hit .*-staged\.bin\n$/);
   });
 
+  it("leaves the cache to the next run when this one filled gitward's other caches (a cold run compiles code later runs skip)", () => {
+    // The stand-in reports a cold run while COLD is set, as a run that validated a config does.
+    const p = fakePackage(`exports.coldRunReason = () => process.env.COLD || undefined;\n${bundle("v1")}`);
+    const cold = p.run(["staged"], { COLD: "validated config .gitward.yaml" });
+    expect(cold.stdout).toBe("v1 staged");
+    expect(cold.stderr).toBe(
+      "gitward code cache: miss\ngitward code cache: not written: this run was not typical (validated config .gitward.yaml)\n",
+    );
+    expect(cacheFiles(p.cacheDir)).toHaveLength(0);
+    expect(p.run(["staged"]).stderr).toMatch(/^gitward code cache: miss\ngitward code cache: written .*-staged\.bin\n$/);
+    expect(p.run(["staged"], { COLD: "again" }).stderr).toMatch(/^gitward code cache: hit .*-staged\.bin\n$/);
+  });
+
   it("gives each hook a cache of its own, so that the command run first (gitward install) does not fill theirs", () => {
     const p = fakePackage(bundle("v1"));
     expect(p.run(["install"]).stderr).toMatch(/written .*-cli\.bin\n$/);

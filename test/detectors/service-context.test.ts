@@ -3,15 +3,18 @@
  * file, line and field; word matching), the value and key judgement, and the
  * rules end to end through the real engine with exact findings.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { providerContextNoiseReason } from "../../src/detectors/context-noise.js";
 import { keyNoiseReason, randomPart, tokenShapeReason } from "../../src/detectors/service-context.js";
-import { builtinServiceNames, parseServiceNames, SERVICES_FILE, words } from "../../src/detectors/service-names.js";
+import { builtinServiceNames, SERVICES_FILE, words } from "../../src/detectors/service-names.js";
+import { parseServiceNames } from "../../src/detectors/service-names-file.js";
 import { scan } from "../../src/index.js";
 import { expandFakes } from "../../src/packs/fake-secrets.js";
+import { tempDir } from "../helpers/temp-repo.js";
 
 describe("service names", () => {
   it("the built-in file is valid and large", () => {
@@ -52,6 +55,40 @@ describe("service names", () => {
     expect(bad("services:\n  - id: a\n    name: A\n    uuidKeys: yes\n")).toThrow(
       'patterns/services/x.yaml:4: services[0].uuidKeys: expected true or false, got "yes"',
     );
+  });
+});
+
+describe("the build's service-name cache", () => {
+  it("a cache older than services.yaml stops the scan (exit 2, naming both files) instead of naming services unvalidated", () => {
+    // A copy of the package whose services.yaml is newer than dist/service-names.json (edited after the build).
+    const root = join(import.meta.dirname, "..", "..");
+    const pkg = tempDir("gitward-pkg-");
+    for (const part of ["bin", "dist", "patterns", "package.json"])
+      cpSync(join(root, part), join(pkg, part), { recursive: true });
+    symlinkSync(join(root, "node_modules"), join(pkg, "node_modules"));
+    const later = new Date(Date.now() + 60_000);
+    utimesSync(join(pkg, "patterns/services/services.yaml"), later, later);
+    const dir = tempDir("gitward-stale-services-");
+    writeFileSync(join(dir, "a.js"), `const mixpanelApiKey = "${expandFakes("{{fake:alnum:40}}", "stale-cache")}";\n`);
+    const run = (bin: string) =>
+      spawnSync(process.execPath, [bin, "scan", "a.js"], {
+        cwd: dir,
+        encoding: "utf8",
+        env: { ...process.env, GITWARD_CACHE_DIR: "" },
+      });
+    try {
+      const fresh = run(join(root, "bin/gitward.cjs"));
+      expect(fresh.status, fresh.stderr).toBe(1);
+      expect(fresh.stdout).toContain("service-credential-assignment");
+      const stale = run(join(pkg, "bin/gitward.cjs"));
+      expect(stale.status).toBe(2);
+      expect(stale.stderr).toContain(
+        `${join(pkg, "dist/service-names.json")} is missing or older than ${join(pkg, "patterns/services/services.yaml")}`,
+      );
+    } finally {
+      rmSync(pkg, { recursive: true, force: true });
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
