@@ -170,7 +170,11 @@ export async function run(argvIn: string[], ioIn: CliIO): Promise<number> {
           .option("max-count", { type: "number", describe: "At most this many commits" })
           .option("path", { type: "string", array: true, describe: "Only these paths" })
           .option("cache", { type: "string", describe: "Incremental scan cache file (hashes only)" })
-          .option("jobs", { alias: "j", type: "number", describe: "Parallel git log processes (default: cores, at most 4)" })
+          .option("jobs", {
+            alias: "j",
+            type: "number",
+            describe: "Parallel git log processes (default 1; cores - 1 on 3+ cores, max 4)",
+          })
           .option("progress", { type: "boolean", describe: "Progress bar on stderr (default: on a TTY outside CI)" })
           .option("trusted-config-from", {
             type: "string",

@@ -39,8 +39,14 @@ export interface DiffFile {
   oldBlob?: string;
   newBlob?: string;
   binary: boolean;
-  /** Added lines, without the leading "+" (a trailing "\r" is kept). */
+  /** Added lines, without the leading "+" (a trailing "\r" is kept); empty when `addedText` holds them. */
   added: string[];
+  /**
+   * The added lines joined with "\n", decoded once for the whole file (the
+   * byte-level reading of a history, DiffParser.bytes): then `added` is empty
+   * and `lineNumbers.length` counts the lines.
+   */
+  addedText?: string;
   /** 1-based line number in the new file of each added line. */
   lineNumbers: number[];
   /** The whole new file is in `added` (a new file, or a rewrite from an empty one). */
@@ -164,6 +170,11 @@ interface Building {
  */
 export class DiffParser {
   private current: Building | undefined;
+  /** The current file's added lines as bytes, joined with "\n" (see bytes()); decoded once in flush. */
+  private addedBytes = Buffer.allocUnsafe(64 * 1024);
+  private addedLength = 0;
+  /** The current file's added lines came through bytes(). */
+  private byteLines = false;
   private oldLeft = 0;
   private newLeft = 0;
   private nextNew = 0;
@@ -216,6 +227,104 @@ export class DiffParser {
     this.header(line);
   }
 
+  /**
+   * One line given as bytes (`buf[start..end)`, without its "\n"): what
+   * `line()` does, without decoding what needs no text. A history's patch is
+   * mostly removed lines and hunk headers: removed lines are only counted,
+   * hunk headers are read as numbers, and added lines are copied as bytes
+   * into the file's buffer and decoded once per file (flush), so a history
+   * makes a string per file version rather than per line. UTF-8 decoding of
+   * the joined lines gives the same text as decoding each line: "\n" is never
+   * part of a multi-byte sequence.
+   */
+  bytes(buf: Buffer, start: number, end: number): void {
+    const cur = this.current;
+    const c = start < end ? (buf[start] as number) : -1;
+    if (cur && (this.oldLeft > 0 || this.newLeft > 0)) {
+      if (c === 43 /* + */) {
+        const f = cur.file;
+        const length = end - start - 1;
+        const need = this.addedLength + length + 1;
+        if (need > this.addedBytes.length) {
+          const grown = Buffer.allocUnsafe(Math.max(need, this.addedBytes.length * 2));
+          this.addedBytes.copy(grown, 0, 0, this.addedLength);
+          this.addedBytes = grown;
+        }
+        const out = this.addedBytes;
+        let at = this.addedLength;
+        if (f.lineNumbers.length > 0) out[at++] = 10;
+        // Most lines are short: a loop costs less than Buffer.copy's checks.
+        if (length < 64) for (let i = start + 1; i < end; i++) out[at++] = buf[i] as number;
+        else at += buf.copy(out, at, start + 1, end);
+        this.addedLength = at;
+        this.byteLines = true;
+        f.lineNumbers.push(this.nextNew++);
+        this.newLeft--;
+        this.lastWasAdded = true;
+        return;
+      }
+      if (c === 45 /* - */) {
+        if (!this.trackRemoved) {
+          this.oldLeft--;
+          this.lastWasAdded = false;
+          return;
+        }
+      } else if (c === 32 /* space */) {
+        this.oldLeft--;
+        this.newLeft--;
+        this.nextNew++;
+        this.lastWasAdded = false;
+        return;
+      } else if (c === 92 /* \ */) {
+        if (this.lastWasAdded) cur.file.noNewlineAtEnd = true;
+        return;
+      }
+    } else if (cur && c === 64 /* @ */ && this.hunkHeader(buf, start, end)) return;
+    this.line(buf.toString("utf8", start, end));
+  }
+
+  /** `@@ -a[,b] +c[,d] @@...` read from bytes; false when the line is not in that form (then read as text). */
+  private hunkHeader(buf: Buffer, start: number, end: number): boolean {
+    if (end - start < 9 || buf[start + 1] !== 64 || buf[start + 2] !== 32 || buf[start + 3] !== 45) return false;
+    const numbers = [0, 1, 0, 1];
+    let i = start + 4;
+    for (let k = 0; k < 4; k += 2) {
+      let digits = 0;
+      let n = 0;
+      for (; i < end && (buf[i] as number) >= 48 && (buf[i] as number) <= 57; i++, digits++) n = n * 10 + (buf[i] as number) - 48;
+      if (digits === 0) return false;
+      numbers[k] = n;
+      if (buf[i] === 44 /* , */) {
+        i++;
+        let m = 0;
+        digits = 0;
+        for (; i < end && (buf[i] as number) >= 48 && (buf[i] as number) <= 57; i++, digits++)
+          m = m * 10 + (buf[i] as number) - 48;
+        if (digits === 0) return false;
+        numbers[k + 1] = m;
+      }
+      if (k === 0) {
+        if (buf[i] !== 32 || buf[i + 1] !== 43 /* + */) return false;
+        i += 2;
+      }
+    }
+    if (buf[i] !== 32 || buf[i + 1] !== 64 || buf[i + 2] !== 64) return false;
+    this.startHunk(numbers[0] as number, numbers[1] as number, numbers[2] as number, numbers[3] as number);
+    return true;
+  }
+
+  private startHunk(oldStart: number, oldCount: number, newStart: number, newCount: number): void {
+    const cur = this.current as Building;
+    const f = cur.file;
+    this.lastWasAdded = false;
+    this.oldLeft = oldCount;
+    this.newLeft = newCount;
+    this.nextNew = newStart;
+    cur.hunks++;
+    f.wholeFile = cur.hunks === 1 && oldStart === 0 && oldCount === 0 && newStart <= 1;
+    if (cur.hunks > 1) f.wholeFile = false;
+  }
+
   private header(line: string): void {
     this.lastWasAdded = false;
     if (line.startsWith("diff --git ")) {
@@ -242,16 +351,7 @@ export class DiffParser {
     // Only "@@" lines can be hunk headers: the RegExp is not tried on the other header lines.
     const m = line.charCodeAt(0) === 64 /* @ */ ? HUNK.exec(line) : null;
     if (m) {
-      const oldStart = Number(m[1]);
-      const oldCount = m[2] === undefined ? 1 : Number(m[2]);
-      const newStart = Number(m[3]);
-      const newCount = m[4] === undefined ? 1 : Number(m[4]);
-      this.oldLeft = oldCount;
-      this.newLeft = newCount;
-      this.nextNew = newStart;
-      cur.hunks++;
-      f.wholeFile = cur.hunks === 1 && oldStart === 0 && oldCount === 0 && newStart <= 1;
-      if (cur.hunks > 1) f.wholeFile = false;
+      this.startHunk(Number(m[1]), m[2] === undefined ? 1 : Number(m[2]), Number(m[3]), m[4] === undefined ? 1 : Number(m[4]));
       return;
     }
     if (line.startsWith("--- ")) cur.labelA = labelPath(line.slice(4), "a/") ?? null;
@@ -292,8 +392,16 @@ export class DiffParser {
     this.oldLeft = 0;
     this.newLeft = 0;
     this.lastWasAdded = false;
+    const byteLines = this.byteLines;
+    this.byteLines = false;
+    const addedLength = this.addedLength;
+    this.addedLength = 0;
     if (!cur) return;
     const f = cur.file;
+    // Added lines come either all as bytes or all as text (bytes() never hands a "+" line to line()).
+    if (byteLines) f.addedText = this.addedBytes.toString("utf8", 0, addedLength);
+    // A very large file version's buffer is not kept for the rest of the history.
+    if (this.addedBytes.length > 8 * 1024 * 1024) this.addedBytes = Buffer.allocUnsafe(64 * 1024);
     if (cur.labelB !== undefined && cur.labelB !== null) f.path = cur.labelB;
     else if (f.status === "deleted" || cur.labelB === null) {
       f.status = "deleted";
@@ -303,13 +411,56 @@ export class DiffParser {
       if (!f.path) f.path = cur.headerB ?? cur.labelA ?? "";
     } else if (f.oldPath === f.path) delete f.oldPath;
     if (f.oldBlob && ZERO_BLOB.test(f.oldBlob) && f.status === "modified") f.status = "added";
-    if (f.status === "added" && f.added.length > 0 && cur.hunks === 1) f.wholeFile = true;
+    if (f.status === "added" && f.lineNumbers.length > 0 && cur.hunks === 1) f.wholeFile = true;
     if (!f.path) return;
     this.onFile(f);
   }
 
   end(): void {
     this.flush();
+  }
+}
+
+/**
+ * Splits chunks of a byte stream into lines at "\n" only, handed on as byte
+ * ranges (`onLine(buf, start, end)`, without the "\n"): nothing is decoded or
+ * copied here except a line that spans chunks.
+ */
+export class LineSplitter {
+  /**
+   * Bytes after the last newline seen, in pieces: a minified line of megabytes
+   * spans many chunks and is joined once, when its newline arrives.
+   */
+  private readonly rest: Buffer[] = [];
+
+  constructor(private readonly onLine: (buf: Buffer, start: number, end: number) => void) {}
+
+  push(chunk: Buffer): void {
+    const last = chunk.lastIndexOf(10);
+    if (last === -1) {
+      this.rest.push(chunk);
+      return;
+    }
+    let start = 0;
+    if (this.rest.length > 0) {
+      const first = chunk.indexOf(10);
+      const joined = Buffer.concat([...this.rest.splice(0), chunk.subarray(0, first)]);
+      this.onLine(joined, 0, joined.length);
+      start = first + 1;
+    }
+    while (start <= last) {
+      const nl = chunk.indexOf(10, start); // found: `last` is a newline at or after `start`
+      this.onLine(chunk, start, nl);
+      start = nl + 1;
+    }
+    if (last + 1 < chunk.length) this.rest.push(chunk.subarray(last + 1));
+  }
+
+  /** The last line, when the stream did not end with a newline. */
+  end(): void {
+    if (this.rest.length === 0) return;
+    const joined = Buffer.concat(this.rest.splice(0));
+    this.onLine(joined, 0, joined.length);
   }
 }
 

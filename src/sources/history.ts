@@ -29,10 +29,21 @@ import { checkGit, spawnGit } from "../git/git-stream.js";
 import { historyPathspec } from "../git/pathspec.js";
 import { runGit } from "../git/run-git.js";
 import type { CommitInfo, Fragment } from "../types.js";
-import { type DiffFile, DiffParser, readLineBatches } from "./diff-parser.js";
+import { type DiffFile, DiffParser, LineSplitter, readLineBatches } from "./diff-parser.js";
 import { MergeDiffs } from "./merge-diff.js";
 import type { SourceContext, TextSource } from "./source.js";
 import { bigFileConfig, DIFF_FLAGS, diffFragment } from "./staged.js";
+
+/**
+ * The `git log` walk started before the scan is set up (startHistoryWalk):
+ * git computes diffs on the other core while gitward loads its packs, and
+ * its output waits in the relay thread.
+ */
+export interface EarlyWalk {
+  /** The arguments it was started with: used only when the scan would start the very same walk. */
+  key: string;
+  git: RelayedGit;
+}
 
 export interface HistorySourceOptions {
   cwd: string;
@@ -50,6 +61,8 @@ export interface HistorySourceOptions {
   /** Progress: called once the commit list is known, and after each commit. */
   onTotal?: (commits: number) => void;
   onCommit?: (bytes: number) => void;
+  /** A walk already started (startHistoryWalk); stopped here when the scan needs another. */
+  early?: EarlyWalk;
 }
 
 export interface HistoryStats {
@@ -67,16 +80,52 @@ const BLOCK = 64;
 /**
  * git maps pack files in windows of up to 1 GB and caches delta bases up to
  * 96 MB: on git/git's 500 MB pack, `git log -p` reached 212 MB of RSS over
- * 1,769 commits. Smaller windows and cache bound every git process of a
- * history scan whatever the pack size, for a few percent of git's time.
+ * 1,769 commits (474 MB over the full history). Smaller windows bound every
+ * git process of a history scan whatever the pack size. The delta base cache
+ * is what git's time depends on (git/git v2.40.0..v2.46.0: 2.20 s of CPU with
+ * 32 MB, 2.03 s with 64 MB, 1.96 s with the default 96 MB); at 64 MB the full
+ * history's `git log -p` peaks at 144 MB (184 MB with 96 MB).
  */
-const PACK_LIMITS = ["-c", "core.packedGitWindowSize=16m", "-c", "core.packedGitLimit=64m", "-c", "core.deltaBaseCacheLimit=32m"];
+const PACK_LIMITS = ["-c", "core.packedGitWindowSize=16m", "-c", "core.packedGitLimit=64m", "-c", "core.deltaBaseCacheLimit=64m"];
 /**
  * Into a pipe, git log and rev-list flush after every commit unless told not
  * to: rev-list's 30,000 one-line writes took 160 ms to read instead of 35 ms
  * (and git log's output comes in fewer pieces too).
  */
 const BUFFERED = { GIT_FLUSH: "0" };
+
+/** The single `git log` walk of a scan with one process and no cache: its arguments, config and environment. */
+function walkCommand(o: Pick<HistorySourceOptions, "revs" | "limits" | "paths" | "maxFileSize">): {
+  args: string[];
+  config: string[];
+} {
+  const paths = o.paths ?? [];
+  const pathspec = paths.length ? ["--", ...paths.map(historyPathspec)] : ["--"];
+  return {
+    args: ["log", ...logOptions(), ...(o.limits ?? []), ...o.revs, ...pathspec],
+    config: [...bigFileConfig(o.maxFileSize), ...PACK_LIMITS],
+  };
+}
+
+function logOptions(): string[] {
+  return ["--root", "--no-show-signature", "--diff-merges=off", "--no-mailmap", FORMAT, "-p", ...DIFF_FLAGS];
+}
+
+/**
+ * Starts the `git log` walk of a one-process, uncached scan before the scan is
+ * set up (packs, config, revision checks), for HistorySourceOptions.early.
+ * `maxFileSize` is a guess (the command line's, or the default): the scan
+ * uses the walk only if its own settings give the same command.
+ */
+export function startHistoryWalk(
+  cwd: string,
+  o: Pick<HistorySourceOptions, "revs" | "limits" | "paths" | "maxFileSize">,
+): EarlyWalk {
+  const { args, config } = walkCommand(o);
+  const git = spawnGitRelayed(args, cwd, config, BUFFERED);
+  git.endInput();
+  return { key: JSON.stringify([cwd, args, config]), git };
+}
 
 export class HistorySource implements TextSource {
   readonly description = "commits";
@@ -96,6 +145,7 @@ export class HistorySource implements TextSource {
     try {
       yield* this.run(ctx);
     } finally {
+      this.options.early?.git.kill(); // (not used, or ended: a no-op)
       this.blobs.close();
       this.sizes.close();
     }
@@ -105,7 +155,6 @@ export class HistorySource implements TextSource {
     const { cwd, paths = [], jobs } = this.options;
     const pathspec = paths.length ? ["--", ...paths.map(historyPathspec)] : ["--"];
     const n = Math.max(1, Math.min(jobs, 8));
-    const logOptions = ["--root", "--no-show-signature", "--diff-merges=off", "--no-mailmap", FORMAT, "-p", ...DIFF_FLAGS];
     const env = BUFFERED;
     const config = [...bigFileConfig(this.options.maxFileSize), ...PACK_LIMITS];
     const selection = [...(this.options.limits ?? []), ...this.options.revs, ...pathspec];
@@ -113,12 +162,13 @@ export class HistorySource implements TextSource {
       // One git log that walks the history itself: nothing is split or left out, so no commit list
       // has to be written first, and git starts diffing at once (on a 30,000-commit history the list
       // held git back for a third of a second).
-      yield* this.scanWalk(logOptions, selection, config, env, ctx);
+      yield* this.scanWalk(selection, ctx);
       return;
     }
+    this.options.early?.git.kill();
     // Deal the commit list to the workers as rev-list produces it (git log --stdin reads it all first).
     const list = spawnGit(["rev-list", ...selection], cwd, [], BUFFERED);
-    const logArgs = ["log", "--stdin", "--no-walk=unsorted", ...logOptions, ...pathspec];
+    const logArgs = ["log", "--stdin", "--no-walk=unsorted", ...logOptions(), ...pathspec];
     // Started on their first commit: `git log --stdin` with an empty stdin would log HEAD.
     // Each is drained by a thread of its own, so git and the scanner overlap (see git-relay.ts).
     const workers: RelayedGit[] = [];
@@ -167,16 +217,16 @@ export class HistorySource implements TextSource {
   }
 
   /** One `git log` over the selection, walking it itself; the progress total is counted beside it. */
-  private async *scanWalk(
-    logOptions: string[],
-    selection: string[],
-    config: string[],
-    env: NodeJS.ProcessEnv,
-    ctx: SourceContext,
-  ): AsyncGenerator<Fragment> {
-    const { cwd, onTotal } = this.options;
-    const git = spawnGitRelayed(["log", ...logOptions, ...selection], cwd, config, env);
-    git.endInput();
+  private async *scanWalk(selection: string[], ctx: SourceContext): AsyncGenerator<Fragment> {
+    const { cwd, onTotal, early } = this.options;
+    const { args, config } = walkCommand(this.options);
+    let git: RelayedGit;
+    if (early && early.key === JSON.stringify([cwd, args, config])) git = early.git;
+    else {
+      early?.git.kill();
+      git = spawnGitRelayed(args, cwd, config, BUFFERED);
+      git.endInput();
+    }
     // A failure of the progress callback fails the scan, as with a commit list, once git is done.
     let totalFailed: { error: unknown } | undefined;
     const counted = onTotal
@@ -273,50 +323,57 @@ export class HistorySource implements TextSource {
   ): AsyncGenerator<Fragment> {
     let commit: CommitInfo | undefined;
     let bytes = 0;
-    const files: DiffFile[] = [];
-    const parser = new DiffParser((f) => files.push(f));
-    const finishCommit = (self: HistorySource) => {
+    /** Parsed file versions, each with its commit, scanned once per chunk read. */
+    const files: { file: DiffFile; commit: CommitInfo | undefined }[] = [];
+    const parser = new DiffParser((file) => files.push({ file, commit }));
+    const finishCommit = () => {
       if (!commit) return;
-      self.stats.scanned++;
-      self.options.onCommit?.(bytes);
+      this.stats.scanned++;
+      this.options.onCommit?.(bytes);
     };
-    for await (const batch of readLineBatches(stdout)) {
-      for (const line of batch) {
-        if (!parser.inHunk && line.startsWith(COMMIT_MARK)) {
-          parser.flush();
-          yield* this.drain(files, ctx, deps, kind, commit);
-          finishCommit(this);
-          const [sha = "", author = "", email = "", date = "", ct = "0", ps = ""] = line.slice(COMMIT_MARK.length).split("\0");
-          commit = { sha, author, email, date };
-          this.commitTime.set(commit, Number(ct));
-          // A merge has no diff here (--diff-merges=off): its own lines come from merge-diff.ts.
-          if (ps.includes(" ")) onMerge(commit, ps.split(" "));
-          ctx.countCommit();
-          bytes = 0;
-          continue;
-        }
-        bytes += line.length + 1;
-        parser.line(line);
-        if (files.length > 0) yield* this.drain(files, ctx, deps, kind, commit);
+    // Lines are handed to the parser as byte ranges of the chunk (DiffParser.bytes): only commit
+    // headers, file headers and added lines are ever decoded.
+    const line = (buf: Buffer, start: number, end: number) => {
+      bytes += end - start + 1;
+      if (buf[start] === 0 && !parser.inHunk && buf.toString("latin1", start, start + COMMIT_MARK.length) === COMMIT_MARK) {
+        parser.flush();
+        finishCommit();
+        const [sha = "", author = "", email = "", date = "", ct = "0", ps = ""] = buf
+          .toString("utf8", start + COMMIT_MARK.length, end)
+          .split("\0");
+        commit = { sha, author, email, date };
+        this.commitTime.set(commit, Number(ct));
+        // A merge has no diff here (--diff-merges=off): its own lines come from merge-diff.ts.
+        if (ps.includes(" ")) onMerge(commit, ps.split(" "));
+        ctx.countCommit();
+        bytes = 0;
+        return;
       }
+      parser.bytes(buf, start, end);
+    };
+    const lines = new LineSplitter(line);
+    for await (const chunk of stdout) {
+      lines.push(chunk);
+      if (files.length > 0) yield* this.drain(files, ctx, deps, kind);
     }
+    lines.end();
     parser.end();
-    yield* this.drain(files, ctx, deps, kind, commit);
-    finishCommit(this);
+    yield* this.drain(files, ctx, deps, kind);
+    finishCommit();
   }
 
   private async *drain(
-    files: DiffFile[],
+    files: { file: DiffFile; commit: CommitInfo | undefined }[],
     ctx: SourceContext,
     deps: Parameters<typeof diffFragment>[3],
     kind: "history" | "pre-push",
-    commit: CommitInfo | undefined,
   ): AsyncGenerator<Fragment> {
-    while (files.length > 0) {
-      const file = files.shift() as DiffFile;
+    for (let i = 0; i < files.length; i++) {
+      const { file, commit } = files[i] as { file: DiffFile; commit: CommitInfo | undefined };
       const fragment = await diffFragment(file, kind, ctx, deps, undefined, commit);
       if (fragment) yield fragment;
     }
+    files.length = 0;
   }
 }
 

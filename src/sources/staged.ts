@@ -322,7 +322,8 @@ export async function diffFragment(
     if (summary) summary.candidates++;
     return binaryFragment(file, source, ctx, deps, skip, summary, commit);
   }
-  if (file.added.length === 0) return undefined; // deletions only, mode change, pure rename
+  const lines = file.lineNumbers.length;
+  if (lines === 0) return undefined; // deletions only, mode change, pure rename
   if (summary) summary.candidates++;
   if (deps.exclude?.(file.path)) {
     if (summary) summary.skipped++;
@@ -336,11 +337,11 @@ export async function diffFragment(
   };
   // By name first: a history rewrites its bundles in many commits, and joining their lines is work.
   if (!deps.scanAll && minifiedByName(file.path)) return skipMinified();
-  const joined = file.added.join("\n");
+  const joined = file.addedText ?? file.added.join("\n");
   let text = joined;
   if (!deps.scanAll && looksMinified(file.path, text)) return skipMinified();
   if (!deps.scanAll && isLockfile(file.path)) text = blankLockfileHashes(text);
-  ctx.countFile(Buffer.byteLength(text), file.added.length);
+  ctx.countFile(Buffer.byteLength(text), lines);
   if (summary) summary.scanned++;
   // The whole new file (new files): the added lines as they were, before any lockfile blanking.
   const whole = file.wholeFile ? () => `${joined}${file.noNewlineAtEnd ? "" : "\n"}` : undefined;

@@ -155,9 +155,9 @@ describe("polish", () => {
     const top = await runCli(["--help"], r.dir);
     expect(top.stdout).toMatch(/-C, --cwd\s+Run as if gitward was started in DIR/);
     const history = await runCli(["history", "--help"], r.dir);
-    expect(history.stdout).toMatch(/--jobs\s+Parallel git log processes \(default: cores, at most 4\)/);
+    expect(history.stdout).toMatch(/--jobs\s+Parallel git log processes \(default 1; cores - 1 on 3\+ cores, max 4\)/);
     expect(readFileSync(join(ROOT, "docs/hooks-and-ci.md"), "utf8")).toMatch(
-      /`--jobs N`\s*\| parallel `git log` processes \(default: cores, at most 4/,
+      /`--jobs N`\s*\| parallel `git log` processes \(default 1; cores - 1 on 3\+ cores, max 4;/,
     );
   });
 

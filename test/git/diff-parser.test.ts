@@ -4,7 +4,15 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { runGit } from "../../src/git/run-git.js";
-import { type DiffFile, DiffParser, parseDiff, quoteCPath, readLines, unquoteCPath } from "../../src/sources/diff-parser.js";
+import {
+  type DiffFile,
+  DiffParser,
+  LineSplitter,
+  parseDiff,
+  quoteCPath,
+  readLines,
+  unquoteCPath,
+} from "../../src/sources/diff-parser.js";
 import { DIFF_FLAGS } from "../../src/sources/staged.js";
 
 const NAME_CHARS = [
@@ -93,6 +101,24 @@ function expected(f: { old: string[]; inserts: { at: number; text: string }[]; c
   return { added, numbers };
 }
 
+/**
+ * How history reads a patch: bytes in chunks of `size`, each line handed to DiffParser.bytes. The
+ * added lines come back joined in `addedText`; returned here in `added`, as parseDiff gives them.
+ */
+function parseBytes(bytes: Buffer, size: number): DiffFile[] {
+  const files: DiffFile[] = [];
+  const parser = new DiffParser((f) => files.push(f));
+  const lines = new LineSplitter((buf, start, end) => parser.bytes(buf, start, end));
+  for (let at = 0; at < bytes.length; at += size) lines.push(bytes.subarray(at, at + size));
+  lines.end();
+  parser.end();
+  return files.map((f) => {
+    const { addedText, ...rest } = f;
+    expect(rest.added).toEqual([]);
+    return { ...rest, added: addedText === undefined ? [] : addedText.split("\n") };
+  });
+}
+
 const lineArb = fc.oneof(
   fc.string({ maxLength: 30 }).map((s) => s.replace(/[\n\r]/g, "")),
   fc.constantFrom("diff --git a/x b/x", "+++ b/evil", "--- a/evil", "@@ -1 +1 @@", "\\ No newline", "", " ", "+", "-"),
@@ -111,8 +137,10 @@ describe("DiffParser (property)", () => {
   it("synthetic diffs: names, added lines (with CRLF) and new-file line numbers round-trip", () => {
     fc.assert(
       fc.property(fc.uniqueArray(fileArb, { selector: (f) => f.name, minLength: 1, maxLength: 5 }), (files) => {
-        const parsed = parseDiff(syntheticDiff(files));
+        const diff = syntheticDiff(files);
+        const parsed = parseDiff(diff);
         expect(parsed.map((p) => p.path)).toEqual(files.map((f) => f.name));
+        for (const size of [3, 50, 1 << 20]) expect(parseBytes(Buffer.from(diff, "utf8"), size)).toEqual(parsed);
         files.forEach((f, i) => {
           const e = expected(f);
           expect(parsed[i]?.added).toEqual(e.added);
@@ -247,6 +275,7 @@ describe("DiffParser (property)", () => {
       "\\ No newline at end of file",
     ].join("\n");
     const files = parseDiff(diff);
+    for (const size of [1, 7, 1 << 20]) expect(parseBytes(Buffer.from(diff, "utf8"), size)).toEqual(files);
     expect(
       files.map((f) => [
         f.status,
@@ -316,6 +345,33 @@ describe("DiffParser (property)", () => {
     expect(files[3]?.removed).toBeUndefined();
     // Without trackRemoved (every non-merge commit) nothing is kept.
     expect(parseDiff(diff)[1]?.removed).toBeUndefined();
+  });
+
+  it("bytes: added lines that are not valid UTF-8 decode as they would line by line; every hunk header form is read", () => {
+    const head = (name: string) =>
+      Buffer.from(
+        `diff --git a/${name} b/${name}\nindex ${"1".repeat(40)}..${"2".repeat(40)} 100644\n--- a/${name}\n+++ b/${name}\n`,
+      );
+    const bytes = Buffer.concat([
+      head("latin1.txt"),
+      Buffer.from("@@ -1 +1 @@\n-old\n+caf"),
+      Buffer.from([0xe9, 0x0a]), // "café" in Latin-1: an invalid UTF-8 byte before the newline
+      Buffer.from("@@ -4,0 +5,2 @@ func()\n+cut "),
+      Buffer.from([0xe6, 0x97]), // the first two bytes of a three-byte character
+      Buffer.from("\n+\r\n"),
+      Buffer.from("@@ -9,2 +11 @@\n-a\n-b\n+c\n\\ No newline at end of file\n"),
+      head("bad-hunk.txt"),
+      Buffer.from("@@ -x +1 @@\n+not read as a hunk\n"),
+    ]);
+    const byLine = parseDiff(bytes.toString("utf8"));
+    for (const size of [1, 2, 4096]) {
+      const got = parseBytes(bytes, size);
+      expect(got).toEqual(byLine);
+      expect(got[0]?.added).toEqual(["caf\ufffd", "cut \ufffd", "\r", "c"]);
+      expect(got[0]?.lineNumbers).toEqual([1, 5, 6, 11]);
+      expect(got[0]?.noNewlineAtEnd).toBe(true);
+      expect(got[1]?.lineNumbers).toEqual([]);
+    }
   });
 
   it("readLines splits on LF only and keeps CR, across chunk boundaries", async () => {

@@ -10,6 +10,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { LineSplitter } from "../../src/sources/diff-parser.js";
 import { CombinedDiffParser, type MergeFile } from "../../src/sources/merge-diff.js";
 import { createRepo, runCli, type TempRepo, tempDir } from "../helpers/temp-repo.js";
 import { awsRepo, fakeAwsKey } from "./git-helpers.js";
@@ -225,6 +226,17 @@ describe("CombinedDiffParser", () => {
     const p = new CombinedDiffParser((f) => out.push(f));
     for (const l of text.split("\n")) p.line(l);
     p.end();
+    // History reads git's output as bytes, in chunks of any size: the same files must come out.
+    const bytes = Buffer.from(text, "utf8");
+    for (const size of [1, 5, 64, 1 << 20]) {
+      const viaBytes: MergeFile[] = [];
+      const q = new CombinedDiffParser((f) => viaBytes.push(f));
+      const lines = new LineSplitter((buf, start, end) => q.bytes(buf, start, end));
+      for (let at = 0; at < bytes.length; at += size) lines.push(bytes.subarray(at, at + size));
+      lines.end();
+      q.end();
+      expect(viaBytes, `chunks of ${size} bytes`).toEqual(out);
+    }
     return out;
   };
   const sha = (c: string) => c.repeat(40);

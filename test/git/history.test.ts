@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { defaultJobs } from "../../src/cli/commands/history.js";
 import { createRepo, reposPerTest, runCli, type TempRepo } from "../helpers/temp-repo.js";
 import { AWS_PACK, awsRepo, brief, fakeAwsKey, findingsOf } from "./git-helpers.js";
 
@@ -155,6 +156,27 @@ describe("gitward history", () => {
     repos.track(dir);
     const out = await runCli(["history", "--config", AWS_PACK.replace("aws.yaml", "nope.yaml")], join(dir.dir, ".git", ".."));
     expect(out.code).toBe(2);
+  });
+
+  it("the size limit of a config file applies although the walk was started before the config was read", async () => {
+    const r = repo();
+    r.commit("big", { "big.txt": `${"x".repeat(3000)}\nkey ${K1}\n`, "small.txt": `key ${K2}\n` });
+    // Started with the default limit (5 MB), before .gitward.yaml said 1 KB: not the walk the scan needs.
+    r.write(".gitward.yaml", `extends:\n  - ${JSON.stringify(AWS_PACK)}\nmaxFileSize: 1KB\n`);
+    const limited = await runCli(["history", "-f", "json", "--jobs", "1"], r.dir);
+    expect(brief(findingsOf(limited.stdout))).toEqual(["aws-access-key-id small.txt:1"]);
+    const data = JSON.parse(limited.stdout) as { skipped: { path: string; reason: string }[] };
+    expect(data.skipped.map((s) => `${s.reason} ${s.path}`)).toEqual(["too-large big.txt"]);
+    // The command line's limit is known before: the early walk is the scan's.
+    const flag = await runCli(["history", "-f", "json", "--jobs", "1", "--max-file-size", "1KB"], r.dir);
+    expect(brief(findingsOf(flag.stdout))).toEqual(["aws-access-key-id small.txt:1"]);
+    r.write(".gitward.yaml", `extends:\n  - ${JSON.stringify(AWS_PACK)}\n`);
+    const whole = await runCli(["history", "-f", "json", "--jobs", "1"], r.dir);
+    expect(brief(findingsOf(whole.stdout))).toEqual(["aws-access-key-id big.txt:2", "aws-access-key-id small.txt:1"]);
+  });
+
+  it("one git log by default on up to two cores, the rest of the cores otherwise (at most 4)", () => {
+    expect([1, 2, 3, 4, 8, 64].map((n) => defaultJobs(n))).toEqual([1, 1, 2, 3, 4, 4]);
   });
 
   it("uses several git processes (--jobs) with the same result", async () => {
