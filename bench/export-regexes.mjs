@@ -15,10 +15,18 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { GITWARD_ROOT } from "./lib/paths.mjs";
 
-/** The secret rules of the built-in packs, from the build's pack cache (dist/builtin-packs.json). */
+/**
+ * The secret rules of the built-in packs, from the build's pack cache (dist/builtin-packs.json, with
+ * each secret rule's body in dist/builtin-rule-bodies.txt at `$body: [offset, length]`).
+ */
 export function builtinSecretRules(root = GITWARD_ROOT) {
   const cache = JSON.parse(readFileSync(join(root, "dist", "builtin-packs.json"), "utf8"));
-  return cache.packs.flatMap((p) => p.rules).filter((r) => r.kind !== "config" && typeof r.regex === "string");
+  const bodies = readFileSync(join(root, "dist", "builtin-rule-bodies.txt"), "latin1");
+  return cache.packs
+    .flatMap((p) => p.rules)
+    .filter((r) => r.kind !== "config")
+    .map(({ $body, ...r }) => ($body ? { ...r, ...JSON.parse(bodies.slice($body[0], $body[0] + $body[1])) } : r))
+    .filter((r) => typeof r.regex === "string");
 }
 
 /** A JS regex (source + flags) as one rg pattern line, or a reason it cannot be one. */

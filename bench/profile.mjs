@@ -24,6 +24,7 @@ async function buildUnminified() {
   for (const file of [
     "builtin-packs.json",
     "builtin-docs.json",
+    "builtin-rule-bodies.txt",
     "keyword-automaton.bin",
     "glob-regexes.json",
     "schema-validators.cjs",

@@ -4,7 +4,7 @@
 //    CommonJS file that bin/gitward.cjs loads through V8's code cache; code not
 //    needed by a command stays unevaluated behind esbuild's lazy module wrappers);
 // 3. the JSON Schema validators → dist/schema-validators.cjs (Ajv standalone code, scripts/schema-validators.mjs);
-//    the validated built-in pack cache → dist/builtin-packs.json (the rules' docs: dist/builtin-docs.json);
+//    the validated built-in pack cache → dist/builtin-packs.json (the rules' docs: dist/builtin-docs.json, secret rules' bodies: dist/builtin-rule-bodies.txt);
 // 4. the built-in keyword automaton → dist/keyword-automaton.bin;
 // 5. the built-in globs as RegExps → dist/glob-regexes.json, and the validated service names → dist/service-names.json;
 // 6. a first `gitward staged` run in a scratch repository, which writes the code

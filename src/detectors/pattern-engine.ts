@@ -12,6 +12,7 @@
  * runs only over the lines around its keywords' hits, not the whole fragment.
  */
 import type { LoadedRule, SecretRuleSpec } from "../packs/pack-types.js";
+import { ruleScope } from "../packs/rule-set.js";
 import type { Fragment, ScanWarning, SkipNotice, Tracer } from "../types.js";
 import { nowMs } from "../util/clock.js";
 import { globsMatcher } from "../util/glob-regex.js";
@@ -143,6 +144,7 @@ function compileGlobs(include: string[], exclude: string[]): (path: string) => b
 
 function compileRule(rule: LoadedRule<SecretRuleSpec>, keywordIds: number[]): CompiledRule {
   const spec = rule.spec;
+  const scope = ruleScope(rule);
   // RegExps are compiled on first use: a hook run compiles the few rules whose keywords occur,
   // not all of them (loading validated every pattern already).
   let regex: RegExp | undefined;
@@ -183,9 +185,9 @@ function compileRule(rule: LoadedRule<SecretRuleSpec>, keywordIds: number[]): Co
         : undefined,
     contextJudged: isContextJudged(spec) && !withoutContext(spec),
     providerContext: isProviderContext(spec) && !isContextJudged(spec) && !withoutContext(spec),
-    contextLines: rule.scope?.mode === "lines" ? rule.scope.context : -1,
-    span: rule.scope?.mode === "lines" ? rule.scope.span : undefined,
-    keywordInMatch: rule.scope?.mode === "lines" ? rule.scope.keywordInMatch : false,
+    contextLines: scope?.mode === "lines" ? scope.context : -1,
+    span: scope?.mode === "lines" ? scope.span : undefined,
+    keywordInMatch: scope?.mode === "lines" ? scope.keywordInMatch : false,
     keywordIds,
   };
 }

@@ -7,21 +7,54 @@
  * schema validation off the pre-commit hook's path. The rules' docs (half the
  * text) are in a file of their own, `dist/builtin-docs.json`, read on first use:
  * a clean commit reports nothing and never needs them.
+ *
+ * A secret rule's body (its regex, description, requires, allowlist, scan
+ * scope...) is in `dist/builtin-rule-bodies.txt`, one JSON text per rule, parsed
+ * when the rule is first used (CachedSecretRule): a hook compiles the few rules
+ * whose keywords occur in the commit. The cache itself holds what every run
+ * needs of every rule: id, severity, keywords, and the few flags the engine
+ * reads when it starts. Parsing every rule whole was the largest part of the
+ * hook's set-up (2.5 ms of JSON.parse for 900 rules, and garbage collection of
+ * what it made).
  */
 import { isAscii } from "node:buffer";
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import type { ScanScope } from "../detectors/scan-scope.js";
 import { GitwardError } from "../errors.js";
-import type { LoadedPack, RuleDocs, RuleExample, RuleExamples } from "./pack-types.js";
+import type { LoadedPack, RuleDocs, RuleExample, RuleExamples, RuleSpec, SecretRuleSpec } from "./pack-types.js";
 
 export const PATTERNS_DIR = fileURLToPath(new URL("../../patterns/", import.meta.url));
 const CACHE_FILE = fileURLToPath(new URL("../builtin-packs.json", import.meta.url));
 const DOCS_FILE = fileURLToPath(new URL("../builtin-docs.json", import.meta.url));
+const BODIES_FILE = fileURLToPath(new URL("../builtin-rule-bodies.txt", import.meta.url));
 
 export interface BuiltinCache {
   files: { file: string; size: number; mtimeMs: number }[];
+  /** Secret rules hold their INDEX_FIELDS and `$body`, where their body is in BODIES_FILE. */
   packs: LoadedPack[];
+}
+
+/** A secret rule's fields kept in the cache itself (read by every run for every rule). */
+const INDEX_FIELDS = new Set(["id", "kind", "severity", "mode", "keywords", "fallback", "validate", "tags"]);
+/** A secret rule's fields kept in its body (read when the rule is used). */
+const BODY_FIELDS = [
+  "description",
+  "regex",
+  "flags",
+  "secretGroup",
+  "entropy",
+  "paths",
+  "allowlist",
+  "requires",
+  "redos",
+] as const;
+type BodyField = (typeof BODY_FIELDS)[number];
+/** Where a cached secret rule's body is: [offset, length] in BODIES_FILE. */
+type BodyRef = [number, number];
+interface RuleBody extends Partial<Pick<SecretRuleSpec, BodyField>> {
+  $scope?: ScanScope;
 }
 
 /** Absolute paths of every built-in pack file, in load order (secrets first, then config). */
@@ -47,21 +80,148 @@ function readFreshCache(files: string[]): LoadedPack[] | undefined {
   } catch {
     return undefined;
   }
-  if (cache.files.length !== files.length || !existsSync(DOCS_FILE)) return undefined;
+  if (cache.files.length !== files.length || !existsSync(DOCS_FILE) || !existsSync(BODIES_FILE)) return undefined;
   for (const [i, entry] of cache.files.entries()) {
     if (entry.file !== files[i]?.slice(PATTERNS_DIR.length)) return undefined;
     const st = statSync(files[i] as string, { throwIfNoEntry: false });
     if (!st || st.size !== entry.size || st.mtimeMs !== entry.mtimeMs) return undefined;
   }
   const docs = new DocsFile();
-  for (const pack of cache.packs) {
-    for (const rule of pack.rules) {
-      rule.docs = new LazyDocs(docs, rule.id);
-      rule.examples = NO_EXAMPLES;
+  const bodies = new BodiesFile();
+  return cache.packs.map((p) => {
+    const rules = p.rules as unknown as (RuleSpec & { $body?: BodyRef })[];
+    for (let i = 0; i < rules.length; i++) {
+      const rule = rules[i] as RuleSpec & { $body?: BodyRef };
+      if (rule.$body)
+        rules[i] = new CachedSecretRule(
+          rule as unknown as CachedIndex,
+          bodies,
+          new LazyDocs(docs, rule.id),
+        ) as unknown as RuleSpec;
+      else {
+        rule.docs = new LazyDocs(docs, rule.id);
+        rule.examples = NO_EXAMPLES;
+      }
+    }
+    return { ...p, file: join(PATTERNS_DIR, p.file) };
+  });
+}
+
+/** dist/builtin-rule-bodies.txt, read on first use. */
+class BodiesFile {
+  private text: string | undefined;
+
+  parse(ref: BodyRef, id: string): RuleBody {
+    this.text ??= readText(BODIES_FILE);
+    try {
+      return JSON.parse(this.text.slice(ref[0], ref[0] + ref[1])) as RuleBody;
+    } catch {
+      throw new GitwardError(
+        `${BODIES_FILE}: the body of rule ${id} does not parse (a partial build? run npm run build)`,
+        "config",
+      );
     }
   }
-  return cache.packs.map((p) => ({ ...p, file: join(PATTERNS_DIR, p.file) }));
 }
+
+/**
+ * A built-in secret rule from the cache: what every run needs as plain
+ * fields, the rest read from its body on first use (see the file comment).
+ * Its fields are getters on the class, so the rule reads like any other
+ * spec (but has no own fields to spread: JSON.stringify gets the whole rule
+ * from toJSON). The scan scope
+ * (LoadedPack.scopes for a pack read from YAML) comes with the body too:
+ * ruleScope() in rule-set.ts asks for it.
+ */
+class CachedSecretRule {
+  docs: RuleDocs;
+  examples: RuleExamples = NO_EXAMPLES;
+  private readonly index: CachedIndex;
+  private readonly bodies: BodiesFile;
+  private parsed: RuleBody | undefined;
+
+  constructor(index: CachedIndex, bodies: BodiesFile, docs: RuleDocs) {
+    // The cache's own object is kept as it is: copying its fields cost more than the getters.
+    this.index = index;
+    this.bodies = bodies;
+    this.docs = docs;
+  }
+
+  get id(): string {
+    return this.index.id;
+  }
+  get kind(): "secret" | undefined {
+    return this.index.kind;
+  }
+  get severity(): SecretRuleSpec["severity"] {
+    return this.index.severity;
+  }
+  get mode(): SecretRuleSpec["mode"] {
+    return this.index.mode;
+  }
+  get keywords(): string[] | undefined {
+    return this.index.keywords;
+  }
+  get fallback(): boolean | undefined {
+    return this.index.fallback;
+  }
+  get validate(): string | undefined {
+    return this.index.validate;
+  }
+  get tags(): string[] | undefined {
+    return this.index.tags;
+  }
+
+  private body(): RuleBody {
+    this.parsed ??= this.bodies.parse(this.index.$body, this.index.id);
+    return this.parsed;
+  }
+
+  get description(): string {
+    return this.body().description as string;
+  }
+  get regex(): string {
+    return this.body().regex as string;
+  }
+  get flags(): string | undefined {
+    return this.body().flags;
+  }
+  get secretGroup(): number | undefined {
+    return this.body().secretGroup;
+  }
+  get entropy(): number | undefined {
+    return this.body().entropy;
+  }
+  get paths(): string[] | undefined {
+    return this.body().paths;
+  }
+  get allowlist(): SecretRuleSpec["allowlist"] {
+    return this.body().allowlist;
+  }
+  get requires(): SecretRuleSpec["requires"] {
+    return this.body().requires;
+  }
+  get redos(): SecretRuleSpec["redos"] {
+    return this.body().redos;
+  }
+
+  /** The rule's scan scope, computed at build time (LoadedPack.scopes of a YAML pack). */
+  cachedScope(): ScanScope | undefined {
+    return this.body().$scope;
+  }
+
+  /** The whole spec, as the YAML pack gives it (docs through LazyDocs.toJSON; no examples). */
+  toJSON(): Record<string, unknown> {
+    const { $body: _ref, ...index } = this.index;
+    const { $scope: _scope, ...body } = this.body();
+    return { ...index, ...body, docs: this.docs, examples: this.examples };
+  }
+}
+
+/** A secret rule as the cache file holds it: the INDEX_FIELDS and where its body is. */
+type CachedIndex = Pick<SecretRuleSpec, "id" | "kind" | "severity" | "mode" | "keywords" | "fallback" | "validate" | "tags"> & {
+  $body: BodyRef;
+};
 
 /**
  * The examples of every cached rule: one shared empty value instead of three
@@ -135,6 +295,8 @@ export function loadBuiltinPacks(): Promise<LoadedPack[]> {
 export interface BuiltBuiltinCache {
   cache: BuiltinCache;
   docs: Record<string, RuleDocs>;
+  /** The secret rules' bodies, one JSON text per line (BODIES_FILE). */
+  bodies: string;
 }
 
 /** Validates every built-in pack and builds the cache and the docs (used by scripts/build.mjs). */
@@ -144,24 +306,44 @@ export async function buildBuiltinCache(): Promise<BuiltBuiltinCache> {
   const packs: LoadedPack[] = [];
   const entries: BuiltinCache["files"] = [];
   const docs: Record<string, RuleDocs> = {};
+  let bodies = "";
   for (const file of files) {
     const pack = await loadPackFile(file);
     // Examples are for `gitward packs test`, which reads the YAML; docs go to their own file. Both
     // left out keep the hook's start-up parse (and the garbage it makes) less than half the size.
     const rules = pack.rules.map(({ docs: ruleDocs, examples: _examples, ...rule }) => {
       docs[rule.id] = ruleDocs;
-      return rule;
-    }) as unknown as LoadedPack["rules"]; // readFreshCache puts back lazy docs and empty examples
-    packs.push({ ...pack, rules, file: file.slice(PATTERNS_DIR.length) });
+      if (rule.kind === "config") return rule;
+      // A secret rule: its index fields here, the rest in the bodies file (see CachedSecretRule).
+      const index: Record<string, unknown> = {};
+      const body: Record<string, unknown> = {};
+      for (const [key, value] of Object.entries(rule)) {
+        if (INDEX_FIELDS.has(key)) index[key] = value;
+        else if ((BODY_FIELDS as readonly string[]).includes(key)) body[key] = value;
+        else
+          throw new Error(
+            `${file}: ${rule.id}: field "${key}" is neither an index nor a body field of the built-in cache (src/packs/builtin-packs.ts)`,
+          );
+      }
+      const scope = pack.scopes?.[rule.id];
+      if (scope) body.$scope = scope;
+      const text = asciiJson(body);
+      index.$body = [bodies.length, text.length];
+      bodies += `${text}\n`;
+      return index;
+    }) as unknown as LoadedPack["rules"]; // readFreshCache puts back the rules, lazy docs and empty examples
+    const { scopes: _scopes, ...rest } = pack;
+    packs.push({ ...rest, rules, file: file.slice(PATTERNS_DIR.length) });
     const st = statSync(file);
     entries.push({ file: file.slice(PATTERNS_DIR.length), size: st.size, mtimeMs: st.mtimeMs });
   }
-  return { cache: { files: entries, packs }, docs };
+  return { cache: { files: entries, packs }, docs, bodies };
 }
 
-/** Writes the docs, then the pack cache (last: its presence marks a complete dist/). */
+/** Writes the docs and the rules' bodies, then the pack cache (last: its presence marks a complete dist/). */
 export function writeBuiltinCache(built: BuiltBuiltinCache): void {
   writeFileSync(DOCS_FILE, asciiJson(built.docs));
+  writeFileSync(BODIES_FILE, built.bodies);
   writeFileSync(CACHE_FILE, asciiJson(built.cache));
 }
 

@@ -4,7 +4,9 @@
  * are global, so a later pack may not redefine an id, but later config layers
  * may change a rule's severity or mode.
  */
+
 import type { RuleOverride } from "../config/config-types.js";
+import type { ScanScope } from "../detectors/scan-scope.js";
 import { GitwardError } from "../errors.js";
 import type { Severity } from "../types.js";
 import { displayPath } from "../util/display-path.js";
@@ -49,6 +51,7 @@ export function buildRuleSet(
         overrides: [],
       };
       // Assigned rather than spread in: ~500 rules on every hook's start-up, where code runs cold.
+      // (A built-in rule from the cache has its scope with its body: ruleScope() reads it on use.)
       const scope = pack.scopes?.[spec.id];
       if (scope) rule.scope = scope;
       byId.set(spec.id, rule);
@@ -86,4 +89,13 @@ export function buildRuleSet(
 export function severityBlocks(severity: Severity, failOn: Severity): boolean {
   const order: Severity[] = ["critical", "high", "medium", "low", "info"];
   return order.indexOf(severity) <= order.indexOf(failOn);
+}
+
+/**
+ * A rule's scan scope: from its pack (YAML packs compute it when they load),
+ * else from the built-in cache's rule body (read on first use, see
+ * builtin-packs.ts), else none (the rule scans everywhere).
+ */
+export function ruleScope(rule: LoadedRule): ScanScope | undefined {
+  return rule.scope ?? (rule.spec as { cachedScope?: () => ScanScope | undefined }).cachedScope?.();
 }

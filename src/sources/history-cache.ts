@@ -23,7 +23,7 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import type { ResolvedConfig } from "../config/config-types.js";
 import { GitwardError } from "../errors.js";
-import type { RuleSet } from "../packs/rule-set.js";
+import { type RuleSet, ruleScope } from "../packs/rule-set.js";
 import type { Finding, FindingKind, Severity } from "../types.js";
 import { sha256 } from "../util/hash.js";
 
@@ -62,7 +62,7 @@ export interface HistoryCache {
 export function ruleSetHash(ruleSet: RuleSet): string {
   // The whole spec (regex, keywords, paths, allowlist, entropy...), not a list of fields that goes stale.
   const parts = ruleSet.secretRules
-    .map((r) => JSON.stringify([r.spec, r.pack, r.packVersion, r.scope ?? null, r.mode, r.severity]))
+    .map((r) => JSON.stringify([r.spec, r.pack, r.packVersion, ruleScope(r) ?? null, r.mode, r.severity]))
     .sort();
   return sha256(`gitward-history-cache-v${VERSION}\n${parts.join("\n")}`);
 }

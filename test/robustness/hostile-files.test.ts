@@ -270,7 +270,11 @@ describe("scan outside a git repository", () => {
     for (const extra of [[], ["--allow-skip"]]) {
       const r = await runCli(["scan", "no/such/file.env", ...extra], repo.dir);
       expect(r.code).toBe(2);
-      expect(r.stderr).toBe("gitward: scan: no/such/file.env: no such file or directory\n");
+      // This suite loads the AWS pack as a local pack, whose regexes get the ReDoS analysis and its
+      // 1 s budget: on a loaded machine that can end inconclusive, a warning of its own. Nothing else.
+      const lines = r.stderr.split("\n").filter((l) => l !== "" && !/ReDoS analysis inconclusive/.test(l));
+      expect(lines).toEqual(["gitward: scan: no/such/file.env: no such file or directory"]);
+      expect(r.stderr.endsWith("\n")).toBe(true);
     }
   });
 });

@@ -101,7 +101,9 @@ describe("per-fragment regex time budget", () => {
   it("names the rule that blew it, disables it, keeps other rules' findings, and fails closed", async () => {
     // A back-reference: the ReDoS analysis cannot decide it (a warning), and it backtracks exponentially.
     const slow = rule("acme-slow", "", "'aaaa((a+)+)\\2z'").replace("keywords: [acme_]", "keywords: [aaaa]");
-    const hostile = `aaaa${"a".repeat(21)}!\n`;
+    // ~0.5 s of backtracking, five times the budget below; the budget is high enough that no
+    // built-in rule comes near it on a loaded machine (at 20 ms one did, and the test failed).
+    const hostile = `aaaa${"a".repeat(25)}!\n`;
     repo.write("slow-1.txt", hostile);
     repo.write("slow-2.txt", hostile);
     writeFileSync(
@@ -109,7 +111,7 @@ describe("per-fragment regex time budget", () => {
       pack(slow.replace(/examples: .*/, 'examples: { positive: ["aaaaaaz"], negative: ["aaaa"] }')),
     );
     const previous = process.env.GITWARD_REGEX_BUDGET_MS;
-    process.env.GITWARD_REGEX_BUDGET_MS = "20";
+    process.env.GITWARD_REGEX_BUDGET_MS = "100";
     try {
       const args = ["scan", "app.env", "slow-1.txt", "slow-2.txt", "--pack", "pack.yaml", "--format", "json"];
       const r = await runCli(args, repo.dir);
