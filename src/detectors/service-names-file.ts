@@ -16,6 +16,7 @@ import {
   type Service,
   type ServiceNames,
   type ServicesCache,
+  serviceIndex,
   term,
 } from "./service-names.js";
 
@@ -71,7 +72,7 @@ export function parseServiceNames(file: string, text: string): ServiceNames {
 export function writeServicesCache(): number {
   const st = statSync(SERVICES_FILE);
   const { services } = parseServiceNames(SERVICES_FILE, readFileSync(SERVICES_FILE, "utf8"));
-  const cache: ServicesCache = { size: st.size, mtimeMs: st.mtimeMs, services };
+  const cache: ServicesCache = { size: st.size, mtimeMs: st.mtimeMs, services, index: serviceIndex(services) };
   writeFileSync(SERVICES_CACHE_FILE, JSON.stringify(cache));
   return services.length;
 }

@@ -82,23 +82,46 @@ export function term(name: string): string {
   return name.toLowerCase().replace(/[^a-z0-9]/g, "");
 }
 
-/** The lookup over validated services (from the build's cache or from service-names-file.ts). */
-export function indexServices(file: string, services: Service[]): ServiceNames {
-  const byTerm = new Map<string, Service>();
+/**
+ * What a lookup needs, computed from the services once: each name's term
+ * (lowercase letters and digits) → index of its service, the first words of
+ * multi-word names, and the longest run of words to try. The build stores it
+ * in the cache with the services: computing it splits ~2,000 names into words,
+ * which cost a hook that met a credential key a few milliseconds.
+ */
+export interface ServiceIndex {
+  terms: [string, number][];
+  firstWords: string[];
+  longest: number;
+}
+
+export function serviceIndex(services: Service[]): ServiceIndex {
+  const seen = new Set<string>();
+  const terms: [string, number][] = [];
   /** First words of multi-word names: longer runs are looked up only from these. */
   const firstWords = new Set<string>();
   let longest = 1;
-  for (const s of services) {
+  services.forEach((s, i) => {
     for (const name of [s.name, s.id, ...s.aliases]) {
       const t = term(name);
       // Two-letter names (do, nr, dd) match too much; the service's longer names remain.
-      if (t.length < 3 || byTerm.has(t)) continue;
-      byTerm.set(t, s);
+      if (t.length < 3 || seen.has(t)) continue;
+      seen.add(t);
+      terms.push([t, i]);
       const w = words(name);
       if (w.length > 1 && w[0]) firstWords.add(w[0]);
       longest = Math.max(longest, Math.min(4, w.length));
     }
-  }
+  });
+  return { terms, firstWords: [...firstWords], longest };
+}
+
+/** The lookup over validated services (from the build's cache or from service-names-file.ts). */
+export function indexServices(file: string, services: Service[], index: ServiceIndex = serviceIndex(services)): ServiceNames {
+  const byTerm = new Map<string, Service>();
+  for (const [t, i] of index.terms) byTerm.set(t, services[i] as Service);
+  const firstWords = new Set(index.firstWords);
+  const { longest } = index;
   return {
     file,
     services,
@@ -123,17 +146,18 @@ export interface ServicesCache {
   size: number;
   mtimeMs: number;
   services: Service[];
+  index: ServiceIndex;
 }
 
 /** Run from the sources (tests, tsx), the build's cache is in dist/. */
 const SOURCE_CACHE_FILE = fileURLToPath(new URL("../../dist/service-names.json", import.meta.url));
 
-function readFreshCache(): Service[] | undefined {
+function readFreshCache(): ServicesCache | undefined {
   for (const file of [SERVICES_CACHE_FILE, SOURCE_CACHE_FILE]) {
     try {
       const cache = JSON.parse(readFileSync(file, "utf8")) as ServicesCache;
       const st = statSync(SERVICES_FILE);
-      if (st.size === cache.size && st.mtimeMs === cache.mtimeMs) return cache.services;
+      if (st.size === cache.size && st.mtimeMs === cache.mtimeMs && cache.index) return cache;
     } catch {
       // Absent or unreadable: try the next.
     }
@@ -162,7 +186,7 @@ export function builtinServiceNames(): ServiceNames {
         `${SERVICES_CACHE_FILE} is missing or older than ${SERVICES_FILE}: run npm run build (it validates the service names and writes the file)`,
         "config",
       );
-    builtin = indexServices(SERVICES_FILE, cached);
+    builtin = indexServices(SERVICES_FILE, cached.services, cached.index);
   }
   return builtin;
 }

@@ -1,28 +1,41 @@
 /**
- * Reads blobs by id through one long-lived `git cat-file --batch` process,
- * started on first use. Requests are answered in order, so they are queued.
- * Used lazily: most staged scans never need a whole file.
+ * Blobs by id through long-lived `git cat-file` processes, each started on
+ * first use (most staged scans never need a whole file): BlobReader reads a
+ * blob's bytes (`--batch`), BlobSizer asks only its size (`--batch-check`,
+ * so that history can decide "too large" before reading a blob). Both are a
+ * CatFile: requests written to git's stdin one per line, answers read back in
+ * the same order, so they are queued.
  */
 import { GitwardError } from "../errors.js";
 import { type GitStream, spawnGit } from "./git-stream.js";
 
-interface Pending {
-  resolve: (blob: Buffer | undefined) => void;
-  reject: (e: Error) => void;
-}
+/**
+ * One answer taken from the front of git's output: the value and the bytes it
+ * used, or `need`: the output holds no whole answer yet, and at least that many
+ * bytes (counted from the front) are needed for one.
+ */
+type Taken<T> = { value: T; used: number } | { need: number };
 
-export class BlobReader {
+class CatFile<T> {
   private stream: GitStream | undefined;
-  private readonly queue: Pending[] = [];
-  private buf: Buffer = Buffer.alloc(0);
+  private readonly queue: { resolve: (value: T) => void; reject: (e: Error) => void }[] = [];
+  /** Output not yet taken, in the chunks it came in: joined only once an answer is complete (a large blob arrives in many). */
+  private chunks: Buffer[] = [];
+  private length = 0;
+  private need = 1;
   private failed: Error | undefined;
 
-  constructor(private readonly cwd: string) {}
+  constructor(
+    private readonly cwd: string,
+    private readonly mode: "--batch" | "--batch-check",
+    private readonly take: (out: Buffer) => Taken<T>,
+    private readonly invalid: T,
+  ) {}
 
-  /** The blob's bytes, or undefined when the object is missing. */
-  read(oid: string): Promise<Buffer | undefined> {
+  /** The answer for `oid`; `invalid` for a string that is no object id. */
+  ask(oid: string): Promise<T> {
     if (this.failed) return Promise.reject(this.failed);
-    if (!/^[0-9a-f]{4,64}$/.test(oid)) return Promise.resolve(undefined);
+    if (!/^[0-9a-f]{4,64}$/.test(oid)) return Promise.resolve(this.invalid);
     const s = this.start();
     return new Promise((resolve, reject) => {
       this.queue.push({ resolve, reject });
@@ -32,101 +45,39 @@ export class BlobReader {
 
   private start(): GitStream {
     if (this.stream) return this.stream;
-    const s = spawnGit(["cat-file", "--batch"], this.cwd);
+    const s = spawnGit(["cat-file", this.mode], this.cwd);
     this.stream = s;
     s.child.stdout.on("data", (chunk: Buffer) => {
-      this.buf = this.buf.length ? Buffer.concat([this.buf, chunk]) : chunk;
-      this.drain();
+      this.chunks.push(chunk);
+      this.length += chunk.length;
+      if (this.length >= this.need) this.drain();
     });
     s.done.then(
-      ({ code, stderr }) => this.fail(new GitwardError(`git cat-file --batch exited (${code}): ${stderr.trim()}`, "git")),
+      ({ code, stderr }) => this.fail(new GitwardError(`git cat-file ${this.mode} exited (${code}): ${stderr.trim()}`, "git")),
       (e: Error) => this.fail(e),
     );
     return s;
   }
 
   private drain(): void {
-    while (this.queue.length > 0) {
-      const nl = this.buf.indexOf(10);
-      if (nl === -1) return;
-      const header = this.buf.toString("utf8", 0, nl);
-      if (header.endsWith(" missing") || header.endsWith(" ambiguous")) {
-        this.buf = this.buf.subarray(nl + 1);
-        this.queue.shift()?.resolve(undefined);
-        continue;
+    let out = this.chunks.length === 1 ? (this.chunks[0] as Buffer) : Buffer.concat(this.chunks, this.length);
+    try {
+      while (this.queue.length > 0 && out.length > 0) {
+        const taken = this.take(out);
+        if ("need" in taken) {
+          this.need = taken.need;
+          break;
+        }
+        out = out.subarray(taken.used);
+        this.need = 1;
+        this.queue.shift()?.resolve(taken.value);
       }
-      const size = Number(header.split(" ")[2]);
-      if (!Number.isFinite(size)) {
-        this.fail(new GitwardError(`git cat-file --batch: unexpected output "${header}"`, "git"));
-        return;
-      }
-      if (this.buf.length < nl + 1 + size + 1) return;
-      const blob = Buffer.from(this.buf.subarray(nl + 1, nl + 1 + size));
-      this.buf = this.buf.subarray(nl + 1 + size + 1);
-      this.queue.shift()?.resolve(blob);
-    }
-  }
-
-  private fail(e: Error): void {
-    if (this.queue.length === 0 && !this.failed) {
-      this.failed = e;
+    } catch (e) {
+      this.fail(e as Error);
       return;
     }
-    this.failed = e;
-    for (const p of this.queue.splice(0)) p.reject(e);
-  }
-
-  /** Ends the git process (idempotent). */
-  close(): void {
-    const s = this.stream;
-    if (!s) return;
-    this.failed ??= new GitwardError("blob reader closed", "internal");
-    s.child.stdin.end();
-  }
-}
-
-/**
- * Blob sizes through one long-lived `git cat-file --batch-check`, started on
- * first use: lets history decide "too large" before reading a blob (git shows
- * a file over core.bigFileThreshold as binary, and a history may hold many).
- */
-export class BlobSizer {
-  private stream: GitStream | undefined;
-  private readonly queue: { resolve: (size: number | undefined) => void; reject: (e: Error) => void }[] = [];
-  private pending = "";
-  private failed: Error | undefined;
-
-  constructor(private readonly cwd: string) {}
-
-  /** The blob's size in bytes, or undefined when the object is missing. */
-  size(oid: string): Promise<number | undefined> {
-    if (this.failed) return Promise.reject(this.failed);
-    if (!/^[0-9a-f]{4,64}$/.test(oid)) return Promise.resolve(undefined);
-    const s = this.start();
-    return new Promise((resolve, reject) => {
-      this.queue.push({ resolve, reject });
-      s.child.stdin.write(`${oid}\n`);
-    });
-  }
-
-  private start(): GitStream {
-    if (this.stream) return this.stream;
-    const s = spawnGit(["cat-file", "--batch-check"], this.cwd);
-    this.stream = s;
-    s.child.stdout.on("data", (chunk: Buffer) => {
-      this.pending += chunk.toString("utf8");
-      for (let nl = this.pending.indexOf("\n"); nl !== -1; nl = this.pending.indexOf("\n")) {
-        const header = this.pending.slice(0, nl);
-        this.pending = this.pending.slice(nl + 1);
-        const size = Number(header.split(" ")[2]);
-        this.queue.shift()?.resolve(Number.isFinite(size) && !header.endsWith(" missing") ? size : undefined);
-      }
-    });
-    s.done.then(
-      ({ code, stderr }) => this.fail(new GitwardError(`git cat-file --batch-check exited (${code}): ${stderr.trim()}`, "git")),
-      (e: Error) => this.fail(e),
-    );
-    return s;
+    this.chunks = out.length > 0 ? [out] : [];
+    this.length = out.length;
   }
 
   private fail(e: Error): void {
@@ -138,7 +89,71 @@ export class BlobSizer {
   close(): void {
     const s = this.stream;
     if (!s) return;
-    this.failed ??= new GitwardError("blob sizer closed", "internal");
+    this.failed ??= new GitwardError(`git cat-file ${this.mode} closed`, "internal");
     s.child.stdin.end();
   }
+}
+
+/** git cat-file's header line `<oid> <type> <size>` (or `<oid> missing`/`ambiguous`): its size, or undefined. */
+function headerSize(out: Buffer, nl: number): number | undefined {
+  const header = out.toString("utf8", 0, nl);
+  if (header.endsWith(" missing") || header.endsWith(" ambiguous")) return undefined;
+  const size = Number(header.split(" ")[2]);
+  if (!Number.isInteger(size) || size < 0) throw new GitwardError(`git cat-file: unexpected output "${header}"`, "git");
+  return size;
+}
+
+export class BlobReader {
+  private readonly catFile: CatFile<Buffer | undefined>;
+
+  constructor(cwd: string) {
+    this.catFile = new CatFile(cwd, "--batch", takeBlob, undefined);
+  }
+
+  /** The blob's bytes, or undefined when the object is missing. */
+  read(oid: string): Promise<Buffer | undefined> {
+    return this.catFile.ask(oid);
+  }
+
+  /** Ends the git process (idempotent). */
+  close(): void {
+    this.catFile.close();
+  }
+}
+
+/** `--batch`: a header line, then (unless missing) the blob and a newline. */
+function takeBlob(out: Buffer): Taken<Buffer | undefined> {
+  const nl = out.indexOf(10);
+  if (nl === -1) return { need: out.length + 1 };
+  const size = headerSize(out, nl);
+  if (size === undefined) return { value: undefined, used: nl + 1 };
+  const end = nl + 1 + size + 1;
+  if (out.length < end) return { need: end };
+  // A copy: the answer outlives the output buffer it came in.
+  return { value: Buffer.from(out.subarray(nl + 1, nl + 1 + size)), used: end };
+}
+
+export class BlobSizer {
+  private readonly catFile: CatFile<number | undefined>;
+
+  constructor(cwd: string) {
+    this.catFile = new CatFile(cwd, "--batch-check", takeSize, undefined);
+  }
+
+  /** The blob's size in bytes, or undefined when the object is missing. */
+  size(oid: string): Promise<number | undefined> {
+    return this.catFile.ask(oid);
+  }
+
+  /** Ends the git process (idempotent). */
+  close(): void {
+    this.catFile.close();
+  }
+}
+
+/** `--batch-check`: a header line only. */
+function takeSize(out: Buffer): Taken<number | undefined> {
+  const nl = out.indexOf(10);
+  if (nl === -1) return { need: out.length + 1 };
+  return { value: headerSize(out, nl), used: nl + 1 };
 }

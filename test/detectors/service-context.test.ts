@@ -23,6 +23,21 @@ describe("service names", () => {
     expect(names.services.reduce((n, s) => n + s.aliases.length, 0)).toBeGreaterThan(400);
   });
 
+  it("the build's cache looks names up exactly as the YAML does (its precomputed index included)", () => {
+    const parsed = parseServiceNames(SERVICES_FILE, readFileSync(SERVICES_FILE, "utf8"));
+    const cached = builtinServiceNames();
+    expect(cached.services).toEqual(parsed.services);
+    // Every name and alias of every service, in a key and in running text, finds the same service.
+    for (const s of parsed.services) {
+      for (const name of [s.name, s.id, ...s.aliases]) {
+        for (const text of [`${name}_api_key`, `the ${name} token`]) {
+          expect(cached.find(text, true)?.id, text).toBe(parsed.find(text, true)?.id);
+          expect(cached.find(text)?.id, text).toBe(parsed.find(text)?.id);
+        }
+      }
+    }
+  });
+
   it("matches whole words across identifier styles, never inside words", () => {
     const names = builtinServiceNames();
     expect(words("NEW_RELIC_LICENSE_KEY")).toEqual(["new", "relic", "license", "key"]);
