@@ -1,8 +1,8 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { defaultJobs } from "../../src/cli/commands/history.js";
-import { createRepo, reposPerTest, runCli, type TempRepo } from "../helpers/temp-repo.js";
+import { createRepo, reposPerTest, runCli, type TempRepo, tempDir } from "../helpers/temp-repo.js";
 import { AWS_PACK, awsRepo, brief, fakeAwsKey, findingsOf } from "./git-helpers.js";
 
 const repos = reposPerTest();
@@ -156,6 +156,16 @@ describe("gitward history", () => {
     repos.track(dir);
     const out = await runCli(["history", "--config", AWS_PACK.replace("aws.yaml", "nope.yaml")], join(dir.dir, ".git", ".."));
     expect(out.code).toBe(2);
+    const outside = tempDir();
+    try {
+      for (const jobs of ["1", "2"]) {
+        const none = await runCli(["history", "--jobs", jobs], outside);
+        expect(none.code).toBe(2);
+        expect(none.stderr).toBe("gitward: history: not a git repository (run it inside a clone)\n");
+      }
+    } finally {
+      rmSync(outside, { recursive: true, force: true });
+    }
   });
 
   it("the size limit of a config file applies although the walk was started before the config was read", async () => {
