@@ -92,13 +92,13 @@ function readCachedAutomaton(lowered: readonly string[], file: string | undefine
 function buildAndCacheAutomaton(lowered: readonly string[], file: string | undefined): KeywordAutomaton {
   const built = KeywordAutomaton.build(lowered);
   if (file) {
-    // Later runs will read this one (without a cache directory every run builds it: a typical run).
-    markColdRun("keyword automaton built");
     const tmp = `${file}.${process.pid}.tmp`;
     try {
       mkdirSync(dirname(file), { recursive: true });
       writeFileSync(tmp, built.serialize());
       renameSync(tmp, file);
+      // Later runs will read this one. (When it cannot be written, every run builds it: this one is typical.)
+      markColdRun("keyword automaton built");
       pruneAutomata(dirname(file), file);
     } catch {
       rmSync(tmp, { force: true });

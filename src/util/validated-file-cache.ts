@@ -113,8 +113,6 @@ export function writeValidated<T>(
 ): void {
   const dir = gitwardCacheDir(env);
   if (!dir) return;
-  // Later runs will find this in the cache (without the cache, every run validates: a typical run).
-  markColdRun(`validated ${kind} ${file}`);
   const target = entryFile(dir, kind, file);
   const tmp = `${target}.${process.pid}.tmp`;
   try {
@@ -122,6 +120,9 @@ export function writeValidated<T>(
     const entry: Entry<T> = { stamp: stamp(), kind, file, hash: textHash(text), value };
     writeFileSync(tmp, JSON.stringify(entry));
     renameSync(tmp, target);
+    // Later runs will find this in the cache. (When it cannot be written, every run validates: this
+    // one is typical.)
+    markColdRun(`validated ${kind} ${file}`);
   } catch {
     try {
       rmSync(tmp, { force: true });
