@@ -22,7 +22,7 @@ import { ConfigAllowlistFilter } from "./filters/config-allowlist.js";
 import type { FindingFilter } from "./filters/filter.js";
 import { InlineAllowFilter } from "./filters/inline-allow.js";
 import { testDataDecision } from "./filters/test-data.js";
-import type { LoadedRule } from "./packs/pack-types.js";
+import type { LoadedRule, SecretRuleSpec } from "./packs/pack-types.js";
 import { type RuleSet, severityBlocks } from "./packs/rule-set.js";
 import { withConfigSettingsBlanked } from "./sources/gitward-config-text.js";
 import type { SourceContext, TextSource } from "./sources/source.js";
@@ -55,7 +55,9 @@ export interface PipelineOptions {
 export async function createDetectors(ruleSet: RuleSet): Promise<Detector[]> {
   const detectors: Detector[] = [];
   if (ruleSet.secretRules.length > 0) {
-    const engine = new PatternEngine(ruleSet.secretRules);
+    // Rules turned off in the config still own their matches: fallbacks may not report them.
+    const offRules = ruleSet.all.filter((r) => r.mode === "off" && r.spec.kind !== "config") as LoadedRule<SecretRuleSpec>[];
+    const engine = new PatternEngine(ruleSet.secretRules, { offRules });
     detectors.push(engine);
     const { createEncodedSecretsDetector } = await import("./detectors/encoded-secrets.js");
     detectors.push(createEncodedSecretsDetector(ruleSet.secretRules, {}, engine));

@@ -93,3 +93,31 @@ export function contextNoiseReason(secret: string, linePrefix: string): string |
   if (SLUG.test(secret)) return "a slug of words and small numbers (a name, not a token)";
   return undefined;
 }
+
+/**
+ * Words in a key that say its value is something other than a credential, for keyword-anchored
+ * provider rules (tag `context`): their regex accepts any setting ending in token/key/secret next to
+ * the provider's name, so `ACME_CSRF_TOKEN` or `acme_cache_key` match too. (Not `id`, `salt` or
+ * `session`: eBay's Cert ID, PayU's salt and Coder's session token are the credentials.)
+ */
+const OTHER_THING_WORDS =
+  /(?:^|[^a-z])(csrf|xsrf|nonce|cache|hash|hashed|checksum|digest|integrity|etag|commit|sha|sha1|sha256|md5|version|fingerprint|thumbprint|idempotency|correlation|trace|request|public|publishable|placeholder|example|sample|dummy|fake|mock)(?:[^a-z]|$)/;
+
+/** A value made of words in camelCase or PascalCase (ApiKeyAuthenticationHandler): a name, not a key. */
+const CASED_WORDS = /^(?:[A-Z][a-z]{2,}){2,}$|^[a-z]{2,}(?:[A-Z][a-z]{2,})+$/;
+
+/**
+ * Why a value a keyword-anchored provider rule matched is not a credential in its context, or
+ * undefined. Lighter than `contextNoiseReason` (those rules already demand the provider's name, its
+ * value format and entropy): the key names another kind of value, or the value is typed or a name.
+ */
+export function providerContextNoiseReason(secret: string, linePrefix: string): string | undefined {
+  const key = keyOf(linePrefix)
+    .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
+    .toLowerCase();
+  const other = OTHER_THING_WORDS.exec(key);
+  if (other) return `key "${keyOf(linePrefix)}" names something else ("${other[1]}")`;
+  if (TYPED_PATTERN.test(secret)) return "a typed pattern (alphabet, keyboard or repeated run), not a random key";
+  if (CASED_WORDS.test(secret)) return "words in camelCase or PascalCase (a name, not a key)";
+  return undefined;
+}

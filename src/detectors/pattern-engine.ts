@@ -2,7 +2,7 @@
  * The pattern engine: runs secret rules over fragments in a fixed order
  *
  *   path globs → keyword prefilter → regex → secret group → entropy
- *   → validator → context (key-named rules) → rule allowlist
+ *   → validator → context (key-named and keyword-anchored rules) → rule allowlist
  *   → required companion pattern → overlap
  *
  * Each stage can drop a candidate; with a tracer attached (`--debug`) every
@@ -16,14 +16,42 @@ import { ruleScope } from "../packs/rule-set.js";
 import type { Fragment, ScanWarning, SkipNotice, Tracer } from "../types.js";
 import { nowMs } from "../util/clock.js";
 import { globsMatcher } from "../util/glob-regex.js";
-import { contextNoiseReason, keyOf } from "./context-noise.js";
+import { contextNoiseReason, keyOf, providerContextNoiseReason } from "./context-noise.js";
 import type { Detector, DetectorOutput, RawFinding } from "./detector.js";
 import { passesEntropy } from "./entropy.js";
 import { KeywordAutomaton, KeywordHits } from "./keyword-automaton.js";
 import { LineIndex } from "./line-index.js";
 import { budgetFromEnv, RegexBudget } from "./regex-budget.js";
-import { isUuid, keyNoiseReason, serviceNamed, tokenShapeReason } from "./service-context.js";
+import { builtinServiceNamesLoaded, isUuid, keyNoiseReason, serviceNamed, tokenShapeReason } from "./service-context.js";
 import { getValidator, type Validator } from "./validators.js";
+
+/**
+ * Key-named rules (fallbacks, the generic and service-context packs) pass the context stage: their
+ * value is judged with its key and line (context-noise.ts, service-context.ts).
+ */
+export function isContextJudged(spec: SecretRuleSpec): boolean {
+  return spec.fallback === true || spec.tags?.some((t) => t === "generic" || t === "service-context") === true;
+}
+
+/**
+ * Keyword-anchored provider rules (tag `context`: a setting next to the provider's name, no prefix)
+ * pass a lighter context stage: a key naming another kind of value (`ACME_CSRF_TOKEN`), typed
+ * patterns and camelCase names are dropped (context-noise.ts, providerContextNoiseReason).
+ */
+export function isProviderContext(spec: SecretRuleSpec): boolean {
+  return spec.tags?.includes("context") === true;
+}
+
+/**
+ * Marks a rule spec whose context stage is switched off: `packs lint` does this to prove that the
+ * stage rejects some negative example on its own, as it does for entropy or a validator. A symbol,
+ * so no pack file can set it.
+ */
+export const WITHOUT_CONTEXT_STAGE: unique symbol = Symbol("gitward.withoutContextStage");
+
+function withoutContext(spec: SecretRuleSpec): boolean {
+  return (spec as { [WITHOUT_CONTEXT_STAGE]?: boolean })[WITHOUT_CONTEXT_STAGE] === true;
+}
 
 interface CompiledRule {
   id: string;
@@ -40,6 +68,8 @@ interface CompiledRule {
   fallback: boolean;
   /** Key-named rules (generic, service-context, fallbacks): the value is judged with its key (context-noise.ts). */
   contextJudged: boolean;
+  /** Keyword-anchored provider rules (tag `context`): the key and value get the lighter judgement. */
+  providerContext: boolean;
   /** Service-context rules (service-context.ts): "key" judges the key; "call" needs a service named nearby. */
   serviceContext: "key" | "call" | undefined;
   /** Lines either side of a keyword hit that can hold a match; -1: run over the whole fragment. */
@@ -147,8 +177,14 @@ function compileRule(rule: LoadedRule<SecretRuleSpec>, keywordIds: number[]): Co
       return requires;
     },
     fallback: spec.fallback === true,
-    serviceContext: spec.tags?.includes("service-context") ? (spec.tags.includes("needs-service") ? "call" : "key") : undefined,
-    contextJudged: spec.fallback === true || spec.tags?.some((t) => t === "generic" || t === "service-context") === true,
+    serviceContext:
+      spec.tags?.includes("service-context") && !withoutContext(spec)
+        ? spec.tags.includes("needs-service")
+          ? "call"
+          : "key"
+        : undefined,
+    contextJudged: isContextJudged(spec) && !withoutContext(spec),
+    providerContext: isProviderContext(spec) && !isContextJudged(spec) && !withoutContext(spec),
     contextLines: scope?.mode === "lines" ? scope.context : -1,
     span: scope?.mode === "lines" ? scope.span : undefined,
     keywordInMatch: scope?.mode === "lines" ? scope.keywordInMatch : false,
@@ -177,9 +213,27 @@ export class PatternEngine implements Detector {
   private readonly hits: KeywordHits;
   /** Per-rule, per-fragment regex time budget (see regex-budget.ts). */
   private readonly budget: RegexBudget;
+  /** Rules the user turned off: a fallback may not report what one of them matches (see `offClaims`). */
+  private readonly offRules: readonly LoadedRule<SecretRuleSpec>[];
+  /** Built on the first fragment with a fallback finding to check. */
+  private offEngine: PatternEngine | undefined;
+  /**
+   * Time the current rule spent loading data once (the service names), not matching: taken off
+   * its regex time budget, or the first service-context candidate of a run could disable the rule.
+   */
+  private loadMs = 0;
 
-  constructor(rules: readonly LoadedRule<SecretRuleSpec>[], options: { budget?: RegexBudget } = {}) {
+  /**
+   * `offRules`: secret rules whose mode is "off". They never report, but a value one of them
+   * matches belongs to that rule, so a fallback (generic) rule does not report it either: turning
+   * `aws-access-key-id` off must not bring the same key back as `service-credential-assignment`.
+   */
+  constructor(
+    rules: readonly LoadedRule<SecretRuleSpec>[],
+    options: { budget?: RegexBudget; offRules?: readonly LoadedRule<SecretRuleSpec>[] } = {},
+  ) {
     this.budget = options.budget ?? new RegexBudget(budgetFromEnv());
+    this.offRules = (options.offRules ?? []).filter((r) => r.spec.fallback !== true);
     const keywords = [...new Set(rules.flatMap((r) => (r.spec.keywords ?? []).map((k) => k.toLowerCase())))];
     // Keyword ids are the automaton's (the prebuilt one may know more keywords than these rules use).
     const { automaton, ids } = KeywordAutomaton.forKeywords(keywords);
@@ -268,7 +322,11 @@ export class PatternEngine implements Detector {
         if (notice) skipped.push(notice);
         continue;
       }
+      // The regex is compiled (and a cached built-in rule's body read) before the clock starts:
+      // one-time work, not matching, like the service names' load below.
+      const regex = rule.regex;
       const started = nowMs();
+      this.loadMs = 0;
       let elapsed = 0;
       let stopped = false;
       // The whole fragment, or the windows around the rule's keyword hits.
@@ -283,10 +341,9 @@ export class PatternEngine implements Detector {
         const acceptFrom = windows ? (windows[w + 2] as number) : 0;
         const acceptTo = windows ? (windows[w + 3] as number) : text.length;
         const subject = windows ? text.slice(from, to) : text;
-        const regex = rule.regex;
         regex.lastIndex = 0;
         for (let m = regex.exec(subject); m !== null; m = regex.exec(subject)) {
-          elapsed = nowMs() - started;
+          elapsed = nowMs() - started - this.loadMs;
           if (elapsed > limit) {
             stopped = true;
             break;
@@ -304,7 +361,7 @@ export class PatternEngine implements Detector {
           if (finding) findings.push(finding);
         }
       }
-      if (!stopped) elapsed = nowMs() - started;
+      if (!stopped) elapsed = nowMs() - started - this.loadMs;
       if (elapsed > limit) {
         warnings.push(this.budget.disable(rule.id, fragment.path, elapsed, limit, !stopped));
         trace?.({ ruleId: rule.id, path: fragment.path, stage: "budget", reason: `exceeded ${Math.round(limit)} ms` });
@@ -314,8 +371,9 @@ export class PatternEngine implements Detector {
         }
       }
     }
+    const kept = dropOverlappedFallbacks(findings, this.fallbackIds, trace, fragment.path);
     return {
-      findings: dropOverlappedFallbacks(findings, this.fallbackIds, trace, fragment.path),
+      findings: this.offRules.length > 0 ? this.dropOffClaimed(kept, fragment, trace) : kept,
       warnings,
       ...(skipped.length > 0 ? { skipped } : {}),
     };
@@ -397,6 +455,31 @@ export class PatternEngine implements Detector {
     return covered > n * WINDOW_MAX_SHARE ? undefined : out;
   }
 
+  /**
+   * Fallback findings whose value a rule turned off matches are dropped. The off rules run only
+   * when a fallback reported something in the fragment (rare), so turning rules off costs nothing
+   * on ordinary commits.
+   */
+  private dropOffClaimed(findings: RawFinding[], fragment: Fragment, trace: Tracer | undefined): RawFinding[] {
+    if (!findings.some((f) => this.fallbackIds.has(f.ruleId))) return findings;
+    this.offEngine ??= new PatternEngine(this.offRules, { budget: this.budget });
+    const claims = this.offEngine.detect(fragment).findings;
+    if (claims.length === 0) return findings;
+    return findings.filter((f) => {
+      if (!this.fallbackIds.has(f.ruleId)) return true;
+      const owner = claims.find((c) => overlaps(c, f) || c.secret.includes(f.secret) || f.secret.includes(c.secret));
+      if (owner)
+        trace?.({
+          ruleId: f.ruleId,
+          path: fragment.path,
+          line: f.startLine,
+          stage: "overlap",
+          reason: `${owner.ruleId} matched the same secret and is turned off`,
+        });
+      return !owner;
+    });
+  }
+
   /** Runs the post-regex stages on one match; returns the finding or undefined (traced). */
   private examine(
     rule: CompiledRule,
@@ -431,6 +514,9 @@ export class PatternEngine implements Detector {
     if (rule.contextJudged) {
       const noise = contextNoiseReason(secret, linePrefix());
       if (noise) return drop("context", noise, start.line);
+    } else if (rule.providerContext) {
+      const noise = providerContextNoiseReason(secret, linePrefix());
+      if (noise) return drop("context", noise, start.line);
     }
     let message: string | undefined;
     if (rule.serviceContext) {
@@ -448,8 +534,13 @@ export class PatternEngine implements Detector {
         .split("\n")
         .map((l) => (l.length > SERVICE_REACH ? l.slice(0, SERVICE_REACH) : l).replace(secret, " "))
         .join("\n");
+      const loading = builtinServiceNamesLoaded() ? undefined : nowMs();
       const service = serviceNamed(key, around);
+      if (loading !== undefined) this.loadMs += nowMs() - loading;
       if (!service && rule.serviceContext === "call") return drop("context", "no service named within two lines", start.line);
+      // A bare UUID is an id far more often than a key: a key only where the service named documents UUID keys.
+      if (isUuid(secret) && service?.uuidKeys !== true)
+        return drop("context", "a UUID with no service whose keys are UUIDs named nearby (an id)", start.line);
       message = service
         ? `${rule.spec.description}: likely ${service.name}`
         : `${rule.spec.description} (no service named nearby)`;

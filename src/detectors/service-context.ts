@@ -21,7 +21,9 @@
  */
 import { TYPED_PATTERN } from "./context-noise.js";
 import { isPlaceholder } from "./placeholders.js";
-import { builtinServiceNames, type Service, words } from "./service-names.js";
+import { builtinServiceNames, builtinServiceNamesLoaded, type Service, words } from "./service-names.js";
+
+export { builtinServiceNamesLoaded };
 
 /** Last words of a key that make its value a credential. */
 const CREDENTIAL_WORDS = new Set([
@@ -233,12 +235,13 @@ export function tokenShapeReason(value: string): string | undefined {
   const want = ENTROPY_SHARE * expectedEntropy(core.length, coreAlphabet.size);
   if (h < want) return `entropy ${h.toFixed(2)} below ${want.toFixed(2)} for ${coreAlphabet.name} of length ${core.length}`;
   if (TYPED_PATTERN.test(value)) return "a typed pattern (alphabet, keyboard or repeated run)";
-  // (UUIDs are ids to the placeholder check; under a credential key they are keys: Heroku, HubSpot, Opsgenie.)
+  // (UUIDs are ids to the placeholder check; under a credential key they may be keys — Heroku, HubSpot,
+  // Opsgenie — which the engine decides from the service named: services.yaml `uuidKeys`.)
   if (!UUID.test(value) && isPlaceholder(value)) return "a placeholder";
   return undefined;
 }
 
-/** Is the value a UUID (ids more often than keys: accepted only under a credential key)? */
+/** Is the value a UUID (ids more often than keys: accepted only with a service whose keys are UUIDs)? */
 export function isUuid(value: string): boolean {
   return UUID.test(value);
 }

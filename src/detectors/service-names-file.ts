@@ -20,7 +20,7 @@ import {
   term,
 } from "./service-names.js";
 
-const FIELDS = new Set(["id", "name", "aliases"]);
+const FIELDS = new Set(["id", "name", "aliases", "uuidKeys"]);
 
 /** Parses and validates a services file; throws a GitwardError naming file, line and field. */
 export function parseServiceNames(file: string, text: string): ServiceNames {
@@ -41,8 +41,9 @@ export function parseServiceNames(file: string, text: string): ServiceNames {
     if (!raw || typeof raw !== "object" || Array.isArray(raw))
       fail(at(), `services[${i}]`, "expected a mapping {id, name, aliases}");
     const entry = raw as Record<string, unknown>;
-    for (const key of Object.keys(entry)) if (!FIELDS.has(key)) fail(at(key), where(key), "unknown field (id, name, aliases)");
-    const { id, name, aliases = [] } = entry;
+    for (const key of Object.keys(entry))
+      if (!FIELDS.has(key)) fail(at(key), where(key), "unknown field (id, name, aliases, uuidKeys)");
+    const { id, name, aliases = [], uuidKeys } = entry;
     if (typeof id !== "string" || !/^[a-z0-9][a-z0-9-]*$/.test(id))
       fail(at("id"), where("id"), `expected a kebab-case id, got ${JSON.stringify(id)}`);
     const first = ids.get(id as string);
@@ -55,7 +56,14 @@ export function parseServiceNames(file: string, text: string): ServiceNames {
       if (typeof a !== "string" || term(a).length === 0)
         fail(["services", i, "aliases", j], `${where("aliases")}[${j}]`, `expected a name, got ${JSON.stringify(a)}`);
     });
-    services.push({ id: id as string, name: name as string, aliases: aliases as string[] });
+    if (uuidKeys !== undefined && typeof uuidKeys !== "boolean")
+      fail(at("uuidKeys"), where("uuidKeys"), `expected true or false, got ${JSON.stringify(uuidKeys)}`);
+    services.push({
+      id: id as string,
+      name: name as string,
+      aliases: aliases as string[],
+      ...(uuidKeys === true ? { uuidKeys: true } : {}),
+    });
   });
   return indexServices(file, services);
 }

@@ -32,6 +32,11 @@ export interface Service {
   id: string;
   name: string;
   aliases: string[];
+  /**
+   * The service's documented key format is a UUID (Heroku API keys, legacy npm tokens): only with
+   * such a service named does a UUID under a credential key count as a key; elsewhere it is an id.
+   */
+  uuidKeys?: boolean;
 }
 
 export interface ServiceNames {
@@ -161,6 +166,11 @@ function readFreshCache(): ServicesCache | undefined {
 }
 
 let builtin: ServiceNames | undefined;
+
+/** Has the built-in list been loaded (the first load reads a file: not a regex's time)? */
+export function builtinServiceNamesLoaded(): boolean {
+  return builtin !== undefined;
+}
 
 /**
  * The built-in service names, from the build's cache. A missing or stale cache

@@ -12,6 +12,7 @@
  */
 import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
+import { isContextJudged, isProviderContext, WITHOUT_CONTEXT_STAGE } from "../detectors/pattern-engine.js";
 import { createDetectors } from "../pipeline.js";
 import type { Fragment } from "../types.js";
 import { expandFakes } from "./fake-secrets.js";
@@ -167,7 +168,7 @@ export function exampleProblems(rule: RuleSpec): string[] {
 }
 
 /** The filters a secret rule applies after its regex, each of which must be proven by a negative example. */
-export type RuleFilter = "entropy" | "validate" | "allowlist.stopwords" | "allowlist.regexes" | "requires";
+export type RuleFilter = "entropy" | "validate" | "context" | "allowlist.stopwords" | "allowlist.regexes" | "requires";
 
 export function filtersOf(rule: RuleSpec): RuleFilter[] {
   if (rule.kind === "config") return [];
@@ -175,6 +176,8 @@ export function filtersOf(rule: RuleSpec): RuleFilter[] {
   const out: RuleFilter[] = [];
   if (s.entropy !== undefined) out.push("entropy");
   if (s.validate) out.push("validate");
+  // The context stage of key-named and keyword-anchored rules (the value judged with its key).
+  if (isContextJudged(s) || isProviderContext(s)) out.push("context");
   if (s.allowlist?.stopwords?.length) out.push("allowlist.stopwords");
   if (s.allowlist?.regexes?.length) out.push("allowlist.regexes");
   if (s.requires) out.push("requires");
@@ -190,6 +193,9 @@ export function withoutFilter(rule: SecretRuleSpec, filter: RuleFilter): SecretR
       break;
     case "validate":
       delete copy.validate;
+      break;
+    case "context":
+      (copy as { [WITHOUT_CONTEXT_STAGE]?: boolean })[WITHOUT_CONTEXT_STAGE] = true;
       break;
     case "requires":
       delete copy.requires;
@@ -207,6 +213,8 @@ export function withoutFilter(rule: SecretRuleSpec, filter: RuleFilter): SecretR
 const FILTER_HINT: Record<RuleFilter, string> = {
   entropy: "one that matches the regex but whose secret has too little entropy (a mask, a repeated pattern)",
   validate: "one that matches the regex but fails the validator (a wrong checksum, a placeholder)",
+  context:
+    "one that matches the regex but that the context stage rejects with its key (a word or slug under a key-like name, a typed pattern, a UUID id)",
   "allowlist.stopwords": "one that matches the regex but contains a stopword",
   "allowlist.regexes": "one that matches the regex but is dropped by an allowlist regex",
   requires: "one that matches the regex without the required companion nearby",
@@ -221,11 +229,6 @@ const FILTER_HINT: Record<RuleFilter, string> = {
 export async function filterProofProblems(pack: LoadedPack, rule: RuleSpec): Promise<{ filter: RuleFilter; message: string }[]> {
   const filters = filtersOf(rule);
   if (filters.length === 0) return [];
-  // Key-named rules (fallbacks, generic and service-context rules) also pass the engine's context
-  // stage, which rejects masks and placeholders whatever their filters say; that stage cannot be
-  // switched off per rule, so these rules are not held to the proof (their own tests cover them).
-  const s = rule as SecretRuleSpec;
-  if (s.fallback === true || s.tags?.some((t) => t === "generic" || t === "service-context")) return [];
   const negatives = rule.examples.negative.map((example, i) => {
     const file = asFile(example);
     return { path: file.path, text: expandFakes(file.text, `${rule.id}#n${i}`) };

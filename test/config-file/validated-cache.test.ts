@@ -90,20 +90,14 @@ describe("validated-file cache", () => {
     // The config turns the AWS rule off; same size, same mtime.
     editKeepingStat(join(repo.dir, ".gitward.yaml"), "aws-access-key-id: warn", "aws-access-key-id: off ");
     const afterConfigEdit = staged();
-    // (with the AWS rule off, the service-context fallback still sees a token assigned to AWS_KEY)
-    expect(findingsOf(afterConfigEdit)).toEqual([
-      "acme-internal-token app/settings.env:3",
-      "service-credential-assignment app/settings.env:2",
-    ]);
+    // (the AWS rule, off, still owns its key: no fallback reports it instead)
+    expect(findingsOf(afterConfigEdit)).toEqual(["acme-internal-token app/settings.env:3"]);
 
     // The pack's regex no longer matches a 32-character token; same size, same mtime.
     editKeepingStat(join(repo.dir, "security/acme.yaml"), "[a-z0-9]{32}", "[a-z0-9]{31}");
     const afterPackEdit = staged();
-    // (the service-context fallback still sees tokens assigned to ACME_TOKEN and AWS_KEY)
-    expect(findingsOf(afterPackEdit)).toEqual([
-      "service-credential-assignment app/settings.env:2",
-      "service-credential-assignment app/settings.env:3",
-    ]);
+    // (no rule owns ACME_TOKEN's value now, so the service-context fallback reports it; AWS_KEY's rule is still off)
+    expect(findingsOf(afterPackEdit)).toEqual(["service-credential-assignment app/settings.env:3"]);
   });
 
   it("refuses an invalid config with file, line and field on the first and every later run", () => {

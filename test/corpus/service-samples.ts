@@ -16,6 +16,7 @@
  * Deterministic: the same seed gives the same samples.
  */
 import { expandFakes, seededRandom } from "../../src/packs/fake-secrets.js";
+import { MORE_SERVICES } from "./service-samples-more.js";
 
 export interface Sample {
   path: string;
@@ -833,5 +834,154 @@ export function buildServiceSamples(seed = "gitward-service-samples"): Sample[] 
   for (const [family, context, path, lines, at] of standaloneNegatives()) {
     for (let i = 0; i < 4; i++) add(false, family, context, path, lines, at);
   }
+  // The long tail of session 2's keyword-anchored packs: each service in a third of the contexts
+  // (rotating, so every context is used), with a mask of its own format and two other look-alikes.
+  MORE_SERVICES.forEach(([family, name, stem, kind, recipe], i) => {
+    const spec: ServiceSpec = { family, name, stem, keys: [[kind, recipe]] };
+    serviceContexts(spec, kind).forEach((c, k) => {
+      if (k % 3 !== i % 3) return;
+      add(
+        true,
+        family,
+        c.context,
+        c.path,
+        c.lines.map((l) => l.replace("{V}", recipe)),
+        c.at,
+      );
+    });
+    const flat = stem.replace(/ /g, "");
+    const [valueKind, value] = LOOKALIKE_VALUES[i % LOOKALIKE_VALUES.length] as [string, string];
+    const [keyedKind, keyedKey, keyedValue] = KEYED_LOOKALIKES[i % KEYED_LOOKALIKES.length] as [string, string, string];
+    const lookalikes: [string, string, string, string][] = [
+      ["format-mask", "credential key", kind, maskOf(recipe)],
+      [valueKind, "credential key", kind, value],
+      [keyedKind, "keyed look-alike", keyedKey, keyedValue],
+    ];
+    lookalikes.forEach(([lookalike, context, keyKind, raw], t) => {
+      const v = raw.replace(/\{stem\}/g, flat).replace(/\{STEM\}/g, flat.toUpperCase());
+      const style = STYLES_FOR_VALUES[(i + t) % STYLES_FOR_VALUES.length] as (typeof STYLES_FOR_VALUES)[number];
+      const { path, lines, at } = style(stem, keyKind);
+      add(
+        false,
+        lookalike,
+        context,
+        path,
+        lines.map((l) => l.replace("{V}", v)),
+        at,
+      );
+    });
+  });
+  for (const [family, context, path, lines, at] of formatPositives()) {
+    for (let i = 0; i < 2; i++) add(true, family, context, path, lines, at);
+  }
+  for (const [family, context, path, lines, at] of formatNegatives()) {
+    for (let i = 0; i < 2; i++) add(false, family, context, path, lines, at);
+  }
   return samples;
+}
+
+/** Session 2's prefix and framework formats (formats-more pack), in the files they live in. */
+function formatPositives(): Structured[] {
+  const b32 = "{{fake:chars:ABCDEFGHIJKLMNOPQRSTUVWXYZ234567:56}}";
+  const dj = "{{fake:chars:abcdefghijklmnopqrstuvwxyz0123456789!@#%^&*(-_=+):50}}";
+  return [
+    [
+      "circle",
+      "env",
+      "payments/.env.production",
+      ["CIRCLE_ENV=production", "CIRCLE_KEY=LIVE_API_KEY:{{fake:hex:32}}:{{fake:hex:32}}"],
+      2,
+    ],
+    [
+      "quicknode",
+      "config URL",
+      "config/chains.ts",
+      ['  solana: "https://misty-pond-2931.solana-mainnet.quiknode.pro/{{fake:hex:40}}/",'],
+      1,
+    ],
+    ["mapillary", "JS const", "src/map/street.js", ["const MLY_TOKEN = 'MLY|{{fake:digits:16}}|{{fake:hex:32}}';"], 1],
+    ["arcgis", "JS config", "src/map/esri.js", ['esriConfig.apiKey = "AAPK{{fake:b64url:100}}";'], 1],
+    ["turbopuffer", "python", "search/index.py", ['tpuf.api_key = "tpuf_{{fake:alnum:40}}"'], 1],
+    [
+      "zeptomail",
+      "header",
+      "mail/send.sh",
+      ['curl -H "Authorization: Zoho-enczapikey {{fake:b64:120}}==" https://api.zeptomail.com/v1.1/email'],
+      1,
+    ],
+    ["vk", "yaml", "bots/vk.yml", ["vk:", "  group_id: 21838127", "  token: vk1.a.{{fake:b64url:180}}"], 3],
+    ["plane", "env", "tools/sync.env", ["PLANE_WORKSPACE=acme", "PLANE_API_KEY=plane_api_{{fake:hex:32}}"], 2],
+    ["miro", "json", "integrations/miro.json", ['{ "accessToken": "eyJtaXJvLm9yaWdpbiI6ImV1MDEifQ_{{fake:b64url:27}}" }'], 1],
+    ["codesandbox", "ts", "scripts/preview.ts", ['const sdk = new CodeSandbox("csb_v1_{{fake:b64url:43}}");'], 1],
+    [
+      "materialize",
+      "psql",
+      "ops/connect.sh",
+      ["PGPASSWORD=mzp_{{fake:hex:64}} psql -h eu.aws.materialize.cloud -U svc@acme.io materialize"],
+      1,
+    ],
+    ["edgedb", "env", "deploy/edgedb.env", ["EDGEDB_INSTANCE=acme/prod", "EDGEDB_SECRET_KEY=nbwt_{{fake:jwt}}"], 2],
+    ["nats", "creds file", "nats/ci.creds", ["-----BEGIN USER NKEY SEED-----", `SU${b32}`, "------END USER NKEY SEED------"], 2],
+    ["perforce", "shell", "ci/p4-sync.sh", ["export P4PORT=ssl:perforce.acme.io:1666", "export P4PASSWD={{fake:HEX:32}}"], 2],
+    ["django", "settings", "acme/settings.py", ["from pathlib import Path", `SECRET_KEY = '${dj}'`, "DEBUG = False"], 2],
+    ["flask", "app", "web/app.py", ["app = Flask(__name__)", "app.secret_key = '{{fake:hex:32}}'"], 2],
+    ["symfony", ".env", ".env", ["###> symfony/framework-bundle ###", "APP_ENV=prod", "APP_SECRET={{fake:hex:32}}"], 3],
+    ["phoenix", "prod.exs", "config/prod.exs", ["config :shop, ShopWeb.Endpoint,", '  secret_key_base: "{{fake:b64:64}}"'], 2],
+    ["drupal", "settings.php", "web/sites/default/settings.php", ["$settings['hash_salt'] = '{{fake:b64url:74}}';"], 1],
+    ["magento", "env.php", "app/etc/env.php", ["    'crypt' => [", "        'key' => '{{fake:hex:32}}'", "    ],"], 2],
+    [
+      "joomla",
+      "configuration.php",
+      "configuration.php",
+      ["<?php", "class JConfig {", "\tpublic $secret = '{{fake:alnum:16}}';"],
+      3,
+    ],
+    [
+      "airflow",
+      "compose",
+      "docker-compose.yaml",
+      ["    environment:", "      AIRFLOW__CORE__FERNET_KEY: '{{fake:b64url:43}}='"],
+      2,
+    ],
+    ["hasura", "compose", "docker-compose.yml", ["    environment:", "      HASURA_GRAPHQL_ADMIN_SECRET: {{fake:alnum:32}}"], 2],
+    ["parse", "env", "server/.env", ["PARSE_SERVER_APPLICATION_ID=acme", "PARSE_SERVER_MASTER_KEY={{fake:alnum:40}}"], 2],
+    ["authjs", "env", "web/.env.production", ["NEXTAUTH_URL=https://app.acme.io", "NEXTAUTH_SECRET={{fake:b64:43}}="], 2],
+    ["keap", "php", "crm/keap.php", ["$client = new Keap\\Client('KeapAK-{{fake:alnum:48}}');"], 1],
+  ];
+}
+
+/** Look-alikes of those formats: secrets read from the environment, public halves, masks. */
+function formatNegatives(): Structured[] {
+  return [
+    ["reference", "django env", "acme/settings.py", ["SECRET_KEY = os.environ['DJANGO_SECRET_KEY']"], 1],
+    ["reference", "flask env", "web/app.py", ["app.secret_key = os.environ.get('SECRET_KEY')"], 1],
+    [
+      "public-key",
+      "nats public nkey",
+      "nats/users.conf",
+      ["  { nkey: UDXU4RCSJNZOIQHZNWXHXORDPRTGNJAHAHFRGZNEEJCPQTT2M7NLCNF4 }"],
+      1,
+    ],
+    ["placeholder", "symfony empty", ".env", ["###> symfony/framework-bundle ###", "APP_SECRET="], 2],
+    [
+      "placeholder",
+      "circle mask",
+      "payments/.env.example",
+      ["CIRCLE_KEY=LIVE_API_KEY:{{fake:chars:0:32}}:{{fake:chars:0:32}}"],
+      1,
+    ],
+    ["reference", "hasura env", "docker-compose.yml", ["      HASURA_GRAPHQL_ADMIN_SECRET: ${HASURA_ADMIN_SECRET}"], 1],
+    ["url", "quicknode docs", "docs-site/rpc.md.txt", ["See https://www.quicknode.com/docs/solana for endpoints."], 1],
+    ["hash", "magento empty", "app/etc/env.php", ["    'crypt' => [", "        'key' => ''", "    ],"], 2],
+  ];
+}
+
+/** The same format with no randomness: what a documentation mask or a typed stand-in looks like. */
+function maskOf(recipe: string): string {
+  const masks: Record<string, string> = { hex: "0", HEX: "0", digits: "0", b64: "A", b64url: "A", lower: "x" };
+  return recipe
+    .replace(/\{\{fake:uuid\}\}/g, "00000000-0000-0000-0000-000000000000")
+    .replace(/\{\{fake:jwt\}\}/g, "eyJ{{fake:chars:A:36}}.{{fake:chars:A:48}}.{{fake:chars:A:43}}")
+    .replace(/\{\{fake:chars:[^:}]+:(\d+)\}\}/g, (_, n: string) => `{{fake:chars:z:${n}}}`)
+    .replace(/\{\{fake:(\w+):(\d+)\}\}/g, (_, kind: string, n: string) => `{{fake:chars:${masks[kind] ?? "X"}:${n}}}`);
 }

@@ -8,6 +8,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, utimesSync, wri
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { providerContextNoiseReason } from "../../src/detectors/context-noise.js";
 import { keyNoiseReason, randomPart, tokenShapeReason } from "../../src/detectors/service-context.js";
 import { builtinServiceNames, SERVICES_FILE, words } from "../../src/detectors/service-names.js";
 import { parseServiceNames } from "../../src/detectors/service-names-file.js";
@@ -62,10 +63,13 @@ describe("service names", () => {
       'patterns/services/x.yaml:4: services[0].aliases[1]: expected a name, got ""',
     );
     expect(bad("services:\n  - id: a\n    name: A\n    url: https://a.io\n")).toThrow(
-      "patterns/services/x.yaml:4: services[0].url: unknown field (id, name, aliases)",
+      "patterns/services/x.yaml:4: services[0].url: unknown field (id, name, aliases, uuidKeys)",
     );
     expect(bad("services:\n  - id: a\n")).toThrow("patterns/services/x.yaml:2: services[0].name: expected the service's name");
     expect(bad("services: {}\n")).toThrow("patterns/services/x.yaml:1: services: expected a list of services");
+    expect(bad("services:\n  - id: a\n    name: A\n    uuidKeys: yes\n")).toThrow(
+      'patterns/services/x.yaml:4: services[0].uuidKeys: expected true or false, got "yes"',
+    );
   });
 });
 
@@ -186,5 +190,90 @@ describe("service-context rules, end to end", () => {
         "service-credential-flag ci/release.sh:2:21 (no service named nearby)",
       ].sort(),
     );
+  });
+
+  it("takes a UUID under a credential key for a key only where the service named documents UUID keys", async () => {
+    const files: Record<string, string> = {
+      // Services whose documented key format is a UUID (services.yaml `uuidKeys`): keys.
+      "config/crm.json": '{\n  "hubspot_key": "{{fake:uuid}}"\n}\n',
+      "logs/alerts.log": "2026-11-02T10:00:01Z DEBUG Using API_KEY={{fake:uuid}} for Opsgenie\n",
+      // The same shape where no service documents UUID keys: ids.
+      "config/maps.json": '{\n  "mapbox_key": "{{fake:uuid}}"\n}\n',
+      "config/app.env": "ACME_API_KEY={{fake:uuid}}\nAPI_TOKEN={{fake:uuid}}\n",
+      "logs/track.log": "2026-11-02T10:00:01Z DEBUG Using API_KEY={{fake:uuid}} for Mixpanel\n",
+      "ci/sync.sh": "#!/bin/sh\nacme-sync --api-key {{fake:uuid}} --quiet\n",
+    };
+    const texts = Object.entries(files).map(([path, text]) => ({ path, text: expandFakes(text, path) }));
+    const result = await scan({ cwd, configFile: false, kinds: { config: false }, texts });
+    const got = result.findings.map((x) => `${x.ruleId} ${x.path}:${x.startLine}`).sort();
+    // (Opsgenie's own rule reports the log line; the fallback yields to it.)
+    expect(got).toEqual(["opsgenie-api-key logs/alerts.log:1", "service-credential-assignment config/crm.json:2"]);
+  });
+});
+
+describe("rules turned off keep their values from the fallbacks", () => {
+  const cwd = mkdtempSync(join(tmpdir(), "gitward-service-context-off-"));
+  afterAll(() => rmSync(cwd, { recursive: true, force: true }));
+  const text = () =>
+    expandFakes(
+      "AWS_KEY=AKIA{{fake:chars:ABCDEFGHIJKLMNOPQRSTUVWXYZ234567:16}}\nSTRIPE_API_KEY=sk_live_{{fake:alnum:24}}\nACME_TOKEN={{fake:alnum:40}}\n",
+      "off-rules",
+    );
+  const found = async (rules: Record<string, string>) => {
+    const lines = Object.entries(rules).map(([id, mode]) => `  ${id}: ${mode}\n`);
+    writeFileSync(join(cwd, ".gitward.yaml"), lines.length ? `rules:\n${lines.join("")}` : "failOn: high\n");
+    const result = await scan({ cwd, kinds: { config: false }, texts: [{ path: "app/settings.env", text: text() }] });
+    return result.findings.map((x) => `${x.ruleId} ${x.path}:${x.startLine}`).sort();
+  };
+
+  it("a provider rule turned off reports nothing, and no fallback reports its value instead", async () => {
+    expect(await found({})).toEqual([
+      "aws-access-key-id app/settings.env:1",
+      "service-credential-assignment app/settings.env:3",
+      "stripe-secret-key app/settings.env:2",
+    ]);
+    expect(await found({ "aws-access-key-id": "off", "stripe-secret-key": "off" })).toEqual([
+      "service-credential-assignment app/settings.env:3",
+    ]);
+  });
+
+  it("a fallback turned off is off; the other fallbacks still report values no rule owns", async () => {
+    expect(await found({ "aws-access-key-id": "off", "service-credential-assignment": "off" })).toEqual([
+      "generic-token-unquoted app/settings.env:3",
+      "stripe-secret-key app/settings.env:2",
+    ]);
+  });
+});
+
+describe("keyword-anchored provider rules (tag context)", () => {
+  const f = (recipe: string) => expandFakes(recipe, recipe);
+  const cwd = mkdtempSync(join(tmpdir(), "gitward-provider-context-"));
+  afterAll(() => rmSync(cwd, { recursive: true, force: true }));
+
+  it("judges the key and value: another kind of value under the provider's name, typed runs and names are dropped", () => {
+    expect(providerContextNoiseReason(f("{{fake:alnum:32}}"), "SEGMENT_WRITE_KEY=")).toBeUndefined();
+    expect(providerContextNoiseReason(f("{{fake:alnum:32}}"), "  segmentCsrfToken: ")).toMatch(/names something else \("csrf"\)/);
+    expect(providerContextNoiseReason(f("{{fake:hex:40}}"), "ARIZE_CACHE_KEY=")).toMatch(/"cache"/);
+    // eBay's Cert ID, PayU's salt and Coder's session token are the credentials: not "something else".
+    expect(providerContextNoiseReason(f("{{fake:alnum:32}}"), "PAYU_MERCHANT_SALT=")).toBeUndefined();
+    expect(providerContextNoiseReason(f("{{fake:alnum:32}}"), "EBAY_CERT_ID=")).toBeUndefined();
+    expect(providerContextNoiseReason("abcdefghijklmnopqrstuvwxyz123456", "SEGMENT_WRITE_KEY=")).toMatch(/typed pattern/);
+    expect(providerContextNoiseReason("ApiKeyAuthenticationHandler", "SUPRSEND_SECRET=")).toMatch(/camelCase or PascalCase/);
+  });
+
+  it("reports a provider's key end to end, and not its look-alikes; in a test path it is a warning", async () => {
+    const texts = [
+      { path: "deploy/app.env", text: f("NODE_ENV=production\nSEGMENT_WRITE_KEY={{fake:alnum:32}}\n") },
+      {
+        path: "config/app.env",
+        text: f("SEGMENT_CSRF_TOKEN={{fake:alnum:32}}\nSEGMENT_WRITE_KEY=a1b2c3d4e5f6a1b2c3d4e5f6a1b2c3d4\n"),
+      },
+      { path: "test/fixtures/app.env", text: f("SEGMENT_WRITE_KEY={{fake:alnum:32}}\n") },
+    ];
+    const result = await scan({ cwd, configFile: false, kinds: { config: false }, texts });
+    const got = result.findings
+      .filter((x) => !x.suppressions?.length)
+      .map((x) => `${x.ruleId} ${x.path}:${x.startLine} ${x.mode}`);
+    expect(got.sort()).toEqual(["segment-write-key deploy/app.env:2 block", "segment-write-key test/fixtures/app.env:1 warn"]);
   });
 });

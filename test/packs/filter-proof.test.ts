@@ -1,6 +1,7 @@
 /**
  * `packs lint` demands, for each filter a secret rule applies after its regex
- * (entropy, validator, allowlist stopwords / regexes, requires), a negative
+ * (entropy, validator, the context stage of key-named rules, allowlist
+ * stopwords / regexes, requires), a negative
  * example that only this filter rejects: found with the filter switched off,
  * not found with it. A filter that no example proves could be deleted without
  * any test failing.
@@ -87,6 +88,29 @@ describe("filter proofs in packs lint", () => {
     const r = await runCli(["packs", "lint", "acme.yaml", "--no-redos"], dir);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain("acme.yaml:9: acme-api-token: entropy: no negative example is rejected");
+  });
+
+  it("holds key-named rules' context stage to the same proof, reported at their tags or fallback line", async () => {
+    // A generic rule: its value is judged with its key (words, slugs, typed runs are not keys).
+    const generic = (negatives: string[]) =>
+      RULE("    tags: [generic]", negatives)
+        .replace("keywords: [acme_]", "keywords: [token]")
+        .replace("regex: '\\b(acme_[A-Za-z0-9]{24})\\b'", "regex: 'token\\s?=\\s?([A-Za-z0-9-]{12,40})\\b'")
+        .replace('"ACME_TOKEN=acme_{{fake:alnum:24}}"', '"token = {{fake:alnum:24}}"');
+    // Both negatives fail the regex: nothing shows that the context stage works.
+    const unproven = await lintFile(generic(["token = <token>", "token = short"]));
+    expect(unproven.problems).toEqual([
+      {
+        level: "error",
+        file: unproven.file,
+        line: 9,
+        ruleId: "acme-api-token",
+        message: expect.stringMatching(/^context: no negative example is rejected by this filter alone; add one that matches/),
+      },
+    ]);
+    expect(filtersOf(unproven.pack.rules[0] as never)).toEqual(["context"]);
+    // A slug under a token-named key: the regex matches, only the context stage rejects it.
+    expect((await lintFile(generic(["token = <token>", "token = etcd-cluster-production-1"]))).problems).toEqual([]);
   });
 
   it("lists the filters of a rule (config rules have none)", async () => {

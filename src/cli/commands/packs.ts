@@ -141,7 +141,12 @@ export async function lintPacks(
         problems.push({
           level: "error",
           file: pack.file,
-          line: source.lineOf(["rules", i, ...filter.split(".")]),
+          // The context stage has no field of its own: it comes with the rule's `fallback` or tags.
+          line: source.lineOf(
+            filter === "context"
+              ? ["rules", i, (rule as SecretRuleSpec).fallback === true ? "fallback" : "tags"]
+              : ["rules", i, ...filter.split(".")],
+          ),
           ruleId: rule.id,
           message,
         });
