@@ -322,7 +322,8 @@ interface InnerFinding {
 export class EncodedSecretsDetector implements Detector {
   readonly name = "encoded-secrets";
   private readonly engine: PatternEngine;
-  private readonly descriptions = new Map<string, string>();
+  /** Rules by id, for a finding's message: a rule's description is read only when it has one. */
+  private readonly rules = new Map<string, LoadedRule<SecretRuleSpec>>();
   private readonly maxDepth: number;
 
   /**
@@ -335,7 +336,9 @@ export class EncodedSecretsDetector implements Detector {
     engine?: PatternEngine,
   ) {
     this.engine = engine ?? new PatternEngine(rules);
-    for (const r of rules) this.descriptions.set(r.spec.id, r.spec.description);
+    // Not the descriptions themselves: a built-in rule's is read from its body on first use (packs/
+    // builtin-packs.ts), and reading all of them cost every hook 3 ms.
+    for (const r of rules) this.rules.set(r.spec.id, r);
     this.maxDepth = options.maxDepth ?? 2;
   }
 
@@ -398,7 +401,7 @@ export class EncodedSecretsDetector implements Detector {
           endColumn: end.column,
           secret: inner.secret,
           sensitive: true,
-          message: `${this.descriptions.get(inner.ruleId) ?? inner.ruleId} (${ENCODING_LABEL[run.encoding]})`,
+          message: `${this.rules.get(inner.ruleId)?.spec.description ?? inner.ruleId} (${ENCODING_LABEL[run.encoding]})`,
           lineText: index.lineText(start.textLine),
           ...(inner.entropy !== undefined ? { entropy: inner.entropy } : {}),
         });
