@@ -5,12 +5,12 @@
  * declares, whose entries test/git/manifests.test.ts runs). Edit the page, and these follow.
  */
 import { spawnSync } from "node:child_process";
-import { appendFileSync, mkdirSync, readFileSync, symlinkSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { awsRepo, fakeAwsKey, ROOT } from "../git/git-helpers.js";
-import { BIN, createRepo, GIT_ENV, reposPerTest, runBin, type TempRepo } from "../helpers/temp-repo.js";
+import { awsRepo, fakeAwsKey, installGitward, ROOT } from "../git/git-helpers.js";
+import { createRepo, GIT_ENV, reposPerTest, runBin, type TempRepo } from "../helpers/temp-repo.js";
 
 const repos = reposPerTest();
 const PAGE = readFileSync(join(ROOT, "docs/hooks-and-ci.md"), "utf8");
@@ -27,12 +27,7 @@ function recipe(name: string): string {
 
 /** A project with gitward installed as a dev dependency would have it. */
 function project(): TempRepo {
-  const r = awsRepo();
-  repos.track(r);
-  mkdirSync(join(r.dir, "node_modules/.bin"), { recursive: true });
-  symlinkSync(BIN, join(r.dir, "node_modules/.bin/gitward"));
-  appendFileSync(join(r.dir, ".git/info/exclude"), "node_modules/\n");
-  return r;
+  return installGitward(repos.track(awsRepo()));
 }
 
 /** Runs a lefthook `run:` command as lefthook does: sh -c from the top of the work tree, {N} = the hook's Nth argument. */

@@ -3,11 +3,11 @@
  * the AWS pack (so tests do not depend on every built-in pack), kept out of git
  * through .git/info/exclude, and fake AWS keys built at test time.
  */
-import { appendFileSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync } from "node:fs";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { expandFakes } from "../../src/packs/fake-secrets.js";
-import { createRepo, type TempRepo } from "../helpers/temp-repo.js";
+import { BIN, createRepo, type TempRepo } from "../helpers/temp-repo.js";
 
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 export const AWS_PACK = join(ROOT, "patterns/secrets/aws.yaml");
@@ -20,6 +20,20 @@ export function awsRepo(): TempRepo {
   const repo = createRepo();
   repo.write(".gitward.yaml", `extends:\n  - ${JSON.stringify(AWS_PACK)}\n`);
   appendFileSync(join(repo.dir, ".git/info/exclude"), ".gitward.yaml\n");
+  return repo;
+}
+
+/**
+ * Puts gitward where a project that has it as a dev dependency has it
+ * (node_modules/.bin/gitward, a link to this checkout's executable), kept out
+ * of git through .git/info/exclude. Idempotent.
+ */
+export function installGitward(repo: TempRepo): TempRepo {
+  const bin = join(repo.dir, "node_modules/.bin/gitward");
+  if (existsSync(bin)) return repo;
+  mkdirSync(join(repo.dir, "node_modules/.bin"), { recursive: true });
+  symlinkSync(BIN, bin);
+  appendFileSync(join(repo.dir, ".git/info/exclude"), "node_modules/\n");
   return repo;
 }
 

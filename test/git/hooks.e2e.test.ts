@@ -4,11 +4,11 @@
  * install`, and triggered by real `git commit` / `git push`.
  */
 import { spawnSync } from "node:child_process";
-import { appendFileSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { BIN, createRepo, GIT_ENV, reposPerTest, runBin, type TempRepo } from "../helpers/temp-repo.js";
-import { awsRepo, fakeAwsKey, ROOT, snapshot } from "./git-helpers.js";
+import { awsRepo, fakeAwsKey, installGitward, ROOT, snapshot } from "./git-helpers.js";
 
 const repos = reposPerTest();
 
@@ -21,12 +21,7 @@ const K2 = fakeAwsKey("hooks-2");
 
 /** A repo where gitward is installed as a dev dependency would be (node_modules/.bin/gitward). */
 function project(): TempRepo {
-  const r = awsRepo();
-  repos.track(r);
-  mkdirSync(join(r.dir, "node_modules/.bin"), { recursive: true });
-  symlinkSync(BIN, join(r.dir, "node_modules/.bin/gitward"));
-  appendFileSync(join(r.dir, ".git/info/exclude"), "node_modules/\n");
-  return r;
+  return installGitward(repos.track(awsRepo()));
 }
 
 /** Runs git like a user would: hooks enabled, output captured. */

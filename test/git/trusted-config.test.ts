@@ -6,13 +6,13 @@
  */
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, symlinkSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { sarifProblems } from "../helpers/sarif-validate.js";
-import { BIN, createRepo, GIT_ENV, reposPerTest, runCli, type TempRepo } from "../helpers/temp-repo.js";
-import { AWS_PACK, fakeAwsKey, ROOT } from "./git-helpers.js";
+import { createRepo, GIT_ENV, reposPerTest, runCli, type TempRepo } from "../helpers/temp-repo.js";
+import { AWS_PACK, fakeAwsKey, installGitward, ROOT } from "./git-helpers.js";
 
 const repos = reposPerTest();
 const K1 = fakeAwsKey("trusted-1");
@@ -219,10 +219,7 @@ describe("action.yml on a pull request", () => {
   function runScanStep(r: TempRepo, event: Record<string, string>, inputs: Record<string, string> = {}) {
     const action = parse(readFileSync(join(ROOT, "action.yml"), "utf8")) as { runs: { steps: { id?: string; run?: string }[] } };
     const script = action.runs.steps.find((s) => s.id === "scan")?.run ?? "";
-    if (!existsSync(join(r.dir, "node_modules/.bin/gitward"))) {
-      mkdirSync(join(r.dir, "node_modules/.bin"), { recursive: true });
-      symlinkSync(BIN, join(r.dir, "node_modules/.bin/gitward"));
-    }
+    installGitward(r);
     const env = {
       ...process.env,
       ...GIT_ENV,
