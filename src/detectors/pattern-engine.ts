@@ -557,7 +557,13 @@ export class PatternEngine implements Detector {
     }
     if (rule.requires) {
       const { regex, within } = rule.requires;
-      const around = index.window(start.textLine - within, end.textLine + within);
+      // "On the same line" of a minified line thousands of characters long means near the match
+      // (NEAR_CHARS either side), as it does when the rule runs in windows around keyword hits:
+      // a provider's name 3,000 characters away says nothing about this value.
+      const around =
+        within === 0 && start.textLine === end.textLine && lineText.length > LONG_LINE
+          ? lineText.slice(Math.max(0, start.column - 1 - NEAR_CHARS), end.column - 1 + NEAR_CHARS)
+          : index.window(start.textLine - within, end.textLine + within);
       if (!regex.test(around)) return drop("requires", `no /${regex.source}/ within ${within} lines`, start.line);
     }
     return {
