@@ -86,6 +86,9 @@ interface CompiledRule {
  * Fragments shorter than this are scanned whole by every candidate rule:
  * windows only pay off when they skip a lot of text.
  */
+/** The rules of a keyword no rule of this engine lists (the prebuilt automaton knows more). */
+const NO_RULES: readonly number[] = [];
+
 const WINDOW_MIN_TEXT = 4096;
 /** Lines longer than this (minified code) get character windows where a rule allows them. */
 const LONG_LINE = 1024;
@@ -201,7 +204,7 @@ export class PatternEngine implements Detector {
   private readonly fallbackIds: Set<string>;
   private readonly automaton: KeywordAutomaton;
   /** keyword id → indices of rules that list it. */
-  private readonly keywordRules: number[][];
+  private readonly keywordRules: (number[] | undefined)[];
   /** Rules with no keywords run on every fragment (the linter warns about them). */
   private readonly alwaysRun: number[];
   /** Per keyword id: found in the current fragment (reset after each one). */
@@ -234,22 +237,43 @@ export class PatternEngine implements Detector {
   ) {
     this.budget = options.budget ?? new RegexBudget(budgetFromEnv());
     this.offRules = (options.offRules ?? []).filter((r) => r.spec.fallback !== true);
-    const keywords = [...new Set(rules.flatMap((r) => (r.spec.keywords ?? []).map((k) => k.toLowerCase())))];
+    // Plain loops, each keyword lowercased once: this runs on every hook's start-up, over ~1,300
+    // rules and ~2,700 keywords, in code that runs cold.
+    const lowered: (string[] | undefined)[] = new Array(rules.length);
+    const unique = new Set<string>();
+    for (let i = 0; i < rules.length; i++) {
+      const ks = (rules[i] as LoadedRule<SecretRuleSpec>).spec.keywords;
+      if (!ks || ks.length === 0) continue;
+      const out = new Array<string>(ks.length);
+      for (let j = 0; j < ks.length; j++) unique.add((out[j] = (ks[j] as string).toLowerCase()));
+      lowered[i] = out;
+    }
+    const keywords = [...unique];
     // Keyword ids are the automaton's (the prebuilt one may know more keywords than these rules use).
     const { automaton, ids } = KeywordAutomaton.forKeywords(keywords);
-    const idOf = new Map(keywords.map((k, i) => [k, ids[i] as number]));
-    const keywordRules: number[][] = Array.from({ length: automaton.keywords.length }, () => []);
+    const idOf = new Map<string, number>();
+    for (let i = 0; i < keywords.length; i++) idOf.set(keywords[i] as string, ids[i] as number);
+    // Sparse: only the keywords these rules use get a list.
+    const keywordRules: (number[] | undefined)[] = new Array(automaton.keywords.length);
     this.alwaysRun = [];
     this.specs = rules;
-    this.ruleKeywordIds = rules.map((rule, index) => {
+    this.ruleKeywordIds = new Array(rules.length);
+    for (let index = 0; index < rules.length; index++) {
+      const rule = rules[index] as LoadedRule<SecretRuleSpec>;
       // Checked here, not when the rule first runs: a pack naming an unknown validator fails at load.
-      if (rule.spec.validate && !getValidator(rule.spec.validate))
-        throw new Error(`${rule.file}: ${rule.spec.id}: validate: unknown validator "${rule.spec.validate}"`);
-      const own = [...new Set((rule.spec.keywords ?? []).map((k) => idOf.get(k.toLowerCase()) as number))];
+      const validate = rule.spec.validate;
+      if (validate && !getValidator(validate))
+        throw new Error(`${rule.file}: ${rule.spec.id}: validate: unknown validator "${validate}"`);
+      const own: number[] = [];
+      for (const k of lowered[index] ?? []) {
+        const id = idOf.get(k) as number;
+        if (own.includes(id)) continue;
+        own.push(id);
+        (keywordRules[id] ??= []).push(index);
+      }
       if (own.length === 0) this.alwaysRun.push(index);
-      for (const id of own) keywordRules[id]?.push(index);
-      return own;
-    });
+      this.ruleKeywordIds[index] = own;
+    }
     this.rules = new Array(rules.length);
     this.fallbackIds = new Set(rules.filter((r) => r.spec.fallback === true).map((r) => r.spec.id));
     this.automaton = automaton;
@@ -284,7 +308,7 @@ export class PatternEngine implements Detector {
     for (const i of out) selected[i] = 1;
     for (const k of foundList) {
       found[k] = 0;
-      for (const r of this.keywordRules[k] as number[]) {
+      for (const r of this.keywordRules[k] ?? NO_RULES) {
         if (selected[r] === 0) {
           selected[r] = 1;
           out.push(r);
