@@ -245,7 +245,11 @@ export class PatternEngine implements Detector {
       const ks = (rules[i] as LoadedRule<SecretRuleSpec>).spec.keywords;
       if (!ks || ks.length === 0) continue;
       const out = new Array<string>(ks.length);
-      for (let j = 0; j < ks.length; j++) unique.add((out[j] = (ks[j] as string).toLowerCase()));
+      for (let j = 0; j < ks.length; j++) {
+        const k = (ks[j] as string).toLowerCase();
+        out[j] = k;
+        unique.add(k);
+      }
       lowered[i] = out;
     }
     const keywords = [...unique];
@@ -269,7 +273,9 @@ export class PatternEngine implements Detector {
         const id = idOf.get(k) as number;
         if (own.includes(id)) continue;
         own.push(id);
-        (keywordRules[id] ??= []).push(index);
+        const list = keywordRules[id];
+        if (list) list.push(index);
+        else keywordRules[id] = [index];
       }
       if (own.length === 0) this.alwaysRun.push(index);
       this.ruleKeywordIds[index] = own;
