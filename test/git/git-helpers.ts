@@ -16,6 +16,11 @@ export function fakeAwsKey(seed: string): string {
   return expandFakes("AKIA{{fake:chars:ABCDEFGHIJKLMNOPQRSTUVWXYZ234567:16}}", seed);
 }
 
+/** A line of a .env file with a fake AWS access key id (the AWS pack's rule finds it). */
+export function awsKeyLine(seed: string): string {
+  return `AWS_ACCESS_KEY_ID=${fakeAwsKey(seed)}\n`;
+}
+
 export function awsRepo(): TempRepo {
   const repo = createRepo();
   repo.write(".gitward.yaml", `extends:\n  - ${JSON.stringify(AWS_PACK)}\n`);

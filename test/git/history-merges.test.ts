@@ -9,24 +9,17 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { LineSplitter } from "../../src/sources/diff-parser.js";
 import { CombinedDiffParser, type MergeFile } from "../../src/sources/merge-diff.js";
-import { createRepo, runCli, type TempRepo, tempDir } from "../helpers/temp-repo.js";
-import { awsRepo, fakeAwsKey } from "./git-helpers.js";
+import { createRepo, reposPerTest, runCli, type TempRepo, tempDir } from "../helpers/temp-repo.js";
+import { awsKeyLine, awsRepo, fakeAwsKey } from "./git-helpers.js";
 
 process.env.GITWARD_CACHE_DIR ??= tempDir("gitward-cache-");
 
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  for (const c of cleanups.splice(0)) c();
-});
-function repoFor(): TempRepo {
-  const r = awsRepo();
-  cleanups.push(() => r.cleanup());
-  return r;
-}
-const line = (seed: string) => `AWS_ACCESS_KEY_ID=${fakeAwsKey(seed)}\n`;
+const repos = reposPerTest();
+const repoFor = (): TempRepo => repos.track(awsRepo());
+const line = awsKeyLine;
 type F = { path: string; startLine: number; commit?: { sha: string }; occurrences?: number };
 const where = (findings: F[]) => findings.map((f) => [f.path, f.startLine, f.commit?.sha, f.occurrences]);
 
@@ -173,7 +166,7 @@ describe("merge commits in history", { timeout: 240_000 }, () => {
   it("an octopus merge with a resolution of its own: only lines no parent has, tied to the merge (and pre-push the same)", async () => {
     const repo = repoFor();
     const remote = createRepo({ bare: true });
-    cleanups.push(() => remote.cleanup());
+    repos.track({ cleanup: () => remote.cleanup() });
     const base = repo.commit("base", { "two.txt": "t1\n" });
     repo.git("remote", "add", "origin", remote.dir);
     repo.git("push", "-q", "origin", "main");

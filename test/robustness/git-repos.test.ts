@@ -8,22 +8,15 @@
 import { execFileSync } from "node:child_process";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
-import { awsRepo, brief, fakeAwsKey } from "../git/git-helpers.js";
-import { createRepo, GIT_ENV, runCli, type TempRepo, tempDir } from "../helpers/temp-repo.js";
+import { describe, expect, it } from "vitest";
+import { awsKeyLine, awsRepo, brief } from "../git/git-helpers.js";
+import { createRepo, GIT_ENV, reposPerTest, runCli, type TempRepo, tempDir } from "../helpers/temp-repo.js";
 
 process.env.GITWARD_CACHE_DIR ??= tempDir("gitward-cache-");
 
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  for (const c of cleanups.splice(0)) c();
-});
-function repoFor(): TempRepo {
-  const r = awsRepo();
-  cleanups.push(() => r.cleanup());
-  return r;
-}
-const line = (seed: string) => `AWS_ACCESS_KEY_ID=${fakeAwsKey(seed)}\n`;
+const repos = reposPerTest();
+const repoFor = (): TempRepo => repos.track(awsRepo());
+const line = awsKeyLine;
 async function json(argv: string[], cwd: string) {
   const dashes = argv.indexOf("--");
   const args =
@@ -74,7 +67,7 @@ describe("repository shapes", () => {
     origin.commit("one", { "a.env": line("shallow-old") });
     origin.commit("two", { "b.env": line("shallow-new") });
     const dir = tempDir();
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    repos.track({ cleanup: () => rmSync(dir, { recursive: true, force: true }) });
     gitIn(dir, "clone", "-q", "--depth", "1", `file://${origin.dir}`, "clone");
     const clone = join(dir, "clone");
     gitIn(clone, "config", "user.name", "x");
@@ -100,7 +93,7 @@ describe("repository shapes", () => {
     const origin = repoFor();
     origin.commit("one", { "a.env": line("bare") });
     const dir = tempDir();
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    repos.track({ cleanup: () => rmSync(dir, { recursive: true, force: true }) });
     gitIn(dir, "clone", "-q", "--bare", origin.dir, "bare.git");
     const bare = join(dir, "bare.git");
     const h = await json(["history", "--all", "--config", join(origin.dir, ".gitward.yaml")], bare);
@@ -116,7 +109,7 @@ describe("repository shapes", () => {
     repo.commit("one", { "a.txt": "x\n" });
     repo.git("branch", "feature");
     const wt = join(tempDir(), "wt");
-    cleanups.push(() => rmSync(join(wt, ".."), { recursive: true, force: true }));
+    repos.track({ cleanup: () => rmSync(join(wt, ".."), { recursive: true, force: true }) });
     repo.git("worktree", "add", "-q", wt, "feature");
     gitIn(wt, "config", "user.email", "x@example.com");
     execFileSync("sh", ["-c", `printf '%s' "$0" > b.env && git add b.env`, line("worktree")], {
@@ -136,7 +129,7 @@ describe("merge commits (history and pre-push scan the lines no parent has)", ()
   function pushable(files: Record<string, string>): { repo: TempRepo; remoteSha: string } {
     const repo = repoFor();
     const remote = createRepo({ bare: true });
-    cleanups.push(() => remote.cleanup());
+    repos.track({ cleanup: () => remote.cleanup() });
     const remoteSha = repo.commit("base", files);
     repo.git("remote", "add", "origin", remote.dir);
     repo.git("push", "-q", "origin", "main");
@@ -387,7 +380,7 @@ describe("history content", () => {
 
   it("a Git LFS pointer staged: scanned as text, no finding", async () => {
     const repo = createRepo();
-    cleanups.push(() => repo.cleanup());
+    repos.track({ cleanup: () => repo.cleanup() });
     repo.write(".gitattributes", "*.bin filter=lfs diff=lfs merge=lfs -text\n");
     repo.write(
       "model.bin",
