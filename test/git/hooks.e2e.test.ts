@@ -203,16 +203,7 @@ describe("a chained hook runs under its own name, with the same arguments and st
     const r = project();
     mkdirSync(join(r.dir, ".husky"));
     writeFileSync(join(r.dir, ".husky/pre-commit"), "echo user-husky-step-ran\n");
-    const init = spawnSync(
-      process.execPath,
-      [
-        "--input-type=module",
-        "-e",
-        `import h from ${JSON.stringify(join(ROOT, "node_modules/husky/index.js"))}; console.log(h());`,
-      ],
-      { cwd: r.dir, encoding: "utf8" },
-    );
-    expect(init.status).toBe(0);
+    initHusky(r);
     const inst = runBin(["install", "--no-husky"], r.dir);
     expect(inst.stdout).toMatch(/kept the existing pre-commit hook/);
     expect(existsSync(join(r.dir, ".husky/_/pre-commit.gitward-chained"))).toBe(true);
@@ -251,19 +242,7 @@ describe("husky", () => {
     mkdirSync(join(r.dir, ".husky"));
     writeFileSync(join(r.dir, ".husky/pre-commit"), "echo existing-husky-step\n");
     // Initialise husky exactly as `npx husky` does.
-    const init = spawnSync(
-      process.execPath,
-      [
-        "--input-type=module",
-        "-e",
-        `import h from ${JSON.stringify(join(ROOT, "node_modules/husky/index.js"))}; console.log(h());`,
-      ],
-      {
-        cwd: r.dir,
-        encoding: "utf8",
-      },
-    );
-    expect(init.status).toBe(0);
+    initHusky(r);
     expect(r.git("config", "core.hooksPath").trim()).toBe(".husky/_");
     const inst = runBin(["install", "--pre-push"], r.dir);
     expect(inst.stdout).toMatch(/added gitward to the husky pre-commit hook/);
@@ -336,3 +315,17 @@ describe("install: bad paths", () => {
     expect(after).toEqual(before);
   });
 });
+
+/** Initialises husky 9 in the repository exactly as `npx husky` does (core.hooksPath=.husky/_). */
+function initHusky(r: TempRepo): void {
+  const init = spawnSync(
+    process.execPath,
+    [
+      "--input-type=module",
+      "-e",
+      `import h from ${JSON.stringify(join(ROOT, "node_modules/husky/index.js"))}; console.log(h());`,
+    ],
+    { cwd: r.dir, encoding: "utf8" },
+  );
+  expect(init.status, init.stderr).toBe(0);
+}
