@@ -35,16 +35,8 @@ writeFileSync(VALIDATORS_FILE, await buildSchemaValidators());
 const { buildBuiltinCache, writeBuiltinCache } = await import(join(root, "dist/packs/builtin-packs.js"));
 const built = await buildBuiltinCache();
 const { cache } = built;
-// 4. the keyword automaton of every built-in secret rule, so the hook does not build it per run.
-const { KeywordAutomaton, PREBUILT_FILE } = await import(join(root, "dist/detectors/keyword-automaton.js"));
-const keywords = [
-  ...new Set(
-    cache.packs
-      .flatMap((p) => p.rules.filter((r) => r.kind !== "config").flatMap((r) => r.keywords ?? []))
-      .map((k) => k.toLowerCase()),
-  ),
-];
-writeFileSync(PREBUILT_FILE, KeywordAutomaton.build(keywords).serialize());
+// 4. the keyword automaton of every built-in secret rule (written with the cache, below, whose rules
+//    hold their keywords' ids in it), so the hook does not build it per run.
 // 5. RegExps of the globs the built-in packs and config file types use, so the hook needs no micromatch.
 const { precompileGlobs, GLOB_CACHE_FILE } = await import(join(root, "dist/util/glob-regex.js"));
 const { FILE_TYPES } = await import(join(root, "dist/detectors/config/file-types.js"));

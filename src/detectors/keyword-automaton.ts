@@ -31,7 +31,7 @@ import { markColdRun } from "../util/code-cache-hint.js";
 
 const ALPHABET = 128;
 /** The serialized format (see serialize); also part of cached automata's file names. */
-const FORMAT = 2;
+const FORMAT = 3;
 /** A row of the DFA table has a cell per byte value (see KeywordAutomaton.next). */
 const ROW_SHIFT = 7;
 /** The root's row in the DFA table. */
@@ -59,15 +59,18 @@ function loadPrebuilt(): KeywordAutomaton | undefined {
 }
 
 /**
- * The automaton of keywords the prebuilt one lacks (a config's local pack adds a
- * rule): built once and kept in the user's cache directory (util/cache-dir.ts).
- * The file name comes from the keywords the prebuilt automaton does not know and
- * the list's length (hashing every keyword cost a hook ~1 ms); a cached
- * automaton is used only when its own list of keywords is exactly the one asked
- * for (ids are positions in that list). Anything else, or any read or write
- * failure, builds it here.
+ * An automaton the prebuilt one does not cover (a config's local pack adds a
+ * rule with a keyword of its own): built once and kept in the user's cache
+ * directory (util/cache-dir.ts). It extends the prebuilt automaton: its keyword
+ * list is the prebuilt one's (same ids, so the ids the pack cache holds for the
+ * built-in rules stay valid) followed by the new keywords. The file name comes
+ * from the prebuilt automaton's stamp and the new keywords (hashing every
+ * keyword cost a hook ~1 ms); a cached automaton is used only when it records
+ * the same base stamp and exactly these new keywords. Without a prebuilt
+ * automaton (running from the sources without a build) it holds exactly the
+ * keywords asked for. Anything else, or any read or write failure, builds it here.
  */
-function automatonCacheFile(lowered: readonly string[], extras: readonly string[]): string | undefined {
+function automatonCacheFile(base: string | undefined, extras: readonly string[]): string | undefined {
   const dir = gitwardCacheDir();
   if (!dir) return undefined;
   let h = 0x811c9dc5;
@@ -75,22 +78,34 @@ function automatonCacheFile(lowered: readonly string[], extras: readonly string[
     for (let i = 0; i < k.length; i++) h = Math.imul(h ^ k.charCodeAt(i), 0x01000193) >>> 0;
     h = Math.imul(h ^ 10, 0x01000193) >>> 0;
   }
-  return join(dir, "automata", `keywords-v${FORMAT}-${lowered.length}-${h.toString(16).padStart(8, "0")}.bin`);
+  const prefix = base === undefined ? "alone" : `on-${base.slice(0, 12)}`;
+  return join(dir, "automata", `keywords-v${FORMAT}-${prefix}-${extras.length}-${h.toString(16).padStart(8, "0")}.bin`);
 }
 
-function readCachedAutomaton(lowered: readonly string[], file: string | undefined): KeywordAutomaton | undefined {
+function readCachedAutomaton(
+  file: string | undefined,
+  base: KeywordAutomaton | undefined,
+  extras: readonly string[],
+): KeywordAutomaton | undefined {
   if (!file) return undefined;
   try {
     const cached = KeywordAutomaton.deserialize(readFileSync(file));
-    if (cached.keywords.length === lowered.length && cached.keywords.every((k, i) => k === lowered[i])) return cached;
+    const head = base?.keywords.length ?? 0;
+    if (cached.base !== base?.stamp || cached.keywords.length !== head + extras.length) return undefined;
+    for (let i = 0; i < extras.length; i++) if (cached.keywords[head + i] !== extras[i]) return undefined;
+    return cached;
   } catch {
     // absent, unreadable or truncated: the caller builds it
   }
   return undefined;
 }
 
-function buildAndCacheAutomaton(lowered: readonly string[], file: string | undefined): KeywordAutomaton {
-  const built = KeywordAutomaton.build(lowered);
+function buildAndCacheAutomaton(
+  file: string | undefined,
+  base: KeywordAutomaton | undefined,
+  extras: readonly string[],
+): KeywordAutomaton {
+  const built = KeywordAutomaton.build(base ? [...base.keywords, ...extras] : extras, { base: base?.stamp });
   if (file) {
     const tmp = `${file}.${process.pid}.tmp`;
     try {
@@ -125,6 +140,13 @@ let scratch = Buffer.allocUnsafe(64 * 1024);
 export class KeywordAutomaton {
   readonly keywords: readonly string[];
   /**
+   * The prebuilt automaton's identity, a hash of its keyword list (given by the
+   * build): the pack cache's keyword ids are valid in an automaton with this stamp.
+   */
+  readonly stamp: string | undefined;
+  /** For an automaton that extends the prebuilt one (see automatonCacheFile): the prebuilt one's stamp. */
+  readonly base: string | undefined;
+  /**
    * The DFA, filled lazily: `next[(slot << 7) | c]` (c an ASCII character) is
    * 0 while unknown, else the next state's slot shifted left by 7, negated
    * when that state ends a keyword; so the hot loop is one load and one sign
@@ -154,6 +176,7 @@ export class KeywordAutomaton {
 
   private constructor(
     keywords: readonly string[],
+    marks: { stamp?: string | undefined; base?: string | undefined },
     trie: {
       childStart: Int32Array;
       childChar: Uint8Array;
@@ -165,6 +188,8 @@ export class KeywordAutomaton {
     },
   ) {
     this.keywords = keywords;
+    this.stamp = marks.stamp;
+    this.base = marks.base;
     this.childStart = trie.childStart;
     this.childChar = trie.childChar;
     this.childState = trie.childState;
@@ -186,7 +211,10 @@ export class KeywordAutomaton {
   }
 
   /** Builds the automaton for these keywords (matched ASCII case-insensitively). */
-  static build(keywords: readonly string[]): KeywordAutomaton {
+  static build(
+    keywords: readonly string[],
+    marks: { stamp?: string | undefined; base?: string | undefined } = {},
+  ): KeywordAutomaton {
     const lowered = keywords.map((k) => k.toLowerCase());
     // The trie, as per-state child lists while building.
     const children: Map<number, number>[] = [new Map()];
@@ -242,30 +270,56 @@ export class KeywordAutomaton {
       }
       ownIds.set(ownLists[s] as number[], ownStart[s] as number);
     }
-    return new KeywordAutomaton(lowered, { childStart, childChar, childState, fail, ownStart, ownIds, outLink });
+    return new KeywordAutomaton(lowered, marks, { childStart, childChar, childState, fail, ownStart, ownIds, outLink });
   }
 
   /**
    * An automaton that finds at least these keywords, with each one's id in
    * it. The built-in packs' automaton is built once at build time
-   * (dist/keyword-automaton.bin, see scripts/build.mjs) and reused whenever it
-   * covers every keyword asked for: building it costs a pre-commit hook more
-   * than scanning a typical commit does. Otherwise one is built here (or read
-   * from the user's cache, see automatonCacheFile).
+   * (dist/keyword-automaton.bin, written with the pack cache, see
+   * packs/builtin-packs.ts) and reused whenever it covers every keyword asked
+   * for: building it costs a pre-commit hook more than scanning a typical
+   * commit does. Otherwise it is extended with the keywords it lacks, which
+   * keeps its ids (built here once, then read from the user's cache, see
+   * automatonCacheFile).
    */
   static forKeywords(keywords: readonly string[]): { automaton: KeywordAutomaton; ids: number[] } {
     const lowered = keywords.map((k) => k.toLowerCase());
-    const prebuilt = loadPrebuilt();
-    let extras: string[] = lowered;
-    if (prebuilt) {
-      const index = new Map(prebuilt.keywords.map((k, i) => [k, i]));
-      const ids = lowered.map((k) => index.get(k) ?? -1);
-      if (ids.every((id) => id >= 0)) return { automaton: prebuilt, ids };
-      extras = lowered.filter((_, i) => ids[i] === -1);
+    const base = loadPrebuilt();
+    const ids = base ? base.idsOf(lowered) : lowered.map(() => -1);
+    // Keywords the prebuilt automaton lacks get the ids after its own, in order of first appearance.
+    const first = base?.keywords.length ?? 0;
+    const extraIds = new Map<string, number>();
+    for (let i = 0; i < lowered.length; i++) {
+      if (ids[i] !== -1) continue;
+      const k = lowered[i] as string;
+      let id = extraIds.get(k);
+      if (id === undefined) {
+        id = first + extraIds.size;
+        extraIds.set(k, id);
+      }
+      ids[i] = id;
     }
-    const file = automatonCacheFile(lowered, extras);
-    const automaton = readCachedAutomaton(lowered, file) ?? buildAndCacheAutomaton(lowered, file);
-    return { automaton, ids: lowered.map((_, i) => i) };
+    if (base && extraIds.size === 0) return { automaton: base, ids };
+    const extras = [...extraIds.keys()];
+    const file = automatonCacheFile(base?.stamp, extras);
+    const automaton = readCachedAutomaton(file, base, extras) ?? buildAndCacheAutomaton(file, base, extras);
+    return { automaton, ids };
+  }
+
+  /** The built-in packs' automaton (dist/keyword-automaton.bin), if the build made one. */
+  static prebuilt(): KeywordAutomaton | undefined {
+    return loadPrebuilt();
+  }
+
+  /** The id of each (lowercase) keyword, -1 for one this automaton does not have. */
+  idsOf(lowered: readonly string[]): number[] {
+    // A few keywords (a local pack's rules) are looked up directly: a map of every keyword would
+    // cost a hook more than it saves.
+    if (lowered.length <= 16) return lowered.map((k) => this.keywords.indexOf(k));
+    const index = new Map<string, number>();
+    for (let i = 0; i < this.keywords.length; i++) index.set(this.keywords[i] as string, i);
+    return lowered.map((k) => index.get(k) ?? -1);
   }
 
   /**
@@ -279,6 +333,8 @@ export class KeywordAutomaton {
     let header = Buffer.from(
       JSON.stringify({
         version: FORMAT,
+        ...(this.stamp !== undefined ? { stamp: this.stamp } : {}),
+        ...(this.base !== undefined ? { base: this.base } : {}),
         keywords: this.keywords,
         states,
         edges: this.childChar.length,
@@ -307,6 +363,8 @@ export class KeywordAutomaton {
     if (bytes.length < 4 + headerLength) throw new Error("keyword automaton file is truncated");
     const header = JSON.parse(bytes.subarray(4, 4 + headerLength).toString("utf8")) as {
       version: number;
+      stamp?: string;
+      base?: string;
       keywords: string[];
       states: number;
       edges: number;
@@ -334,7 +392,7 @@ export class KeywordAutomaton {
     const ownIds = take(owns);
     const childChar = new Uint8Array(bytes.subarray(start + ints * 4));
     if (childStart[states] !== edges || ownStart[states] !== owns) throw new Error("keyword automaton file is corrupt");
-    return new KeywordAutomaton(header.keywords, { childStart, childChar, childState, fail, ownStart, ownIds, outLink });
+    return new KeywordAutomaton(header.keywords, header, { childStart, childChar, childState, fail, ownStart, ownIds, outLink });
   }
 
   /**

@@ -20,8 +20,10 @@
 import { isAscii } from "node:buffer";
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { KeywordAutomaton, PREBUILT_FILE } from "../detectors/keyword-automaton.js";
 import type { ScanScope } from "../detectors/scan-scope.js";
 import { GitwardError } from "../errors.js";
+import { contentHash } from "../util/hash.js";
 import type { LoadedPack, RuleDocs, RuleExample, RuleExamples, RuleSpec, SecretRuleSpec } from "./pack-types.js";
 
 export const PATTERNS_DIR = fileURLToPath(new URL("../../patterns/", import.meta.url));
@@ -31,6 +33,13 @@ const BODIES_FILE = fileURLToPath(new URL("../builtin-rule-bodies.txt", import.m
 
 export interface BuiltinCache {
   files: { file: string; size: number; mtimeMs: number }[];
+  /**
+   * The stamp of the keyword automaton built with this cache (dist/keyword-automaton.bin): each
+   * secret rule's `$kw` holds its keywords' ids in that automaton, so that the pattern engine does
+   * not look up ~2,700 keywords on every hook. Checked against the automaton loaded (both files
+   * come from one build, but a partial rebuild could pair others).
+   */
+  automaton: string;
   /** Secret rules hold their INDEX_FIELDS and `$body`, where their body is in BODIES_FILE. */
   packs: LoadedPack[];
 }
@@ -83,12 +92,14 @@ function readFreshCache(files: string[]): LoadedPack[] | undefined {
   } catch {
     return undefined;
   }
+
   if (cache.files.length !== files.length || !existsSync(DOCS_FILE) || !existsSync(BODIES_FILE)) return undefined;
   for (const [i, entry] of cache.files.entries()) {
     if (entry.file !== files[i]?.slice(PATTERNS_DIR.length)) return undefined;
     const st = statSync(files[i] as string, { throwIfNoEntry: false });
     if (!st || st.size !== entry.size || st.mtimeMs !== entry.mtimeMs) return undefined;
   }
+
   const docs = new DocsFile();
   const bodies = new BodiesFile();
   return cache.packs.map((p) => {
@@ -100,6 +111,7 @@ function readFreshCache(files: string[]): LoadedPack[] | undefined {
           rule as unknown as CachedIndex,
           bodies,
           new LazyDocs(docs, rule.id),
+          cache.automaton,
         ) as unknown as RuleSpec;
       else {
         rule.docs = new LazyDocs(docs, rule.id);
@@ -142,12 +154,22 @@ class CachedSecretRule {
   private readonly index: CachedIndex;
   private readonly bodies: BodiesFile;
   private parsed: RuleBody | undefined;
+  private readonly automaton: string;
 
-  constructor(index: CachedIndex, bodies: BodiesFile, docs: RuleDocs) {
+  constructor(index: CachedIndex, bodies: BodiesFile, docs: RuleDocs, automaton: string) {
     // The cache's own object is kept as it is: copying its fields cost more than the getters.
     this.index = index;
     this.bodies = bodies;
     this.docs = docs;
+    this.automaton = automaton;
+  }
+
+  /**
+   * The ids of the rule's keywords (lowercased, each once) in the keyword automaton with this
+   * stamp, if that is the one built with the cache (see BuiltinCache.automaton and PatternEngine).
+   */
+  prebuiltKeywordIds(stamp: string): readonly number[] | undefined {
+    return stamp === this.automaton ? this.index.$kw : undefined;
   }
 
   get id(): string {
@@ -215,7 +237,7 @@ class CachedSecretRule {
 
   /** The whole spec, as the YAML pack gives it (docs through LazyDocs.toJSON; no examples). */
   toJSON(): Record<string, unknown> {
-    const { $body: _ref, ...index } = this.index;
+    const { $body: _ref, $kw: _ids, ...index } = this.index;
     const { $scope: _scope, ...body } = this.body();
     return { ...index, ...body, docs: this.docs, examples: this.examples };
   }
@@ -224,6 +246,8 @@ class CachedSecretRule {
 /** A secret rule as the cache file holds it: the INDEX_FIELDS and where its body is. */
 type CachedIndex = Pick<SecretRuleSpec, "id" | "kind" | "severity" | "mode" | "keywords" | "fallback" | "validate" | "tags"> & {
   $body: BodyRef;
+  /** Its keywords' ids in the cache's keyword automaton (see BuiltinCache.automaton). */
+  $kw?: number[];
 };
 
 /**
@@ -285,7 +309,9 @@ let memo: Promise<LoadedPack[]> | undefined;
 export function loadBuiltinPacks(): Promise<LoadedPack[]> {
   memo ??= (async () => {
     const files = builtinPackFiles();
+
     const cached = readFreshCache(files);
+
     if (cached) return cached;
     const { loadPackFile } = await import("./load-pack.js");
     const packs: LoadedPack[] = [];
@@ -300,6 +326,8 @@ export interface BuiltBuiltinCache {
   docs: Record<string, RuleDocs>;
   /** The secret rules' bodies, one JSON text per line (BODIES_FILE). */
   bodies: string;
+  /** The keyword automaton of every secret rule's keywords (PREBUILT_FILE), serialized. */
+  automaton: Buffer;
 }
 
 /** Validates every built-in pack and builds the cache and the docs (used by scripts/build.mjs). */
@@ -340,13 +368,27 @@ export async function buildBuiltinCache(): Promise<BuiltBuiltinCache> {
     const st = statSync(file);
     entries.push({ file: file.slice(PATTERNS_DIR.length), size: st.size, mtimeMs: st.mtimeMs });
   }
-  return { cache: { files: entries, packs }, docs, bodies };
+  // The keyword automaton of the secret rules, in rule order; each rule gets its keywords' ids.
+  const indexes = packs.flatMap((p) => p.rules as unknown as Partial<CachedIndex>[]).filter((r) => r.$body);
+  const keywords = [...new Set(indexes.flatMap((r) => (r.keywords ?? []).map((k) => k.toLowerCase())))];
+  const automaton = KeywordAutomaton.build(keywords, { stamp: contentHash(keywords.join("\n")) });
+  const ids = new Map(keywords.map((k, i) => [k, i]));
+  for (const r of indexes) {
+    if (r.keywords?.length) r.$kw = [...new Set(r.keywords.map((k) => ids.get(k.toLowerCase()) as number))];
+  }
+  return {
+    cache: { files: entries, automaton: automaton.stamp as string, packs },
+    docs,
+    bodies,
+    automaton: automaton.serialize(),
+  };
 }
 
-/** Writes the docs and the rules' bodies, then the pack cache (last: its presence marks a complete dist/). */
+/** Writes the docs, the rules' bodies and the keyword automaton, then the pack cache (last: its presence marks a complete dist/). */
 export function writeBuiltinCache(built: BuiltBuiltinCache): void {
   writeFileSync(DOCS_FILE, asciiJson(built.docs));
   writeFileSync(BODIES_FILE, built.bodies);
+  writeFileSync(PREBUILT_FILE, built.automaton);
   writeFileSync(CACHE_FILE, asciiJson(built.cache));
 }
 
