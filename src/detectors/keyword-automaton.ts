@@ -31,7 +31,7 @@ import { markColdRun } from "../util/code-cache-hint.js";
 
 const ALPHABET = 128;
 /** The serialized format (see serialize); also part of cached automata's file names. */
-const FORMAT = 3;
+const FORMAT = 4;
 /** A row of the DFA table has a cell per byte value (see KeywordAutomaton.next). */
 const ROW_SHIFT = 7;
 /** The root's row in the DFA table. */
@@ -90,9 +90,11 @@ function readCachedAutomaton(
   if (!file) return undefined;
   try {
     const cached = KeywordAutomaton.deserialize(readFileSync(file));
-    const head = base?.keywords.length ?? 0;
-    if (cached.base !== base?.stamp || cached.keywords.length !== head + extras.length) return undefined;
-    for (let i = 0; i < extras.length; i++) if (cached.keywords[head + i] !== extras[i]) return undefined;
+    const head = base?.size ?? 0;
+    if (cached.base !== base?.stamp || cached.size !== head + extras.length) return undefined;
+    // The new keywords are in the header; the base's are the base's own (same stamp).
+    const known = base ? cached.extras : cached.keywords;
+    if (known?.length !== extras.length || known.some((k, i) => k !== extras[i])) return undefined;
     return cached;
   } catch {
     // absent, unreadable or truncated: the caller builds it
@@ -105,7 +107,10 @@ function buildAndCacheAutomaton(
   base: KeywordAutomaton | undefined,
   extras: readonly string[],
 ): KeywordAutomaton {
-  const built = KeywordAutomaton.build(base ? [...base.keywords, ...extras] : extras, { base: base?.stamp });
+  const built = KeywordAutomaton.build(base ? [...base.keywords, ...extras] : extras, {
+    base: base?.stamp,
+    ...(base ? { extras } : {}),
+  });
   if (file) {
     const tmp = `${file}.${process.pid}.tmp`;
     try {
@@ -137,8 +142,17 @@ function pruneAutomata(dir: string, keep: string): void {
 /** Scratch buffer for the Latin-1 copy of the text being scanned (grown on demand, never shrunk). */
 let scratch = Buffer.allocUnsafe(64 * 1024);
 
+/** What an automaton's file records beside its trie (see KeywordAutomaton.stamp, base, extras). */
+interface Marks {
+  stamp?: string | undefined;
+  base?: string | undefined;
+  extras?: readonly string[] | undefined;
+}
+
 export class KeywordAutomaton {
-  readonly keywords: readonly string[];
+  /** The number of keywords (ids are 0 .. size - 1). */
+  readonly size: number;
+  private keywordList: readonly string[] | (() => readonly string[]);
   /**
    * The prebuilt automaton's identity, a hash of its keyword list (given by the
    * build): the pack cache's keyword ids are valid in an automaton with this stamp.
@@ -146,6 +160,8 @@ export class KeywordAutomaton {
   readonly stamp: string | undefined;
   /** For an automaton that extends the prebuilt one (see automatonCacheFile): the prebuilt one's stamp. */
   readonly base: string | undefined;
+  /** For an automaton that extends the prebuilt one: the keywords it adds (ids from the prebuilt one's size). */
+  readonly extras: readonly string[] | undefined;
   /**
    * The DFA, filled lazily: `next[(slot << 7) | c]` (c an ASCII character) is
    * 0 while unknown, else the next state's slot shifted left by 7, negated
@@ -175,8 +191,8 @@ export class KeywordAutomaton {
   private readonly outLink: Int32Array;
 
   private constructor(
-    keywords: readonly string[],
-    marks: { stamp?: string | undefined; base?: string | undefined },
+    keywords: readonly string[] | { size: number; parse: () => readonly string[] },
+    marks: Marks,
     trie: {
       childStart: Int32Array;
       childChar: Uint8Array;
@@ -187,9 +203,19 @@ export class KeywordAutomaton {
       outLink: Int32Array;
     },
   ) {
-    this.keywords = keywords;
+    // A file's keyword list is parsed when first asked for: the scan works with ids, and a hook
+    // that only uses the built-in rules never needs the ~2,700 strings.
+    if (Array.isArray(keywords)) {
+      this.size = keywords.length;
+      this.keywordList = keywords;
+    } else {
+      const lazy = keywords as { size: number; parse: () => readonly string[] };
+      this.size = lazy.size;
+      this.keywordList = lazy.parse;
+    }
     this.stamp = marks.stamp;
     this.base = marks.base;
+    this.extras = marks.extras;
     this.childStart = trie.childStart;
     this.childChar = trie.childChar;
     this.childState = trie.childState;
@@ -205,16 +231,19 @@ export class KeywordAutomaton {
     this.slotOf(0);
   }
 
+  /** The keywords, lowercase; a keyword's id is its position. */
+  get keywords(): readonly string[] {
+    if (typeof this.keywordList === "function") this.keywordList = this.keywordList();
+    return this.keywordList;
+  }
+
   /** The number of trie states (the root is state 0). */
   get states(): number {
     return this.fail.length;
   }
 
   /** Builds the automaton for these keywords (matched ASCII case-insensitively). */
-  static build(
-    keywords: readonly string[],
-    marks: { stamp?: string | undefined; base?: string | undefined } = {},
-  ): KeywordAutomaton {
+  static build(keywords: readonly string[], marks: Marks = {}): KeywordAutomaton {
     const lowered = keywords.map((k) => k.toLowerCase());
     // The trie, as per-state child lists while building.
     const children: Map<number, number>[] = [new Map()];
@@ -288,7 +317,7 @@ export class KeywordAutomaton {
     const base = loadPrebuilt();
     const ids = base ? base.idsOf(lowered) : lowered.map(() => -1);
     // Keywords the prebuilt automaton lacks get the ids after its own, in order of first appearance.
-    const first = base?.keywords.length ?? 0;
+    const first = base?.size ?? 0;
     const extraIds = new Map<string, number>();
     for (let i = 0; i < lowered.length; i++) {
       if (ids[i] !== -1) continue;
@@ -312,30 +341,48 @@ export class KeywordAutomaton {
     return loadPrebuilt();
   }
 
-  /** The id of each (lowercase) keyword, -1 for one this automaton does not have. */
+  /**
+   * The id of each (lowercase) keyword, -1 for one this automaton does not have: the trie state
+   * the keyword leads to, if a keyword ends there (keywords are unique, so one at most).
+   */
   idsOf(lowered: readonly string[]): number[] {
-    // A few keywords (a local pack's rules) are looked up directly: a map of every keyword would
-    // cost a hook more than it saves.
-    if (lowered.length <= 16) return lowered.map((k) => this.keywords.indexOf(k));
-    const index = new Map<string, number>();
-    for (let i = 0; i < this.keywords.length; i++) index.set(this.keywords[i] as string, i);
-    return lowered.map((k) => index.get(k) ?? -1);
+    return lowered.map((keyword) => {
+      let state = 0;
+      for (let i = 0; i < keyword.length && state !== -1; i++) {
+        const c = keyword.charCodeAt(i);
+        const end = this.childStart[state + 1] as number;
+        let next = -1;
+        for (let e = this.childStart[state] as number; e < end; e++) {
+          if (this.childChar[e] === c) {
+            next = this.childState[e] as number;
+            break;
+          }
+        }
+        state = next;
+      }
+      if (state <= 0) return -1;
+      const own = this.ownStart[state] as number;
+      return own < (this.ownStart[state + 1] as number) ? (this.ownIds[own] as number) : -1;
+    });
   }
 
   /**
    * The automaton as bytes: a 4-byte header length, a JSON header (format,
-   * keywords, array lengths) padded to 4 bytes, then the trie's arrays
-   * (Int32, little-endian): childStart, childState, fail, outLink, ownStart,
-   * ownIds, and last childChar (bytes).
+   * marks, keyword count, array lengths) padded to 4 bytes, then the trie's
+   * arrays (Int32, little-endian): childStart, childState, fail, outLink,
+   * ownStart, ownIds; then childChar (bytes), and last the keywords as JSON.
    */
   serialize(): Buffer {
     const states = this.fail.length;
+    const keywords = Buffer.from(JSON.stringify(this.keywords));
     let header = Buffer.from(
       JSON.stringify({
         version: FORMAT,
         ...(this.stamp !== undefined ? { stamp: this.stamp } : {}),
         ...(this.base !== undefined ? { base: this.base } : {}),
-        keywords: this.keywords,
+        ...(this.extras !== undefined ? { extras: this.extras } : {}),
+        size: this.size,
+        keywordBytes: keywords.length,
         states,
         edges: this.childChar.length,
         owns: this.ownIds.length,
@@ -355,6 +402,7 @@ export class KeywordAutomaton {
       view(this.ownStart),
       view(this.ownIds),
       view(this.childChar),
+      keywords,
     ]);
   }
 
@@ -365,7 +413,9 @@ export class KeywordAutomaton {
       version: number;
       stamp?: string;
       base?: string;
-      keywords: string[];
+      extras?: string[];
+      size: number;
+      keywordBytes: number;
       states: number;
       edges: number;
       owns: number;
@@ -374,7 +424,8 @@ export class KeywordAutomaton {
     const { states, edges, owns } = header;
     const ints = states + 1 + edges + states + states + states + 1 + owns;
     const start = 4 + headerLength;
-    if (bytes.length !== start + ints * 4 + edges) throw new Error("keyword automaton file is truncated");
+    const keywordsAt = start + ints * 4 + edges;
+    if (bytes.length !== keywordsAt + header.keywordBytes) throw new Error("keyword automaton file is truncated");
     // One copy of the ~130 kB of arrays (aligned, whatever offset readFileSync's buffer has).
     const all = new Int32Array(ints);
     new Uint8Array(all.buffer).set(bytes.subarray(start, start + ints * 4));
@@ -390,9 +441,15 @@ export class KeywordAutomaton {
     const outLink = take(states);
     const ownStart = take(states + 1);
     const ownIds = take(owns);
-    const childChar = new Uint8Array(bytes.subarray(start + ints * 4));
+    const childChar = new Uint8Array(bytes.subarray(start + ints * 4, keywordsAt));
     if (childStart[states] !== edges || ownStart[states] !== owns) throw new Error("keyword automaton file is corrupt");
-    return new KeywordAutomaton(header.keywords, header, { childStart, childChar, childState, fail, ownStart, ownIds, outLink });
+    const size = header.size;
+    const parse = () => {
+      const list = JSON.parse(bytes.subarray(keywordsAt).toString("latin1")) as string[];
+      if (!Array.isArray(list) || list.length !== size) throw new Error("keyword automaton file is corrupt");
+      return list;
+    };
+    return new KeywordAutomaton({ size, parse }, header, { childStart, childChar, childState, fail, ownStart, ownIds, outLink });
   }
 
   /**

@@ -280,7 +280,7 @@ export class PatternEngine implements Detector {
       at += n;
     }
     // Sparse: only the keywords these rules use get a list.
-    const keywordRules: (number[] | undefined)[] = new Array(automaton.keywords.length);
+    const keywordRules: (number[] | undefined)[] = new Array(automaton.size);
     this.alwaysRun = [];
     this.specs = rules;
     this.ruleKeywordIds = new Array(rules.length);
@@ -304,9 +304,9 @@ export class PatternEngine implements Detector {
     this.fallbackIds = new Set(rules.filter((r) => r.spec.fallback === true).map((r) => r.spec.id));
     this.automaton = automaton;
     this.keywordRules = keywordRules;
-    this.found = new Uint8Array(automaton.keywords.length);
+    this.found = new Uint8Array(automaton.size);
     this.selected = new Uint8Array(rules.length);
-    this.hits = new KeywordHits(automaton.keywords.length);
+    this.hits = new KeywordHits(automaton.size);
   }
 
   private compiled(index: number): CompiledRule {

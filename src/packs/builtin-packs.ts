@@ -12,8 +12,9 @@
  * scope...) is in `dist/builtin-rule-bodies.txt`, one JSON text per rule, parsed
  * when the rule is first used (CachedSecretRule): a hook compiles the few rules
  * whose keywords occur in the commit. The cache itself holds what every run
- * needs of every rule: id, severity, keywords, and the few flags the engine
- * reads when it starts. Parsing every rule whole was the largest part of the
+ * needs of every rule: id, severity, its keywords' ids in the keyword automaton
+ * built with the cache (the keywords themselves are in the body), and the few
+ * flags the engine reads when it starts. Parsing every rule whole was the largest part of the
  * hook's set-up (2.5 ms of JSON.parse for 900 rules, and garbage collection of
  * what it made).
  */
@@ -45,10 +46,11 @@ export interface BuiltinCache {
 }
 
 /** A secret rule's fields kept in the cache itself (read by every run for every rule). */
-const INDEX_FIELDS = new Set(["id", "kind", "severity", "mode", "keywords", "fallback", "validate", "tags"]);
+const INDEX_FIELDS = new Set(["id", "kind", "severity", "mode", "fallback", "validate", "tags"]);
 /** A secret rule's fields kept in its body (read when the rule is used). */
 const BODY_FIELDS = [
   "description",
+  "keywords",
   "regex",
   "flags",
   "secretGroup",
@@ -59,8 +61,8 @@ const BODY_FIELDS = [
   "redos",
 ] as const;
 type BodyField = (typeof BODY_FIELDS)[number];
-/** Where a cached secret rule's body is: [offset, length] in BODIES_FILE. */
-type BodyRef = [number, number];
+/** Where a cached secret rule's body is: the offset of its line in BODIES_FILE. */
+type BodyRef = number;
 interface RuleBody extends Partial<Pick<SecretRuleSpec, BodyField>> {
   $scope?: ScanScope;
 }
@@ -101,18 +103,12 @@ function readFreshCache(files: string[]): LoadedPack[] | undefined {
   }
 
   const docs = new DocsFile();
-  const bodies = new BodiesFile();
+  const shared: CacheFiles = { docs, bodies: new BodiesFile(), automaton: cache.automaton };
   return cache.packs.map((p) => {
     const rules = p.rules as unknown as (RuleSpec & { $body?: BodyRef })[];
     for (let i = 0; i < rules.length; i++) {
       const rule = rules[i] as RuleSpec & { $body?: BodyRef };
-      if (rule.$body)
-        rules[i] = new CachedSecretRule(
-          rule as unknown as CachedIndex,
-          bodies,
-          new LazyDocs(docs, rule.id),
-          cache.automaton,
-        ) as unknown as RuleSpec;
+      if (rule.$body !== undefined) rules[i] = new CachedSecretRule(rule as unknown as CachedIndex, shared) as unknown as RuleSpec;
       else {
         rule.docs = new LazyDocs(docs, rule.id);
         rule.examples = NO_EXAMPLES;
@@ -129,7 +125,8 @@ class BodiesFile {
   parse(ref: BodyRef, id: string): RuleBody {
     this.text ??= readText(BODIES_FILE);
     try {
-      return JSON.parse(this.text.slice(ref[0], ref[0] + ref[1])) as RuleBody;
+      const end = this.text.indexOf("\n", ref);
+      return JSON.parse(this.text.slice(ref, end === -1 ? this.text.length : end)) as RuleBody;
     } catch {
       throw new GitwardError(
         `${BODIES_FILE}: the body of rule ${id} does not parse (a partial build? run npm run build)`,
@@ -149,19 +146,25 @@ class BodiesFile {
  * ruleScope() in rule-set.ts asks for it.
  */
 class CachedSecretRule {
-  docs: RuleDocs;
-  examples: RuleExamples = NO_EXAMPLES;
   private readonly index: CachedIndex;
-  private readonly bodies: BodiesFile;
+  private readonly files: CacheFiles;
   private parsed: RuleBody | undefined;
-  private readonly automaton: string;
+  private lazyDocs: RuleDocs | undefined;
 
-  constructor(index: CachedIndex, bodies: BodiesFile, docs: RuleDocs, automaton: string) {
+  constructor(index: CachedIndex, files: CacheFiles) {
     // The cache's own object is kept as it is: copying its fields cost more than the getters.
+    // Two fields per rule; docs and examples come from getters (objects made per rule at start-up
+    // are ~1,300 more allocations on every hook).
     this.index = index;
-    this.bodies = bodies;
-    this.docs = docs;
-    this.automaton = automaton;
+    this.files = files;
+  }
+
+  get docs(): RuleDocs {
+    this.lazyDocs ??= new LazyDocs(this.files.docs, this.index.id);
+    return this.lazyDocs;
+  }
+  get examples(): RuleExamples {
+    return NO_EXAMPLES;
   }
 
   /**
@@ -169,7 +172,7 @@ class CachedSecretRule {
    * stamp, if that is the one built with the cache (see BuiltinCache.automaton and PatternEngine).
    */
   prebuiltKeywordIds(stamp: string): readonly number[] | undefined {
-    return stamp === this.automaton ? this.index.$kw : undefined;
+    return stamp === this.files.automaton ? this.index.$kw : undefined;
   }
 
   get id(): string {
@@ -185,7 +188,7 @@ class CachedSecretRule {
     return this.index.mode;
   }
   get keywords(): string[] | undefined {
-    return this.index.keywords;
+    return this.body().keywords;
   }
   get fallback(): boolean | undefined {
     return this.index.fallback;
@@ -198,7 +201,7 @@ class CachedSecretRule {
   }
 
   private body(): RuleBody {
-    this.parsed ??= this.bodies.parse(this.index.$body, this.index.id);
+    this.parsed ??= this.files.bodies.parse(this.index.$body, this.index.id);
     return this.parsed;
   }
 
@@ -244,7 +247,7 @@ class CachedSecretRule {
 }
 
 /** A secret rule as the cache file holds it: the INDEX_FIELDS and where its body is. */
-type CachedIndex = Pick<SecretRuleSpec, "id" | "kind" | "severity" | "mode" | "keywords" | "fallback" | "validate" | "tags"> & {
+type CachedIndex = Pick<SecretRuleSpec, "id" | "kind" | "severity" | "mode" | "fallback" | "validate" | "tags"> & {
   $body: BodyRef;
   /** Its keywords' ids in the cache's keyword automaton (see BuiltinCache.automaton). */
   $kw?: number[];
@@ -258,6 +261,13 @@ const NO_EXAMPLES: RuleExamples = Object.freeze({
   positive: Object.freeze([]) as unknown as RuleExample[],
   negative: Object.freeze([]) as unknown as RuleExample[],
 });
+
+/** What every cached rule of one cache shares: its docs and bodies files, and its automaton's stamp. */
+interface CacheFiles {
+  docs: DocsFile;
+  bodies: BodiesFile;
+  automaton: string;
+}
 
 /** dist/builtin-docs.json, read on first use. */
 class DocsFile {
@@ -338,6 +348,8 @@ export async function buildBuiltinCache(): Promise<BuiltBuiltinCache> {
   const entries: BuiltinCache["files"] = [];
   const docs: Record<string, RuleDocs> = {};
   let bodies = "";
+  /** Each secret rule's keywords, in rule order (the automaton's ids follow it). */
+  const keywordsOf = new Map<Record<string, unknown>, string[]>();
   for (const file of files) {
     const pack = await loadPackFile(file);
     // Examples are for `gitward packs test`, which reads the YAML; docs go to their own file. Both
@@ -359,8 +371,10 @@ export async function buildBuiltinCache(): Promise<BuiltBuiltinCache> {
       const scope = pack.scopes?.[rule.id];
       if (scope) body.$scope = scope;
       const text = asciiJson(body);
-      index.$body = [bodies.length, text.length];
+      index.$body = bodies.length;
       bodies += `${text}\n`;
+      // Every secret rule gets its ids, none for a rule without keywords (it runs on every fragment).
+      keywordsOf.set(index, rule.keywords ?? []);
       return index;
     }) as unknown as LoadedPack["rules"]; // readFreshCache puts back the rules, lazy docs and empty examples
     const { scopes: _scopes, ...rest } = pack;
@@ -369,13 +383,11 @@ export async function buildBuiltinCache(): Promise<BuiltBuiltinCache> {
     entries.push({ file: file.slice(PATTERNS_DIR.length), size: st.size, mtimeMs: st.mtimeMs });
   }
   // The keyword automaton of the secret rules, in rule order; each rule gets its keywords' ids.
-  const indexes = packs.flatMap((p) => p.rules as unknown as Partial<CachedIndex>[]).filter((r) => r.$body);
-  const keywords = [...new Set(indexes.flatMap((r) => (r.keywords ?? []).map((k) => k.toLowerCase())))];
+  const lists = [...keywordsOf.values()];
+  const keywords = [...new Set(lists.flatMap((list) => list.map((k) => k.toLowerCase())))];
   const automaton = KeywordAutomaton.build(keywords, { stamp: contentHash(keywords.join("\n")) });
   const ids = new Map(keywords.map((k, i) => [k, i]));
-  for (const r of indexes) {
-    if (r.keywords?.length) r.$kw = [...new Set(r.keywords.map((k) => ids.get(k.toLowerCase()) as number))];
-  }
+  for (const [index, list] of keywordsOf) index.$kw = [...new Set(list.map((k) => ids.get(k.toLowerCase()) as number))];
   return {
     cache: { files: entries, automaton: automaton.stamp as string, packs },
     docs,

@@ -129,6 +129,52 @@ describe("KeywordAutomaton", () => {
     expect(found(unknown.automaton, "AKIA and zz-not-a-builtin-keyword")).toContain("zz-not-a-builtin-keyword");
   });
 
+  it("finds a keyword's id through the trie, for every keyword and for none of the near misses", () => {
+    const prebuilt = KeywordAutomaton.prebuilt() as KeywordAutomaton;
+    const all = prebuilt.keywords;
+    expect(prebuilt.size).toBe(all.length);
+    expect(prebuilt.idsOf(all)).toEqual(all.map((_, i) => i));
+    // Prefixes, extensions and variants that are not keywords themselves.
+    const near = all
+      .flatMap((k) => [k.slice(0, -1), `${k}x`, `x${k}`, k.replace(/[a-z]/, "\u00e9")])
+      .filter((k) => !all.includes(k));
+    expect(near.length).toBeGreaterThan(1000);
+    expect(prebuilt.idsOf(near).filter((id) => id !== -1)).toEqual([]);
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(fc.stringMatching(/^[a-z_.-]{1,6}$/), { minLength: 1, maxLength: 30 }),
+        fc.string(),
+        (keywords, probe) => {
+          const a = KeywordAutomaton.build(keywords);
+          const back = KeywordAutomaton.deserialize(a.serialize());
+          for (const automaton of [a, back]) {
+            expect(automaton.idsOf([...keywords, probe])).toEqual([...keywords.map((_, i) => i), keywords.indexOf(probe)]);
+          }
+        },
+      ),
+    );
+  });
+
+  it("reads a file's keyword list only when asked, and refuses a corrupt one then", () => {
+    const a = KeywordAutomaton.build(["akia", "ghp_", "token"], { stamp: "s1" });
+    const bytes = a.serialize();
+    const back = KeywordAutomaton.deserialize(bytes);
+    expect(back.size).toBe(3);
+    expect(back.stamp).toBe("s1");
+    expect(found(back, "a token")).toEqual(["token"]);
+    expect(back.keywords).toEqual(["akia", "ghp_", "token"]);
+    // Same length, other bytes where the keyword list is: the trie still loads, the list does not.
+    const broken = Buffer.from(bytes);
+    broken.write(
+      "[1]".padEnd(JSON.stringify(a.keywords).length, " "),
+      broken.length - JSON.stringify(a.keywords).length,
+      "latin1",
+    );
+    const lazy = KeywordAutomaton.deserialize(broken);
+    expect(lazy.idsOf(["token"])).toEqual([2]);
+    expect(() => lazy.keywords).toThrow(/corrupt/);
+  });
+
   it("keeps an automaton the prebuilt one does not cover in the cache directory, and uses only an exact one", () => {
     const saved = process.env.GITWARD_CACHE_DIR;
     const dir = mkdtempSync(join(tmpdir(), "gitward-automata-"));

@@ -8,7 +8,8 @@ import { describe, expect, it } from "vitest";
 import { builtinPackFiles } from "../../src/packs/builtin-packs.js";
 import { loadPackFile } from "../../src/packs/load-pack.js";
 import type { LoadedPack, LoadedRule } from "../../src/packs/pack-types.js";
-import { ruleScope } from "../../src/packs/rule-set.js";
+import { buildRuleSet, ruleScope } from "../../src/packs/rule-set.js";
+import { createDetectors } from "../../src/pipeline.js";
 
 const distModule = new URL("../../dist/packs/builtin-packs.js", import.meta.url).href;
 
@@ -56,5 +57,15 @@ describe("built-in pack cache", () => {
     expect(typeof (rule as { regex: string }).regex).toBe("string");
     expect(new RegExp((rule as { regex: string }).regex).test(`AKIA${"Q".repeat(16)}`)).toBe(true);
     expect((rule as unknown as { parsed?: unknown }).parsed).toBeDefined();
+  });
+
+  it("setting up a scan reads no rule's body: the rule set, the engine and the detectors use what the cache holds", async () => {
+    // A module instance of its own, so no other test has used its rules.
+    const { loadBuiltinPacks } = (await import(`${distModule}?setup-only`)) as { loadBuiltinPacks: () => Promise<LoadedPack[]> };
+    const ruleSet = buildRuleSet(await loadBuiltinPacks());
+    await createDetectors(ruleSet);
+    const parsed = ruleSet.secretRules.filter((r) => (r.spec as unknown as { parsed?: unknown }).parsed !== undefined);
+    expect(ruleSet.secretRules.length).toBeGreaterThan(1000);
+    expect(parsed.map((r) => r.spec.id)).toEqual([]);
   });
 });
