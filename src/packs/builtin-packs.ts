@@ -108,7 +108,8 @@ function readFreshCache(files: string[]): LoadedPack[] | undefined {
     const rules = p.rules as unknown as (RuleSpec & { $body?: BodyRef })[];
     for (let i = 0; i < rules.length; i++) {
       const rule = rules[i] as RuleSpec & { $body?: BodyRef };
-      if (rule.$body !== undefined) rules[i] = new CachedSecretRule(rule as unknown as CachedIndex, shared) as unknown as RuleSpec;
+      if (rule.$body !== undefined)
+        rules[i] = new CachedSecretRule(rule as unknown as CachedIndex, shared) as unknown as RuleSpec;
       else {
         rule.docs = new LazyDocs(docs, rule.id);
         rule.examples = NO_EXAMPLES;
