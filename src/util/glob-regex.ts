@@ -20,6 +20,9 @@ export interface GlobOptions {
 interface Compiled {
   source: string;
   flags: string;
+  /** The glob's pre-checks (see globsMatcher), computed by the build too. */
+  literals?: string[];
+  endings?: string[] | null;
 }
 
 /** Written by scripts/build.mjs, next to builtin-packs.json. */
@@ -61,13 +64,11 @@ export function compileGlob(glob: string, options: GlobOptions = {}): RegExp {
 export function globsMatcher(globs: readonly string[], options: GlobOptions = {}): (path: string) => boolean {
   const fold = options.nocase === true;
   const tests = globs.map((glob) => {
-    // micromatch ignores a leading "./" (a user's `./secrets/*`); the pre-checks must too.
-    const bare = glob.replace(/^(?:\.\/)+/, "");
-    const literals = globLiterals(bare, fold);
-    const endings = globEndings(bare, fold);
+    const { literals, endings } = preChecks(glob, options);
     let re: RegExp | undefined;
     return (path: string, folded: string) => {
-      if (endings && !endings.some((e) => folded.endsWith(e))) return false;
+      // (micromatch lets a star-ending glob match a trailing slash too: no ending check for such a path.)
+      if (endings && !folded.endsWith("/") && !endings.some((e) => folded.endsWith(e))) return false;
       for (const l of literals) if (!folded.includes(l)) return false;
       re ??= compileGlob(glob, options);
       return re.test(path);
@@ -77,6 +78,21 @@ export function globsMatcher(globs: readonly string[], options: GlobOptions = {}
     const folded = fold ? path.toLowerCase() : path;
     return tests.some((t) => t(path, folded));
   };
+}
+
+/** A glob's literal parts and endings: from the build's cache for its globs, else computed here. */
+function preChecks(glob: string, options: GlobOptions): { literals: string[]; endings: string[] | undefined } {
+  cache ??= loadCache();
+  const hit = cache?.[key(glob, options)];
+  if (hit?.literals) return { literals: hit.literals, endings: hit.endings ?? undefined };
+  return computePreChecks(glob, options);
+}
+
+function computePreChecks(glob: string, options: GlobOptions): { literals: string[]; endings: string[] | undefined } {
+  const fold = options.nocase === true;
+  // micromatch ignores a leading "./" (a user's `./secrets/*`); the pre-checks must too.
+  const bare = glob.replace(/^(?:\.\/)+/, "");
+  return { literals: globLiterals(bare, fold), endings: globEndings(bare, fold) };
 }
 
 /**
@@ -138,9 +154,12 @@ export function globEndings(glob: string, lowerCase = true): string[] | undefine
 /** The cache file's content for these globs (used by the build). */
 export function precompileGlobs(entries: Iterable<{ glob: string; options: GlobOptions }>): Record<string, Compiled> {
   const out: Record<string, Compiled> = {};
+  // From micromatch and this code, never from the cache file being replaced.
+  micromatch ??= createRequire(import.meta.url)("micromatch") as typeof import("micromatch");
   for (const { glob, options } of entries) {
-    const re = compileGlob(glob, options);
-    out[key(glob, options)] = { source: re.source, flags: re.flags };
+    const re = micromatch.makeRe(glob, options);
+    const { literals, endings } = computePreChecks(glob, options);
+    out[key(glob, options)] = { source: re.source, flags: re.flags, literals, endings: endings ?? null };
   }
   return out;
 }

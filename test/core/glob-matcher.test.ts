@@ -4,6 +4,7 @@
  * every glob the built-in packs and config file types use, against paths made
  * from the globs themselves and ordinary ones, answers as micromatch does.
  */
+import { readFileSync } from "node:fs";
 import fc from "fast-check";
 import micromatch from "micromatch";
 import { describe, expect, it } from "vitest";
@@ -69,6 +70,11 @@ describe("globsMatcher", () => {
     expect(globEndings("**/*.@(js|ts)")).toBeUndefined();
     expect(globEndings("**/a\\*b")).toBeUndefined();
     expect(globEndings("src/**/Secrets.json", false)).toEqual(["Secrets.json"]);
+    // micromatch lets a glob ending in a star and a literal match a trailing slash: so does the matcher.
+    for (const glob of ["**/*.conf", "**/sshd_config"]) {
+      expect(globsMatcher([glob], { dot: true })("a/b.conf/"), glob).toBe(micromatch.isMatch("a/b.conf/", glob, { dot: true }));
+    }
+    expect(globsMatcher(["**/*.conf"], { dot: true })("a/b.conf/")).toBe(true);
   });
 
   it("never rules out a path micromatch matches (generated globs and paths)", () => {
@@ -78,7 +84,10 @@ describe("globsMatcher", () => {
       .array(fc.array(piece, { minLength: 1, maxLength: 3 }), { minLength: 1, maxLength: 3 })
       .map((segments) => segments.map((s) => s.join("")).join("/"))
       .filter((g) => !/\*\*\*|[^/]\*\*|\*\*[^/]/.test(g));
-    const path = fc.array(fc.stringMatching(/^[abAB.\-_dcxyonf]{1,6}$/), { minLength: 1, maxLength: 4 }).map((s) => s.join("/"));
+    const path = fc
+      .array(fc.stringMatching(/^[abAB.\-_dcxyonf]{1,6}$/), { minLength: 1, maxLength: 4 })
+      .map((s) => s.join("/"))
+      .chain((p) => fc.constantFrom(p, `${p}/`));
     fc.assert(
       fc.property(glob, fc.array(path, { minLength: 1, maxLength: 8 }), fc.boolean(), (g, paths, nocase) => {
         const options = { dot: true, nocase };
@@ -87,6 +96,19 @@ describe("globsMatcher", () => {
       }),
       { numRuns: 3000 },
     );
+  });
+
+  it("the build's glob cache holds each glob's pre-checks as this code computes them", () => {
+    const file = new URL("../../dist/glob-regexes.json", import.meta.url);
+    const cached = JSON.parse(readFileSync(file, "utf8")) as Record<string, { literals: string[]; endings: string[] | null }>;
+    const entries = Object.entries(cached);
+    expect(entries.length).toBeGreaterThan(50);
+    for (const [key, entry] of entries) {
+      const [flags, glob] = [key.slice(0, key.indexOf(":")), key.slice(key.indexOf(":") + 1)];
+      const bare = glob.replace(/^(?:\.\/)+/, "");
+      expect(entry.literals, key).toEqual(globLiterals(bare, flags.includes("i")));
+      expect(entry.endings ?? undefined, key).toEqual(globEndings(bare, flags.includes("i")));
+    }
   });
 
   it("finds the literals every match contains", () => {
