@@ -111,6 +111,23 @@ describe("bin/gitward.cjs code cache", () => {
     ]);
   });
 
+  it("runs history under V8 flags of its own, with a cache of its own that the other commands never meet", () => {
+    const p = fakePackage(bundle("v1"));
+    expect(p.run(["history", "--all"]).stderr).toMatch(/^gitward code cache: miss\n.*written .*-history\.bin\n$/);
+    expect(p.run(["scan", "."]).stderr).toMatch(/^gitward code cache: miss\n.*written .*-cli\.bin\n$/);
+    const again = p.run(["-C", "repo", "history", "v1..v2"]);
+    expect(again.stdout).toBe("v1 -C repo history v1..v2");
+    expect(again.stderr).toMatch(/^gitward code cache: hit .*-history\.bin\n$/);
+    expect(p.run(["scan", "."]).stderr).toMatch(/^gitward code cache: hit .*-cli\.bin\n$/);
+    // The flags are real: V8 rejects history's cache under the other commands' flags.
+    const [historyCache] = cacheFiles(p.cacheDir).filter((f) => f.endsWith("-history.bin"));
+    const [cliCache] = cacheFiles(p.cacheDir).filter((f) => f.endsWith("-cli.bin"));
+    copyFileSync(join(p.cacheDir, historyCache as string), join(p.cacheDir, cliCache as string));
+    const foreign = p.run(["scan", "."]);
+    expect(foreign.stdout).toBe("v1 scan .");
+    expect(foreign.stderr).toMatch(/^gitward code cache: rejected .*-cli\.bin\n/);
+  });
+
   it("never runs a stale cache: a rebuilt bundle of the same size gets its own cache entry", () => {
     const p = fakePackage(bundle("v1"));
     p.run();

@@ -168,6 +168,26 @@ describe("gitward history", () => {
     }
   });
 
+  it("checks the revisions without --path by rev-parse: an empty range scans nothing, an unknown side is a usage error", async () => {
+    const r = repo();
+    r.commit("a", { "a.txt": `key ${K1}\n` });
+    r.commit("b", { "b.txt": "b\n" });
+    const empty = await runCli(["history", "-f", "json", "HEAD..HEAD~1"], r.dir);
+    expect(empty.code).toBe(0);
+    expect(empty.stderr).toBe("gitward: no commits in the selected range\n");
+    expect(findingsOf(empty.stdout)).toEqual([]);
+    for (const argv of [["main..nope"], ["nope..main", "--max-count", "1"]]) {
+      const bad = await runCli(["history", ...argv], r.dir);
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toBe(`gitward: history: "${argv[0]}": unknown revision or range (bad revision '${argv[0]}')\n`);
+    }
+    const one = await runCli(["history", "-f", "json", "HEAD~1..HEAD"], r.dir);
+    expect(one.code).toBe(0);
+    expect(findingsOf(one.stdout)).toEqual([]);
+    const all = await runCli(["history", "-f", "json", "HEAD~1"], r.dir);
+    expect(brief(findingsOf(all.stdout))).toEqual(["aws-access-key-id a.txt:1"]);
+  });
+
   it("the size limit of a config file applies although the walk was started before the config was read", async () => {
     const r = repo();
     r.commit("big", { "big.txt": `${"x".repeat(3000)}\nkey ${K1}\n`, "small.txt": `key ${K2}\n` });

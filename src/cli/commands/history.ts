@@ -332,7 +332,13 @@ function looksLikeDate(text: string): boolean {
  * scanned nothing; a usage error says what matched nothing instead.
  */
 async function checkSelection(cwd: string, revs: string[], limits: string[], paths: string[]): Promise<void> {
-  const range = await runGit(["rev-list", "-n1", ...limits, ...revs, "--"], cwd, { allowFail: true });
+  // Without --path only the revisions need checking, which rev-parse does without walking: `rev-list
+  // -n1 A..B` walks until A's side is marked (git/git v2.44.0..v2.46.0: 0.16 s of CPU beside git log).
+  const range = await runGit(
+    paths.length > 0 ? ["rev-list", "-n1", ...limits, ...revs, "--"] : ["rev-parse", "--revs-only", ...revs, "--"],
+    cwd,
+    { allowFail: true },
+  );
   if (range.code !== 0) {
     const why = range.stderr.trim().split("\n")[0] ?? "";
     throw new GitwardError(`history: "${revs[0]}": unknown revision or range (${why.replace(/^fatal: /, "")})`, "usage");
