@@ -21,12 +21,21 @@ async function buildUnminified() {
   await build(
     cliBundleOptions({ entry: join(ROOT, "src/cli/main.ts"), outfile: join(target, "dist/bin/gitward.cjs"), minify: false }),
   );
+  // The hook commands run the hook bundle (bin/gitward.cjs).
+  await build(
+    cliBundleOptions({
+      entry: join(ROOT, "src/cli/hook-main.ts"),
+      outfile: join(target, "dist/bin/gitward-hook.cjs"),
+      minify: false,
+    }),
+  );
   for (const file of [
     "builtin-packs.json",
     "builtin-docs.json",
     "builtin-rule-bodies.txt",
     "keyword-automaton.bin",
     "glob-regexes.json",
+    "service-names.json",
     "schema-validators.cjs",
   ]) {
     cpSync(join(GITWARD_ROOT, "dist", file), join(target, "dist", file));

@@ -2,7 +2,11 @@
 "use strict";
 /**
  * gitward's executable: loads the CLI bundle (dist/bin/gitward.cjs, built by
- * scripts/build.mjs) and runs it.
+ * scripts/build.mjs) and runs it. The hook commands (`staged`, `pre-push`)
+ * load the hook bundle first (dist/bin/gitward-hook.cjs: their fast path
+ * without yargs and the other commands, a third less code to load on every
+ * commit); when it leaves the arguments to the full CLI (help, unusual
+ * options), it has run nothing and the CLI bundle runs them.
  *
  * Why not a plain require(): a pre-commit hook runs this on every commit, and
  * compiling the bundle was the largest part of its own start-up time. Node 20
@@ -37,6 +41,7 @@ const { createRequire } = require("node:module");
 const { isAscii } = require("node:buffer");
 
 const BUNDLE = path.join(__dirname, "..", "dist", "bin", "gitward.cjs");
+const HOOK_BUNDLE = path.join(__dirname, "..", "dist", "bin", "gitward-hook.cjs");
 const mode = process.env.GITWARD_CODE_CACHE;
 const debug = mode === "debug" ? (msg) => process.stderr.write(`gitward code cache: ${msg}\n`) : () => {};
 
@@ -73,9 +78,8 @@ function cacheKind(argv) {
  */
 const V8_FLAGS = { history: "--interrupt-budget=300000" };
 
-/** Where the cache may live, most preferred first. */
-function cacheFiles(stat) {
-  const kind = cacheKind(process.argv.slice(2));
+/** Where the cache of this bundle, for this kind of command, may live, most preferred first. */
+function cacheFiles(stat, kind) {
   const name = `${process.version}-${process.arch}-${flagsHash()}-${stat.size}-${Math.trunc(stat.mtimeMs)}-${kind}.bin`;
   const dirs = [path.join(__dirname, "..", "dist", "bin", "code-cache")];
   const home = process.env.XDG_CACHE_HOME || (process.env.HOME && path.join(process.env.HOME, ".cache"));
@@ -111,24 +115,25 @@ function writeCache(files, data) {
   return undefined;
 }
 
-function load() {
-  const flags = V8_FLAGS[cacheKind(process.argv.slice(2))];
+/** Compiles a bundle (through its code cache for `kind`) and returns its exports and how to save its cache. */
+function load(bundle, kind) {
+  const flags = V8_FLAGS[kind];
   if (flags) require("node:v8").setFlagsFromString(flags);
-  const bytes = fs.readFileSync(BUNDLE);
+  const bytes = fs.readFileSync(bundle);
   // The build keeps the bundle ASCII (esbuild escapes the rest), and Latin-1 decoding of ASCII is a
   // plain copy, several times faster than UTF-8 decoding of the same 0.8 MB.
   const source = isAscii(bytes) ? bytes.toString("latin1") : bytes.toString("utf8");
   const useCache = mode !== "off";
-  const files = useCache ? cacheFiles(fs.statSync(BUNDLE)) : [];
+  const files = useCache ? cacheFiles(fs.statSync(bundle), kind) : [];
   const cached = useCache ? readCache(files) : undefined;
   const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
-    filename: BUNDLE,
+    filename: bundle,
     ...(cached ? { cachedData: cached.data } : {}),
   });
   const status = !useCache ? "off" : !cached ? "miss" : script.cachedDataRejected ? "rejected" : "hit";
   debug(cached ? `${status} ${cached.file}` : status);
   const module = { exports: {} };
-  script.runInThisContext()(module.exports, createRequire(BUNDLE), module, BUNDLE, path.dirname(BUNDLE));
+  script.runInThisContext()(module.exports, createRequire(bundle), module, bundle, path.dirname(bundle));
   const save =
     status === "miss" || status === "rejected"
       ? (coldReason) => {
@@ -143,9 +148,26 @@ function load() {
   return { main: module.exports.main, coldRunReason: module.exports.coldRunReason, save };
 }
 
-const { main, coldRunReason, save } = load();
-main().then(
-  () => {
+/**
+ * Runs the command: a hook command through the hook bundle when the build made
+ * one, anything else (and hook arguments the hook bundle leaves to the full
+ * CLI, a rare run that shares the CLI's cache) through the CLI bundle.
+ * Resolves to the bundle that ran it, whose code cache is then saved.
+ */
+async function run() {
+  let kind = cacheKind(process.argv.slice(2));
+  if (kind !== "cli" && fs.existsSync(HOOK_BUNDLE)) {
+    const hook = load(HOOK_BUNDLE, `hook-${kind}`);
+    if (await hook.main()) return hook;
+    kind = "cli";
+  }
+  const cli = load(BUNDLE, kind);
+  await cli.main();
+  return cli;
+}
+
+run().then(
+  ({ coldRunReason, save }) => {
     save(coldRunReason?.());
     // The command has finished and its output is out (main waits for it). Exiting now skips tearing
     // down the heap piece by piece, a few milliseconds of every hook (more after a history scan).

@@ -2,22 +2,24 @@
 // 1. tsc → dist/ (the library, with .d.ts types);
 // 2. esbuild → dist/bin/gitward.cjs (the CLI bundled with its dependencies, one
 //    CommonJS file that bin/gitward.cjs loads through V8's code cache; code not
-//    needed by a command stays unevaluated behind esbuild's lazy module wrappers);
+//    needed by a command stays unevaluated behind esbuild's lazy module wrappers), and
+//    dist/bin/gitward-hook.cjs (the hook commands' fast path alone, src/cli/hook-main.ts);
 // 3. the JSON Schema validators → dist/schema-validators.cjs (Ajv standalone code, scripts/schema-validators.mjs);
 //    the validated built-in pack cache → dist/builtin-packs.json (the rules' docs: dist/builtin-docs.json, secret rules' bodies: dist/builtin-rule-bodies.txt);
-// 4. the built-in keyword automaton → dist/keyword-automaton.bin;
+// 4. the built-in keyword automaton → dist/keyword-automaton.bin (with the pack cache, whose rules hold their keywords' ids in it);
 // 5. the built-in globs as RegExps → dist/glob-regexes.json, and the validated service names → dist/service-names.json;
-// 6. a first `gitward staged` run in a scratch repository, which writes the code
-//    cache for this Node version (bin/gitward.cjs explains the cache).
+// 6. a first `gitward staged` run in a scratch repository, which writes the hook bundle's
+//    code cache for this Node version (bin/gitward.cjs explains the cache).
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const BUNDLE = join(root, "dist/bin/gitward.cjs");
+const HOOK_BUNDLE = join(root, "dist/bin/gitward-hook.cjs");
 const require = createRequire(import.meta.url);
 const tsc = require.resolve("typescript/bin/tsc");
 
@@ -27,6 +29,8 @@ execFileSync(process.execPath, [tsc, "-p", join(root, "tsconfig.build.json")], {
 const { build } = await import("esbuild");
 const { cliBundleOptions } = await import("./bundle-options.mjs");
 await build(cliBundleOptions({ entry: join(root, "src/cli/main.ts"), outfile: BUNDLE, minify: true }));
+// The hook bundle: the hook commands' fast path alone (src/cli/hook-main.ts; bin/gitward.cjs explains).
+await build(cliBundleOptions({ entry: join(root, "src/cli/hook-main.ts"), outfile: HOOK_BUNDLE, minify: true }));
 
 // 3a. the JSON Schema validators, compiled (validating the built-in packs below uses them too).
 const { buildSchemaValidators, VALIDATORS_FILE } = await import("./schema-validators.mjs");
@@ -35,16 +39,8 @@ writeFileSync(VALIDATORS_FILE, await buildSchemaValidators());
 const { buildBuiltinCache, writeBuiltinCache } = await import(join(root, "dist/packs/builtin-packs.js"));
 const built = await buildBuiltinCache();
 const { cache } = built;
-// 4. the keyword automaton of every built-in secret rule, so the hook does not build it per run.
-const { KeywordAutomaton, PREBUILT_FILE } = await import(join(root, "dist/detectors/keyword-automaton.js"));
-const keywords = [
-  ...new Set(
-    cache.packs
-      .flatMap((p) => p.rules.filter((r) => r.kind !== "config").flatMap((r) => r.keywords ?? []))
-      .map((k) => k.toLowerCase()),
-  ),
-];
-writeFileSync(PREBUILT_FILE, KeywordAutomaton.build(keywords).serialize());
+// 4. the keyword automaton of every built-in secret rule (written with the cache, below, whose rules
+//    hold their keywords' ids in it), so the hook does not build it per run.
 // 5. RegExps of the globs the built-in packs and config file types use, so the hook needs no micromatch.
 const { precompileGlobs, GLOB_CACHE_FILE } = await import(join(root, "dist/util/glob-regex.js"));
 const { FILE_TYPES } = await import(join(root, "dist/detectors/config/file-types.js"));
@@ -62,19 +58,22 @@ writeServicesCache();
 // Written last: its presence tells bench/lib/paths.mjs that dist/ is complete.
 writeBuiltinCache(built);
 const rules = cache.packs.reduce((n, p) => n + p.rules.length, 0);
-if (!existsSync(BUNDLE)) process.exit(1);
-// bin/gitward.cjs runs the bundle through vm.Script, which has no loader for import() on every Node 20
-// release: esbuild turns imports of bundled modules into require(), so one left here names a built-in
-// or an external module (use a static import, or createRequire for a lazy one).
-const dynamicImport = /\bimport\("([^"]+)"\)/.exec(readFileSync(BUNDLE, "latin1"));
-if (dynamicImport) {
-  console.error(`build: dist/bin/gitward.cjs has import("${dynamicImport[1]}"); it would fail at run time`);
-  process.exit(1);
+for (const bundle of [BUNDLE, HOOK_BUNDLE]) {
+  const name = relative(root, bundle);
+  if (!existsSync(bundle)) process.exit(1);
+  // bin/gitward.cjs runs the bundles through vm.Script, which has no loader for import() on every Node 20
+  // release: esbuild turns imports of bundled modules into require(), so one left here names a built-in
+  // or an external module (use a static import, or createRequire for a lazy one).
+  const dynamicImport = /\bimport\("([^"]+)"\)/.exec(readFileSync(bundle, "latin1"));
+  if (dynamicImport) {
+    console.error(`build: ${name} has import("${dynamicImport[1]}"); it would fail at run time`);
+    process.exit(1);
+  }
+  // bin/gitward.cjs reads an ASCII bundle as Latin-1 (fast); say where a non-ASCII character slipped in
+  // (esbuild leaves them in regular expression literals: write \uXXXX there).
+  const nonAscii = /[^\x00-\x7f]/.exec(readFileSync(bundle, "latin1"));
+  if (nonAscii) console.warn(`warning: ${name} is not ASCII (at offset ${nonAscii.index}); it loads slower`);
 }
-// bin/gitward.cjs reads an ASCII bundle as Latin-1 (fast); say where a non-ASCII character slipped in
-// (esbuild leaves them in regular expression literals: write \uXXXX there).
-const nonAscii = /[^\x00-\x7f]/.exec(readFileSync(BUNDLE, "latin1"));
-if (nonAscii) console.warn(`warning: dist/bin/gitward.cjs is not ASCII (at offset ${nonAscii.index}); it loads slower`);
 writeCodeCache();
 console.log(`built dist/ with ${cache.packs.length} packs, ${rules} rules`);
 

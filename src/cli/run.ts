@@ -12,9 +12,10 @@ import { resolve } from "node:path";
 import { isatty } from "node:tty";
 import type { Argv } from "yargs";
 import { ExitCode, GitwardError } from "../errors.js";
-import { displayPath } from "../util/display-path.js";
 import { toolVersion } from "../version.js";
 import { type CliIO, STDIN_ARG } from "./io.js";
+import { leadingCwd } from "./leading-cwd.js";
+import { reportError } from "./report-error.js";
 import { withScanOptions } from "./scan-options.js";
 
 // Commands take their own argument types; yargs has validated them, so the table is typed loosely.
@@ -53,23 +54,10 @@ const ONLY_VERIFIED_OPTION = {
 export async function run(argvIn: string[], ioIn: CliIO): Promise<number> {
   // `gitward -C DIR <command>` runs as if started in DIR (like git -C), so config discovery,
   // paths and the repository are DIR's.
-  let argv = argvIn;
-  let io = ioIn;
-  while (argv[0] === "-C" || argv[0]?.startsWith("--cwd")) {
-    const inline = argv[0].startsWith("--cwd=") ? argv[0].slice(6) : undefined;
-    const dir = inline ?? argv[1];
-    if (!dir) {
-      io.stderr("gitward: -C needs a directory\n");
-      return ExitCode.Error;
-    }
-    const target = resolve(io.cwd, dir);
-    if (!statSync(target, { throwIfNoEntry: false })?.isDirectory()) {
-      io.stderr(`gitward: -C ${dir}: not a directory\n`);
-      return ExitCode.Error;
-    }
-    io = { ...io, cwd: target };
-    argv = argv.slice(inline === undefined ? 2 : 1);
-  }
+  const leading = leadingCwd(argvIn, ioIn);
+  if (typeof leading === "number") return leading;
+  const { argv } = leading;
+  let { io } = leading;
   try {
     const { tryFastPath } = await import("./fast-path.js");
     const fast = await tryFastPath(argv, io);
@@ -320,36 +308,4 @@ export async function run(argvIn: string[], ioIn: CliIO): Promise<number> {
   } catch (e) {
     return reportError(e, io);
   }
-}
-
-/** What the operating system says about a file a user named or could fix (no stack trace for these). */
-const SYSTEM_ERRORS: Record<string, string> = {
-  ENOENT: "no such file or directory",
-  ENOTDIR: "a part of the path is not a directory",
-  EISDIR: "is a directory",
-  EACCES: "permission denied",
-  EPERM: "operation not permitted",
-  EEXIST: "already exists",
-  EROFS: "read-only file system",
-  ENOSPC: "no space left on device",
-  EMFILE: "too many open files",
-  ENAMETOOLONG: "file name too long",
-  ELOOP: "too many symbolic links",
-};
-
-function reportError(e: unknown, io: CliIO): number {
-  if (e instanceof GitwardError) {
-    io.stderr(`gitward: ${e.message}\n`);
-    return ExitCode.Error;
-  }
-  const sys = e as NodeJS.ErrnoException;
-  const what = sys?.code ? SYSTEM_ERRORS[sys.code] : undefined;
-  if (what) {
-    // A file the user named, or the disk: say which and what, like any other usage error.
-    const path = sys.path ? ` ${displayPath(sys.path)}` : "";
-    io.stderr(`gitward: cannot ${sys.syscall ?? "access"}${path}: ${what} (${sys.code})\n`);
-    return ExitCode.Error;
-  }
-  io.stderr(`gitward: internal error: ${(e as Error).stack ?? e}\nPlease report this; nothing was changed.\n`);
-  return ExitCode.Error;
 }

@@ -322,8 +322,12 @@ interface InnerFinding {
 export class EncodedSecretsDetector implements Detector {
   readonly name = "encoded-secrets";
   private readonly engine: PatternEngine;
-  /** Rules by id, for a finding's message: a rule's description is read only when it has one. */
-  private readonly rules = new Map<string, LoadedRule<SecretRuleSpec>>();
+  private readonly rules: readonly LoadedRule<SecretRuleSpec>[];
+  /**
+   * Rules by id, for a finding's message: made on the first decoded finding (rare), not for every
+   * scan; a rule's description is read only when it has one.
+   */
+  private byId: Map<string, LoadedRule<SecretRuleSpec>> | undefined;
   private readonly maxDepth: number;
 
   /**
@@ -338,8 +342,13 @@ export class EncodedSecretsDetector implements Detector {
     this.engine = engine ?? new PatternEngine(rules);
     // Not the descriptions themselves: a built-in rule's is read from its body on first use (packs/
     // builtin-packs.ts), and reading all of them cost every hook 3 ms.
-    for (const r of rules) this.rules.set(r.spec.id, r);
+    this.rules = rules;
     this.maxDepth = options.maxDepth ?? 2;
+  }
+
+  private rule(id: string): LoadedRule<SecretRuleSpec> | undefined {
+    this.byId ??= new Map(this.rules.map((r) => [r.spec.id, r]));
+    return this.byId.get(id);
   }
 
   detect(fragment: Fragment, trace?: Tracer): DetectorOutput {
@@ -401,7 +410,7 @@ export class EncodedSecretsDetector implements Detector {
           endColumn: end.column,
           secret: inner.secret,
           sensitive: true,
-          message: `${this.rules.get(inner.ruleId)?.spec.description ?? inner.ruleId} (${ENCODING_LABEL[run.encoding]})`,
+          message: `${this.rule(inner.ruleId)?.spec.description ?? inner.ruleId} (${ENCODING_LABEL[run.encoding]})`,
           lineText: index.lineText(start.textLine),
           ...(inner.entropy !== undefined ? { entropy: inner.entropy } : {}),
         });

@@ -31,7 +31,7 @@ import { markColdRun } from "../util/code-cache-hint.js";
 
 const ALPHABET = 128;
 /** The serialized format (see serialize); also part of cached automata's file names. */
-const FORMAT = 2;
+const FORMAT = 4;
 /** A row of the DFA table has a cell per byte value (see KeywordAutomaton.next). */
 const ROW_SHIFT = 7;
 /** The root's row in the DFA table. */
@@ -59,15 +59,18 @@ function loadPrebuilt(): KeywordAutomaton | undefined {
 }
 
 /**
- * The automaton of keywords the prebuilt one lacks (a config's local pack adds a
- * rule): built once and kept in the user's cache directory (util/cache-dir.ts).
- * The file name comes from the keywords the prebuilt automaton does not know and
- * the list's length (hashing every keyword cost a hook ~1 ms); a cached
- * automaton is used only when its own list of keywords is exactly the one asked
- * for (ids are positions in that list). Anything else, or any read or write
- * failure, builds it here.
+ * An automaton the prebuilt one does not cover (a config's local pack adds a
+ * rule with a keyword of its own): built once and kept in the user's cache
+ * directory (util/cache-dir.ts). It extends the prebuilt automaton: its keyword
+ * list is the prebuilt one's (same ids, so the ids the pack cache holds for the
+ * built-in rules stay valid) followed by the new keywords. The file name comes
+ * from the prebuilt automaton's stamp and the new keywords (hashing every
+ * keyword cost a hook ~1 ms); a cached automaton is used only when it records
+ * the same base stamp and exactly these new keywords. Without a prebuilt
+ * automaton (running from the sources without a build) it holds exactly the
+ * keywords asked for. Anything else, or any read or write failure, builds it here.
  */
-function automatonCacheFile(lowered: readonly string[], extras: readonly string[]): string | undefined {
+function automatonCacheFile(base: string | undefined, extras: readonly string[]): string | undefined {
   const dir = gitwardCacheDir();
   if (!dir) return undefined;
   let h = 0x811c9dc5;
@@ -75,22 +78,39 @@ function automatonCacheFile(lowered: readonly string[], extras: readonly string[
     for (let i = 0; i < k.length; i++) h = Math.imul(h ^ k.charCodeAt(i), 0x01000193) >>> 0;
     h = Math.imul(h ^ 10, 0x01000193) >>> 0;
   }
-  return join(dir, "automata", `keywords-v${FORMAT}-${lowered.length}-${h.toString(16).padStart(8, "0")}.bin`);
+  const prefix = base === undefined ? "alone" : `on-${base.slice(0, 12)}`;
+  return join(dir, "automata", `keywords-v${FORMAT}-${prefix}-${extras.length}-${h.toString(16).padStart(8, "0")}.bin`);
 }
 
-function readCachedAutomaton(lowered: readonly string[], file: string | undefined): KeywordAutomaton | undefined {
+function readCachedAutomaton(
+  file: string | undefined,
+  base: KeywordAutomaton | undefined,
+  extras: readonly string[],
+): KeywordAutomaton | undefined {
   if (!file) return undefined;
   try {
     const cached = KeywordAutomaton.deserialize(readFileSync(file));
-    if (cached.keywords.length === lowered.length && cached.keywords.every((k, i) => k === lowered[i])) return cached;
+    const head = base?.size ?? 0;
+    if (cached.base !== base?.stamp || cached.size !== head + extras.length) return undefined;
+    // The new keywords are in the header; the base's are the base's own (same stamp).
+    const known = base ? cached.extras : cached.keywords;
+    if (known?.length !== extras.length || known.some((k, i) => k !== extras[i])) return undefined;
+    return cached;
   } catch {
     // absent, unreadable or truncated: the caller builds it
   }
   return undefined;
 }
 
-function buildAndCacheAutomaton(lowered: readonly string[], file: string | undefined): KeywordAutomaton {
-  const built = KeywordAutomaton.build(lowered);
+function buildAndCacheAutomaton(
+  file: string | undefined,
+  base: KeywordAutomaton | undefined,
+  extras: readonly string[],
+): KeywordAutomaton {
+  const built = KeywordAutomaton.build(base ? [...base.keywords, ...extras] : extras, {
+    base: base?.stamp,
+    ...(base ? { extras } : {}),
+  });
   if (file) {
     const tmp = `${file}.${process.pid}.tmp`;
     try {
@@ -122,8 +142,26 @@ function pruneAutomata(dir: string, keep: string): void {
 /** Scratch buffer for the Latin-1 copy of the text being scanned (grown on demand, never shrunk). */
 let scratch = Buffer.allocUnsafe(64 * 1024);
 
+/** What an automaton's file records beside its trie (see KeywordAutomaton.stamp, base, extras). */
+interface Marks {
+  stamp?: string | undefined;
+  base?: string | undefined;
+  extras?: readonly string[] | undefined;
+}
+
 export class KeywordAutomaton {
-  readonly keywords: readonly string[];
+  /** The number of keywords (ids are 0 .. size - 1). */
+  readonly size: number;
+  private keywordList: readonly string[] | (() => readonly string[]);
+  /**
+   * The prebuilt automaton's identity, a hash of its keyword list (given by the
+   * build): the pack cache's keyword ids are valid in an automaton with this stamp.
+   */
+  readonly stamp: string | undefined;
+  /** For an automaton that extends the prebuilt one (see automatonCacheFile): the prebuilt one's stamp. */
+  readonly base: string | undefined;
+  /** For an automaton that extends the prebuilt one: the keywords it adds (ids from the prebuilt one's size). */
+  readonly extras: readonly string[] | undefined;
   /**
    * The DFA, filled lazily: `next[(slot << 7) | c]` (c an ASCII character) is
    * 0 while unknown, else the next state's slot shifted left by 7, negated
@@ -153,7 +191,8 @@ export class KeywordAutomaton {
   private readonly outLink: Int32Array;
 
   private constructor(
-    keywords: readonly string[],
+    keywords: readonly string[] | { size: number; parse: () => readonly string[] },
+    marks: Marks,
     trie: {
       childStart: Int32Array;
       childChar: Uint8Array;
@@ -164,7 +203,19 @@ export class KeywordAutomaton {
       outLink: Int32Array;
     },
   ) {
-    this.keywords = keywords;
+    // A file's keyword list is parsed when first asked for: the scan works with ids, and a hook
+    // that only uses the built-in rules never needs the ~2,700 strings.
+    if (Array.isArray(keywords)) {
+      this.size = keywords.length;
+      this.keywordList = keywords;
+    } else {
+      const lazy = keywords as { size: number; parse: () => readonly string[] };
+      this.size = lazy.size;
+      this.keywordList = lazy.parse;
+    }
+    this.stamp = marks.stamp;
+    this.base = marks.base;
+    this.extras = marks.extras;
     this.childStart = trie.childStart;
     this.childChar = trie.childChar;
     this.childState = trie.childState;
@@ -180,13 +231,19 @@ export class KeywordAutomaton {
     this.slotOf(0);
   }
 
+  /** The keywords, lowercase; a keyword's id is its position. */
+  get keywords(): readonly string[] {
+    if (typeof this.keywordList === "function") this.keywordList = this.keywordList();
+    return this.keywordList;
+  }
+
   /** The number of trie states (the root is state 0). */
   get states(): number {
     return this.fail.length;
   }
 
   /** Builds the automaton for these keywords (matched ASCII case-insensitively). */
-  static build(keywords: readonly string[]): KeywordAutomaton {
+  static build(keywords: readonly string[], marks: Marks = {}): KeywordAutomaton {
     const lowered = keywords.map((k) => k.toLowerCase());
     // The trie, as per-state child lists while building.
     const children: Map<number, number>[] = [new Map()];
@@ -242,44 +299,90 @@ export class KeywordAutomaton {
       }
       ownIds.set(ownLists[s] as number[], ownStart[s] as number);
     }
-    return new KeywordAutomaton(lowered, { childStart, childChar, childState, fail, ownStart, ownIds, outLink });
+    return new KeywordAutomaton(lowered, marks, { childStart, childChar, childState, fail, ownStart, ownIds, outLink });
   }
 
   /**
    * An automaton that finds at least these keywords, with each one's id in
    * it. The built-in packs' automaton is built once at build time
-   * (dist/keyword-automaton.bin, see scripts/build.mjs) and reused whenever it
-   * covers every keyword asked for: building it costs a pre-commit hook more
-   * than scanning a typical commit does. Otherwise one is built here (or read
-   * from the user's cache, see automatonCacheFile).
+   * (dist/keyword-automaton.bin, written with the pack cache, see
+   * packs/builtin-packs.ts) and reused whenever it covers every keyword asked
+   * for: building it costs a pre-commit hook more than scanning a typical
+   * commit does. Otherwise it is extended with the keywords it lacks, which
+   * keeps its ids (built here once, then read from the user's cache, see
+   * automatonCacheFile).
    */
   static forKeywords(keywords: readonly string[]): { automaton: KeywordAutomaton; ids: number[] } {
     const lowered = keywords.map((k) => k.toLowerCase());
-    const prebuilt = loadPrebuilt();
-    let extras: string[] = lowered;
-    if (prebuilt) {
-      const index = new Map(prebuilt.keywords.map((k, i) => [k, i]));
-      const ids = lowered.map((k) => index.get(k) ?? -1);
-      if (ids.every((id) => id >= 0)) return { automaton: prebuilt, ids };
-      extras = lowered.filter((_, i) => ids[i] === -1);
+    const base = loadPrebuilt();
+    const ids = base ? base.idsOf(lowered) : lowered.map(() => -1);
+    // Keywords the prebuilt automaton lacks get the ids after its own, in order of first appearance.
+    const first = base?.size ?? 0;
+    const extraIds = new Map<string, number>();
+    for (let i = 0; i < lowered.length; i++) {
+      if (ids[i] !== -1) continue;
+      const k = lowered[i] as string;
+      let id = extraIds.get(k);
+      if (id === undefined) {
+        id = first + extraIds.size;
+        extraIds.set(k, id);
+      }
+      ids[i] = id;
     }
-    const file = automatonCacheFile(lowered, extras);
-    const automaton = readCachedAutomaton(lowered, file) ?? buildAndCacheAutomaton(lowered, file);
-    return { automaton, ids: lowered.map((_, i) => i) };
+    if (base && extraIds.size === 0) return { automaton: base, ids };
+    const extras = [...extraIds.keys()];
+    const file = automatonCacheFile(base?.stamp, extras);
+    const automaton = readCachedAutomaton(file, base, extras) ?? buildAndCacheAutomaton(file, base, extras);
+    return { automaton, ids };
+  }
+
+  /** The built-in packs' automaton (dist/keyword-automaton.bin), if the build made one. */
+  static prebuilt(): KeywordAutomaton | undefined {
+    return loadPrebuilt();
+  }
+
+  /**
+   * The id of each (lowercase) keyword, -1 for one this automaton does not have: the trie state
+   * the keyword leads to, if a keyword ends there (keywords are unique, so one at most).
+   */
+  idsOf(lowered: readonly string[]): number[] {
+    return lowered.map((keyword) => {
+      let state = 0;
+      for (let i = 0; i < keyword.length && state !== -1; i++) {
+        const c = keyword.charCodeAt(i);
+        const end = this.childStart[state + 1] as number;
+        let next = -1;
+        for (let e = this.childStart[state] as number; e < end; e++) {
+          if (this.childChar[e] === c) {
+            next = this.childState[e] as number;
+            break;
+          }
+        }
+        state = next;
+      }
+      if (state <= 0) return -1;
+      const own = this.ownStart[state] as number;
+      return own < (this.ownStart[state + 1] as number) ? (this.ownIds[own] as number) : -1;
+    });
   }
 
   /**
    * The automaton as bytes: a 4-byte header length, a JSON header (format,
-   * keywords, array lengths) padded to 4 bytes, then the trie's arrays
-   * (Int32, little-endian): childStart, childState, fail, outLink, ownStart,
-   * ownIds, and last childChar (bytes).
+   * marks, keyword count, array lengths) padded to 4 bytes, then the trie's
+   * arrays (Int32, little-endian): childStart, childState, fail, outLink,
+   * ownStart, ownIds; then childChar (bytes), and last the keywords as JSON.
    */
   serialize(): Buffer {
     const states = this.fail.length;
+    const keywords = Buffer.from(JSON.stringify(this.keywords));
     let header = Buffer.from(
       JSON.stringify({
         version: FORMAT,
-        keywords: this.keywords,
+        ...(this.stamp !== undefined ? { stamp: this.stamp } : {}),
+        ...(this.base !== undefined ? { base: this.base } : {}),
+        ...(this.extras !== undefined ? { extras: this.extras } : {}),
+        size: this.size,
+        keywordBytes: keywords.length,
         states,
         edges: this.childChar.length,
         owns: this.ownIds.length,
@@ -299,6 +402,7 @@ export class KeywordAutomaton {
       view(this.ownStart),
       view(this.ownIds),
       view(this.childChar),
+      keywords,
     ]);
   }
 
@@ -307,7 +411,11 @@ export class KeywordAutomaton {
     if (bytes.length < 4 + headerLength) throw new Error("keyword automaton file is truncated");
     const header = JSON.parse(bytes.subarray(4, 4 + headerLength).toString("utf8")) as {
       version: number;
-      keywords: string[];
+      stamp?: string;
+      base?: string;
+      extras?: string[];
+      size: number;
+      keywordBytes: number;
       states: number;
       edges: number;
       owns: number;
@@ -316,7 +424,8 @@ export class KeywordAutomaton {
     const { states, edges, owns } = header;
     const ints = states + 1 + edges + states + states + states + 1 + owns;
     const start = 4 + headerLength;
-    if (bytes.length !== start + ints * 4 + edges) throw new Error("keyword automaton file is truncated");
+    const keywordsAt = start + ints * 4 + edges;
+    if (bytes.length !== keywordsAt + header.keywordBytes) throw new Error("keyword automaton file is truncated");
     // One copy of the ~130 kB of arrays (aligned, whatever offset readFileSync's buffer has).
     const all = new Int32Array(ints);
     new Uint8Array(all.buffer).set(bytes.subarray(start, start + ints * 4));
@@ -332,9 +441,15 @@ export class KeywordAutomaton {
     const outLink = take(states);
     const ownStart = take(states + 1);
     const ownIds = take(owns);
-    const childChar = new Uint8Array(bytes.subarray(start + ints * 4));
+    const childChar = new Uint8Array(bytes.subarray(start + ints * 4, keywordsAt));
     if (childStart[states] !== edges || ownStart[states] !== owns) throw new Error("keyword automaton file is corrupt");
-    return new KeywordAutomaton(header.keywords, { childStart, childChar, childState, fail, ownStart, ownIds, outLink });
+    const size = header.size;
+    const parse = () => {
+      const list = JSON.parse(bytes.subarray(keywordsAt).toString("latin1")) as string[];
+      if (!Array.isArray(list) || list.length !== size) throw new Error("keyword automaton file is corrupt");
+      return list;
+    };
+    return new KeywordAutomaton({ size, parse }, header, { childStart, childChar, childState, fail, ownStart, ownIds, outLink });
   }
 
   /**

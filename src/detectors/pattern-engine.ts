@@ -79,7 +79,7 @@ interface CompiledRule {
   /** Does every match contain a keyword (else the keyword is a companion's, found nearby)? */
   keywordInMatch: boolean;
   /** Ids of the rule's keywords in the automaton. */
-  keywordIds: number[];
+  keywordIds: readonly number[];
 }
 
 /**
@@ -88,6 +88,16 @@ interface CompiledRule {
  */
 /** The rules of a keyword no rule of this engine lists (the prebuilt automaton knows more). */
 const NO_RULES: readonly number[] = [];
+/** The keyword ids of a rule without keywords (it runs on every fragment). */
+const NO_KEYWORDS: readonly number[] = [];
+
+/**
+ * A rule spec from the built-in pack cache knows its keywords' ids in the
+ * prebuilt keyword automaton (see CachedSecretRule in packs/builtin-packs.ts).
+ */
+interface KeywordIdsHint {
+  prebuiltKeywordIds?(stamp: string): readonly number[] | undefined;
+}
 
 const WINDOW_MIN_TEXT = 4096;
 /** Lines longer than this (minified code) get character windows where a rule allows them. */
@@ -145,7 +155,7 @@ function compileGlobs(include: string[], exclude: string[]): (path: string) => b
   return (path) => (inc ? inc(path) : true) && !(exc?.(path) ?? false);
 }
 
-function compileRule(rule: LoadedRule<SecretRuleSpec>, keywordIds: number[]): CompiledRule {
+function compileRule(rule: LoadedRule<SecretRuleSpec>, keywordIds: readonly number[]): CompiledRule {
   const spec = rule.spec;
   const scope = ruleScope(rule);
   // RegExps are compiled on first use: a hook run compiles the few rules whose keywords occur,
@@ -200,7 +210,7 @@ export class PatternEngine implements Detector {
   private readonly specs: readonly LoadedRule<SecretRuleSpec>[];
   /** Compiled on first use: a hook run meets a few rules, not all 400 (each costs closures and globs). */
   private readonly rules: (CompiledRule | undefined)[];
-  private readonly ruleKeywordIds: number[][];
+  private readonly ruleKeywordIds: (readonly number[])[];
   private readonly fallbackIds: Set<string>;
   private readonly automaton: KeywordAutomaton;
   /** keyword id → indices of rules that list it. */
@@ -237,28 +247,40 @@ export class PatternEngine implements Detector {
   ) {
     this.budget = options.budget ?? new RegexBudget(budgetFromEnv());
     this.offRules = (options.offRules ?? []).filter((r) => r.spec.fallback !== true);
-    // Plain loops, each keyword lowercased once: this runs on every hook's start-up, over ~1,300
-    // rules and ~2,700 keywords, in code that runs cold.
-    const lowered: (string[] | undefined)[] = new Array(rules.length);
-    const unique = new Set<string>();
+    // Plain loops: this runs on every hook's start-up, over ~1,300 rules and ~2,700 keywords, in code
+    // that runs cold. The built-in rules come from the pack cache with their keywords' ids in the
+    // prebuilt automaton (CachedSecretRule.prebuiltKeywordIds); only the others' keywords are looked up.
+    const stamp = KeywordAutomaton.prebuilt()?.stamp;
+    const own: (readonly number[] | undefined)[] = new Array(rules.length);
+    const pending: number[] = [];
+    const pendingKeywords: string[] = [];
     for (let i = 0; i < rules.length; i++) {
-      const ks = (rules[i] as LoadedRule<SecretRuleSpec>).spec.keywords;
-      if (!ks || ks.length === 0) continue;
-      const out = new Array<string>(ks.length);
-      for (let j = 0; j < ks.length; j++) {
-        const k = (ks[j] as string).toLowerCase();
-        out[j] = k;
-        unique.add(k);
+      const spec = (rules[i] as LoadedRule<SecretRuleSpec>).spec as SecretRuleSpec & KeywordIdsHint;
+      const ids = stamp === undefined ? undefined : spec.prebuiltKeywordIds?.(stamp);
+      if (ids) {
+        own[i] = ids;
+        continue;
       }
-      lowered[i] = out;
+      const ks = spec.keywords;
+      if (!ks || ks.length === 0) continue;
+      pending.push(i);
+      for (let j = 0; j < ks.length; j++) pendingKeywords.push(ks[j] as string);
     }
-    const keywords = [...unique];
-    // Keyword ids are the automaton's (the prebuilt one may know more keywords than these rules use).
-    const { automaton, ids } = KeywordAutomaton.forKeywords(keywords);
-    const idOf = new Map<string, number>();
-    for (let i = 0; i < keywords.length; i++) idOf.set(keywords[i] as string, ids[i] as number);
+    // The prebuilt automaton (extended with the keywords it lacks, if any): its ids are the ones above.
+    const { automaton, ids } = KeywordAutomaton.forKeywords(pendingKeywords);
+    for (let p = 0, at = 0; p < pending.length; p++) {
+      const i = pending[p] as number;
+      const n = ((rules[i] as LoadedRule<SecretRuleSpec>).spec.keywords as string[]).length;
+      const list: number[] = [];
+      for (let j = 0; j < n; j++) {
+        const id = ids[at + j] as number;
+        if (!list.includes(id)) list.push(id);
+      }
+      own[i] = list;
+      at += n;
+    }
     // Sparse: only the keywords these rules use get a list.
-    const keywordRules: (number[] | undefined)[] = new Array(automaton.keywords.length);
+    const keywordRules: (number[] | undefined)[] = new Array(automaton.size);
     this.alwaysRun = [];
     this.specs = rules;
     this.ruleKeywordIds = new Array(rules.length);
@@ -268,31 +290,29 @@ export class PatternEngine implements Detector {
       const validate = rule.spec.validate;
       if (validate && !getValidator(validate))
         throw new Error(`${rule.file}: ${rule.spec.id}: validate: unknown validator "${validate}"`);
-      const own: number[] = [];
-      for (const k of lowered[index] ?? []) {
-        const id = idOf.get(k) as number;
-        if (own.includes(id)) continue;
-        own.push(id);
+      const mine = own[index] ?? NO_KEYWORDS;
+      for (let j = 0; j < mine.length; j++) {
+        const id = mine[j] as number;
         const list = keywordRules[id];
         if (list) list.push(index);
         else keywordRules[id] = [index];
       }
-      if (own.length === 0) this.alwaysRun.push(index);
-      this.ruleKeywordIds[index] = own;
+      if (mine.length === 0) this.alwaysRun.push(index);
+      this.ruleKeywordIds[index] = mine;
     }
     this.rules = new Array(rules.length);
     this.fallbackIds = new Set(rules.filter((r) => r.spec.fallback === true).map((r) => r.spec.id));
     this.automaton = automaton;
     this.keywordRules = keywordRules;
-    this.found = new Uint8Array(automaton.keywords.length);
+    this.found = new Uint8Array(automaton.size);
     this.selected = new Uint8Array(rules.length);
-    this.hits = new KeywordHits(automaton.keywords.length);
+    this.hits = new KeywordHits(automaton.size);
   }
 
   private compiled(index: number): CompiledRule {
     let rule = this.rules[index];
     if (!rule) {
-      rule = compileRule(this.specs[index] as LoadedRule<SecretRuleSpec>, this.ruleKeywordIds[index] as number[]);
+      rule = compileRule(this.specs[index] as LoadedRule<SecretRuleSpec>, this.ruleKeywordIds[index] as readonly number[]);
       this.rules[index] = rule;
     }
     return rule;

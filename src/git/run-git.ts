@@ -7,7 +7,7 @@
  * non-hot commands (hook installation, repository discovery in tools).
  */
 import { type ChildProcessByStdio, spawn, spawnSync } from "node:child_process";
-import { existsSync, readFileSync, realpathSync, statSync } from "node:fs";
+import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync, realpathSync, statSync, unlinkSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import type { Readable, Writable } from "node:stream";
 import { GitwardError } from "../errors.js";
@@ -112,6 +112,84 @@ export function runGitSync(args: string[], cwd: string, options: { allowFail?: b
   const failure = failureOf(args, result, options.allowFail);
   if (failure) throw failure;
   return result;
+}
+
+/**
+ * runGit for a short git run started early on the hook path, whose output is
+ * needed only later: git writes into anonymous files (created in `dir`, which
+ * must be private to the repository, such as its .git directory, and unlinked
+ * at once) instead of pipes. A pipe is a socket object with stream machinery
+ * and a read event per chunk on this thread; a file costs two opens, and the
+ * output is read in one call after git exits, so git runs on the other core
+ * while this thread loads the packs. Undefined when the files cannot be
+ * created there (read-only repository, another platform): use runGitSync.
+ * Only for git commands that start no programs of their own (no external diff,
+ * textconv or hooks), whose output is therefore complete when git exits.
+ */
+export function runGitInBackground(args: string[], cwd: string, dir: string): Promise<GitResult> | undefined {
+  if (process.platform === "win32") return undefined; // an open file cannot be unlinked there
+  const out = anonymousFile(dir);
+  const err = out === undefined ? undefined : anonymousFile(dir);
+  if (out === undefined || err === undefined) {
+    if (out !== undefined) closeSync(out);
+    return undefined;
+  }
+  return new Promise<GitResult>((resolve, reject) => {
+    const done = () => {
+      closeSync(out);
+      closeSync(err);
+    };
+    let child: ReturnType<typeof spawn>;
+    try {
+      child = spawn("git", [...SAFE_GIT_CONFIG, ...args], { cwd, env: gitEnv(), stdio: ["ignore", out, err] });
+    } catch (e) {
+      done();
+      reject(new GitwardError(`cannot run git: ${(e as Error).message}`, "git"));
+      return;
+    }
+    child.on("error", (e) => {
+      done();
+      reject(new GitwardError(`cannot run git: ${e.message}`, "git"));
+    });
+    child.on("exit", (code, signal) => {
+      try {
+        const result = { stdout: readAll(out), stderr: readAll(err).toString("utf8"), code: code ?? (signal ? 128 : 1) };
+        const failure = failureOf(args, result);
+        if (failure) reject(failure);
+        else resolve(result);
+      } catch (e) {
+        reject(new GitwardError(`cannot read git's output: ${(e as Error).message}`, "git"));
+      } finally {
+        done();
+      }
+    });
+  });
+}
+
+/** A new file only this process can reach: created exclusively, owner-only, and unlinked at once. */
+function anonymousFile(dir: string): number | undefined {
+  const name = join(dir, `gitward-${process.pid}-${Math.random().toString(36).slice(2)}.tmp`);
+  let fd: number | undefined;
+  try {
+    fd = openSync(name, "wx+", 0o600);
+    unlinkSync(name);
+    return fd;
+  } catch {
+    if (fd !== undefined) closeSync(fd); // created but not unlinked: do not keep using it
+    return undefined;
+  }
+}
+
+function readAll(fd: number): Buffer {
+  const size = fstatSync(fd).size;
+  const buf = Buffer.allocUnsafe(size);
+  let at = 0;
+  while (at < size) {
+    const n = readSync(fd, buf, at, size - at, at);
+    if (n === 0) break;
+    at += n;
+  }
+  return at === size ? buf : buf.subarray(0, at);
 }
 
 /** The error for a git run that failed (unless failing is allowed), naming the command and what git said. */

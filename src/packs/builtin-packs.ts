@@ -12,16 +12,19 @@
  * scope...) is in `dist/builtin-rule-bodies.txt`, one JSON text per rule, parsed
  * when the rule is first used (CachedSecretRule): a hook compiles the few rules
  * whose keywords occur in the commit. The cache itself holds what every run
- * needs of every rule: id, severity, keywords, and the few flags the engine
- * reads when it starts. Parsing every rule whole was the largest part of the
+ * needs of every rule: id, severity, its keywords' ids in the keyword automaton
+ * built with the cache (the keywords themselves are in the body), and the few
+ * flags the engine reads when it starts. Parsing every rule whole was the largest part of the
  * hook's set-up (2.5 ms of JSON.parse for 900 rules, and garbage collection of
  * what it made).
  */
 import { isAscii } from "node:buffer";
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, statSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { KeywordAutomaton, PREBUILT_FILE } from "../detectors/keyword-automaton.js";
 import type { ScanScope } from "../detectors/scan-scope.js";
 import { GitwardError } from "../errors.js";
+import { contentHash } from "../util/hash.js";
 import type { LoadedPack, RuleDocs, RuleExample, RuleExamples, RuleSpec, SecretRuleSpec } from "./pack-types.js";
 
 export const PATTERNS_DIR = fileURLToPath(new URL("../../patterns/", import.meta.url));
@@ -31,15 +34,23 @@ const BODIES_FILE = fileURLToPath(new URL("../builtin-rule-bodies.txt", import.m
 
 export interface BuiltinCache {
   files: { file: string; size: number; mtimeMs: number }[];
+  /**
+   * The stamp of the keyword automaton built with this cache (dist/keyword-automaton.bin): each
+   * secret rule's `$kw` holds its keywords' ids in that automaton, so that the pattern engine does
+   * not look up ~2,700 keywords on every hook. Checked against the automaton loaded (both files
+   * come from one build, but a partial rebuild could pair others).
+   */
+  automaton: string;
   /** Secret rules hold their INDEX_FIELDS and `$body`, where their body is in BODIES_FILE. */
   packs: LoadedPack[];
 }
 
 /** A secret rule's fields kept in the cache itself (read by every run for every rule). */
-const INDEX_FIELDS = new Set(["id", "kind", "severity", "mode", "keywords", "fallback", "validate", "tags"]);
+const INDEX_FIELDS = new Set(["id", "kind", "severity", "mode", "fallback", "validate", "tags"]);
 /** A secret rule's fields kept in its body (read when the rule is used). */
 const BODY_FIELDS = [
   "description",
+  "keywords",
   "regex",
   "flags",
   "secretGroup",
@@ -50,8 +61,8 @@ const BODY_FIELDS = [
   "redos",
 ] as const;
 type BodyField = (typeof BODY_FIELDS)[number];
-/** Where a cached secret rule's body is: [offset, length] in BODIES_FILE. */
-type BodyRef = [number, number];
+/** Where a cached secret rule's body is: the offset of its line in BODIES_FILE. */
+type BodyRef = number;
 interface RuleBody extends Partial<Pick<SecretRuleSpec, BodyField>> {
   $scope?: ScanScope;
 }
@@ -83,24 +94,22 @@ function readFreshCache(files: string[]): LoadedPack[] | undefined {
   } catch {
     return undefined;
   }
+
   if (cache.files.length !== files.length || !existsSync(DOCS_FILE) || !existsSync(BODIES_FILE)) return undefined;
   for (const [i, entry] of cache.files.entries()) {
     if (entry.file !== files[i]?.slice(PATTERNS_DIR.length)) return undefined;
     const st = statSync(files[i] as string, { throwIfNoEntry: false });
     if (!st || st.size !== entry.size || st.mtimeMs !== entry.mtimeMs) return undefined;
   }
+
   const docs = new DocsFile();
-  const bodies = new BodiesFile();
+  const shared: CacheFiles = { docs, bodies: new BodiesFile(), automaton: cache.automaton };
   return cache.packs.map((p) => {
     const rules = p.rules as unknown as (RuleSpec & { $body?: BodyRef })[];
     for (let i = 0; i < rules.length; i++) {
       const rule = rules[i] as RuleSpec & { $body?: BodyRef };
-      if (rule.$body)
-        rules[i] = new CachedSecretRule(
-          rule as unknown as CachedIndex,
-          bodies,
-          new LazyDocs(docs, rule.id),
-        ) as unknown as RuleSpec;
+      if (rule.$body !== undefined)
+        rules[i] = new CachedSecretRule(rule as unknown as CachedIndex, shared) as unknown as RuleSpec;
       else {
         rule.docs = new LazyDocs(docs, rule.id);
         rule.examples = NO_EXAMPLES;
@@ -110,19 +119,54 @@ function readFreshCache(files: string[]): LoadedPack[] | undefined {
   });
 }
 
-/** dist/builtin-rule-bodies.txt, read on first use. */
-class BodiesFile {
+/** Rule bodies read one by one before the bodies file is read whole (see BodiesFile). */
+const READS_BEFORE_WHOLE_FILE = 64;
+
+/**
+ * dist/builtin-rule-bodies.txt: one rule's body per line, at the offset its
+ * rule records (the file is ASCII, so characters are bytes). A pre-commit hook
+ * uses a handful of bodies (the rules whose keywords a commit holds, and the
+ * path-only rules), so they are read one by one; reading the whole file (half
+ * a megabyte, ~1 ms) pays off only once many are used (a history or directory
+ * scan), after READS_BEFORE_WHOLE_FILE of them.
+ */
+export class BodiesFile {
   private text: string | undefined;
+  private fd: number | undefined;
+  private reads = 0;
+
+  constructor(
+    private readonly file = BODIES_FILE,
+    private readonly readsBeforeWholeFile = READS_BEFORE_WHOLE_FILE,
+  ) {}
 
   parse(ref: BodyRef, id: string): RuleBody {
-    this.text ??= readText(BODIES_FILE);
     try {
-      return JSON.parse(this.text.slice(ref[0], ref[0] + ref[1])) as RuleBody;
+      return JSON.parse(this.line(ref)) as RuleBody;
     } catch {
       throw new GitwardError(
-        `${BODIES_FILE}: the body of rule ${id} does not parse (a partial build? run npm run build)`,
+        `${this.file}: the body of rule ${id} does not parse (a partial build? run npm run build)`,
         "config",
       );
+    }
+  }
+
+  private line(offset: number): string {
+    if (this.text === undefined && ++this.reads > this.readsBeforeWholeFile) {
+      this.text = readText(this.file);
+      if (this.fd !== undefined) closeSync(this.fd);
+      this.fd = undefined;
+    }
+    if (this.text !== undefined) {
+      const end = this.text.indexOf("\n", offset);
+      return this.text.slice(offset, end === -1 ? this.text.length : end);
+    }
+    this.fd ??= openSync(this.file, "r");
+    for (let size = 4096; ; size *= 4) {
+      const buf = Buffer.allocUnsafe(size);
+      const n = readSync(this.fd, buf, 0, size, offset);
+      const end = buf.subarray(0, n).indexOf(10);
+      if (end !== -1 || n < size) return buf.toString("latin1", 0, end === -1 ? n : end);
     }
   }
 }
@@ -137,17 +181,33 @@ class BodiesFile {
  * ruleScope() in rule-set.ts asks for it.
  */
 class CachedSecretRule {
-  docs: RuleDocs;
-  examples: RuleExamples = NO_EXAMPLES;
   private readonly index: CachedIndex;
-  private readonly bodies: BodiesFile;
+  private readonly files: CacheFiles;
   private parsed: RuleBody | undefined;
+  private lazyDocs: RuleDocs | undefined;
 
-  constructor(index: CachedIndex, bodies: BodiesFile, docs: RuleDocs) {
+  constructor(index: CachedIndex, files: CacheFiles) {
     // The cache's own object is kept as it is: copying its fields cost more than the getters.
+    // Two fields per rule; docs and examples come from getters (objects made per rule at start-up
+    // are ~1,300 more allocations on every hook).
     this.index = index;
-    this.bodies = bodies;
-    this.docs = docs;
+    this.files = files;
+  }
+
+  get docs(): RuleDocs {
+    this.lazyDocs ??= new LazyDocs(this.files.docs, this.index.id);
+    return this.lazyDocs;
+  }
+  get examples(): RuleExamples {
+    return NO_EXAMPLES;
+  }
+
+  /**
+   * The ids of the rule's keywords (lowercased, each once) in the keyword automaton with this
+   * stamp, if that is the one built with the cache (see BuiltinCache.automaton and PatternEngine).
+   */
+  prebuiltKeywordIds(stamp: string): readonly number[] | undefined {
+    return stamp === this.files.automaton ? this.index.$kw : undefined;
   }
 
   get id(): string {
@@ -163,7 +223,7 @@ class CachedSecretRule {
     return this.index.mode;
   }
   get keywords(): string[] | undefined {
-    return this.index.keywords;
+    return this.body().keywords;
   }
   get fallback(): boolean | undefined {
     return this.index.fallback;
@@ -176,7 +236,7 @@ class CachedSecretRule {
   }
 
   private body(): RuleBody {
-    this.parsed ??= this.bodies.parse(this.index.$body, this.index.id);
+    this.parsed ??= this.files.bodies.parse(this.index.$body, this.index.id);
     return this.parsed;
   }
 
@@ -215,15 +275,17 @@ class CachedSecretRule {
 
   /** The whole spec, as the YAML pack gives it (docs through LazyDocs.toJSON; no examples). */
   toJSON(): Record<string, unknown> {
-    const { $body: _ref, ...index } = this.index;
+    const { $body: _ref, $kw: _ids, ...index } = this.index;
     const { $scope: _scope, ...body } = this.body();
     return { ...index, ...body, docs: this.docs, examples: this.examples };
   }
 }
 
 /** A secret rule as the cache file holds it: the INDEX_FIELDS and where its body is. */
-type CachedIndex = Pick<SecretRuleSpec, "id" | "kind" | "severity" | "mode" | "keywords" | "fallback" | "validate" | "tags"> & {
+type CachedIndex = Pick<SecretRuleSpec, "id" | "kind" | "severity" | "mode" | "fallback" | "validate" | "tags"> & {
   $body: BodyRef;
+  /** Its keywords' ids in the cache's keyword automaton (see BuiltinCache.automaton). */
+  $kw?: number[];
 };
 
 /**
@@ -234,6 +296,13 @@ const NO_EXAMPLES: RuleExamples = Object.freeze({
   positive: Object.freeze([]) as unknown as RuleExample[],
   negative: Object.freeze([]) as unknown as RuleExample[],
 });
+
+/** What every cached rule of one cache shares: its docs and bodies files, and its automaton's stamp. */
+interface CacheFiles {
+  docs: DocsFile;
+  bodies: BodiesFile;
+  automaton: string;
+}
 
 /** dist/builtin-docs.json, read on first use. */
 class DocsFile {
@@ -285,7 +354,9 @@ let memo: Promise<LoadedPack[]> | undefined;
 export function loadBuiltinPacks(): Promise<LoadedPack[]> {
   memo ??= (async () => {
     const files = builtinPackFiles();
+
     const cached = readFreshCache(files);
+
     if (cached) return cached;
     const { loadPackFile } = await import("./load-pack.js");
     const packs: LoadedPack[] = [];
@@ -300,6 +371,8 @@ export interface BuiltBuiltinCache {
   docs: Record<string, RuleDocs>;
   /** The secret rules' bodies, one JSON text per line (BODIES_FILE). */
   bodies: string;
+  /** The keyword automaton of every secret rule's keywords (PREBUILT_FILE), serialized. */
+  automaton: Buffer;
 }
 
 /** Validates every built-in pack and builds the cache and the docs (used by scripts/build.mjs). */
@@ -310,6 +383,8 @@ export async function buildBuiltinCache(): Promise<BuiltBuiltinCache> {
   const entries: BuiltinCache["files"] = [];
   const docs: Record<string, RuleDocs> = {};
   let bodies = "";
+  /** Each secret rule's keywords, in rule order (the automaton's ids follow it). */
+  const keywordsOf = new Map<Record<string, unknown>, string[]>();
   for (const file of files) {
     const pack = await loadPackFile(file);
     // Examples are for `gitward packs test`, which reads the YAML; docs go to their own file. Both
@@ -331,8 +406,10 @@ export async function buildBuiltinCache(): Promise<BuiltBuiltinCache> {
       const scope = pack.scopes?.[rule.id];
       if (scope) body.$scope = scope;
       const text = asciiJson(body);
-      index.$body = [bodies.length, text.length];
+      index.$body = bodies.length;
       bodies += `${text}\n`;
+      // Every secret rule gets its ids, none for a rule without keywords (it runs on every fragment).
+      keywordsOf.set(index, rule.keywords ?? []);
       return index;
     }) as unknown as LoadedPack["rules"]; // readFreshCache puts back the rules, lazy docs and empty examples
     const { scopes: _scopes, ...rest } = pack;
@@ -340,13 +417,25 @@ export async function buildBuiltinCache(): Promise<BuiltBuiltinCache> {
     const st = statSync(file);
     entries.push({ file: file.slice(PATTERNS_DIR.length), size: st.size, mtimeMs: st.mtimeMs });
   }
-  return { cache: { files: entries, packs }, docs, bodies };
+  // The keyword automaton of the secret rules, in rule order; each rule gets its keywords' ids.
+  const lists = [...keywordsOf.values()];
+  const keywords = [...new Set(lists.flatMap((list) => list.map((k) => k.toLowerCase())))];
+  const automaton = KeywordAutomaton.build(keywords, { stamp: contentHash(keywords.join("\n")) });
+  const ids = new Map(keywords.map((k, i) => [k, i]));
+  for (const [index, list] of keywordsOf) index.$kw = [...new Set(list.map((k) => ids.get(k.toLowerCase()) as number))];
+  return {
+    cache: { files: entries, automaton: automaton.stamp as string, packs },
+    docs,
+    bodies,
+    automaton: automaton.serialize(),
+  };
 }
 
-/** Writes the docs and the rules' bodies, then the pack cache (last: its presence marks a complete dist/). */
+/** Writes the docs, the rules' bodies and the keyword automaton, then the pack cache (last: its presence marks a complete dist/). */
 export function writeBuiltinCache(built: BuiltBuiltinCache): void {
   writeFileSync(DOCS_FILE, asciiJson(built.docs));
   writeFileSync(BODIES_FILE, built.bodies);
+  writeFileSync(PREBUILT_FILE, built.automaton);
   writeFileSync(CACHE_FILE, asciiJson(built.cache));
 }
 

@@ -21,7 +21,7 @@
 import { lstatSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { join, relative, resolve, sep } from "node:path";
 import { BlobReader, type BlobSizer } from "../git/blob-reader.js";
-import { type GitResult, plainWorkTreeRoot, runGit, runGitSync } from "../git/run-git.js";
+import { type GitResult, plainWorkTreeRoot, runGit, runGitInBackground, runGitSync } from "../git/run-git.js";
 import type { Fragment, SourceKind } from "../types.js";
 import { blankLockfileHashes, decodeText, isLockfile, looksMinified, minifiedByName } from "./decode-text.js";
 import { type DiffFile, parseDiff } from "./diff-parser.js";
@@ -50,23 +50,31 @@ export interface StagedDiff {
 }
 
 /**
- * Starts the staged diff before the packs are loaded. In a large repository
- * git computes it on the other core meanwhile, and the hook's wall time is the
- * larger of the two, not their sum. In a smaller one (an index up to
- * SYNC_INDEX_BYTES) git answers in a few milliseconds and is run synchronously:
- * the pipes and events of an asynchronous run cost the hook more than waiting.
+ * Starts the staged diff before the packs are loaded, so that git computes it
+ * on the other core meanwhile and the hook's wall time is the larger of the
+ * two, not their sum. In the plain layout git writes into anonymous files in
+ * .git (runGitInBackground): the cheapest way to run git beside the set-up, and
+ * where the staged blobs already are. Elsewhere (a linked worktree, GIT_DIR
+ * set, Windows), a small index (up to SYNC_INDEX_BYTES) is diffed
+ * synchronously, since the pipes and events of an asynchronous run cost the
+ * hook more than waiting for git, and a larger one through pipes.
  * The size limit is a guess (the command line's, or the default) that
- * StagedSource checks against the config's before using it.
+ * StagedSource checks against the config's before using it. `background`
+ * false and `syncIndexBytes` choose the other ways (tests compare them).
  */
 export function startStagedDiff(
   cwd: string,
   maxFileSize: number,
   files: string[] = [],
   syncIndexBytes = SYNC_INDEX_BYTES,
+  background = true,
 ): StagedDiff {
   const args = [...bigFileConfig(maxFileSize), "diff", "--cached", ...DIFF_FLAGS, "-C", ...pathspecOf(files)];
-  let output: Promise<GitResult>;
-  if ((indexBytes(cwd) ?? Number.POSITIVE_INFINITY) <= syncIndexBytes) {
+  const root = plainWorkTreeRoot(cwd);
+  let output = background && root ? runGitInBackground(args, cwd, join(root, ".git")) : undefined;
+  if (output) {
+    // started
+  } else if ((indexBytes(cwd, root) ?? Number.POSITIVE_INFINITY) <= syncIndexBytes) {
     try {
       output = Promise.resolve(runGitSync(args, cwd));
     } catch (e) {
@@ -94,9 +102,9 @@ export const SYNC_INDEX_BYTES = 2 * 1024 * 1024;
  * top, where hooks run), or `.git/index` in the plain layout. 0 when there is
  * no index yet (nothing ever staged); undefined when it cannot be located.
  */
-function indexBytes(cwd: string): number | undefined {
+function indexBytes(cwd: string, plainRoot: string | undefined): number | undefined {
   const env = process.env.GIT_INDEX_FILE;
-  const root = env ? undefined : plainWorkTreeRoot(cwd);
+  const root = env ? undefined : plainRoot;
   const file = env ? resolve(cwd, env) : root && join(root, ".git", "index");
   if (!file) return undefined;
   return statSync(file, { throwIfNoEntry: false })?.size ?? 0;

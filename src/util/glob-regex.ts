@@ -20,6 +20,9 @@ export interface GlobOptions {
 interface Compiled {
   source: string;
   flags: string;
+  /** The glob's pre-checks (see globsMatcher), computed by the build too. */
+  literals?: string[];
+  endings?: string[] | null;
 }
 
 /** Written by scripts/build.mjs, next to builtin-packs.json. */
@@ -52,16 +55,20 @@ export function compileGlob(glob: string, options: GlobOptions = {}): RegExp {
 /**
  * One predicate for several globs: true when any matches. V8 compiles a RegExp
  * on its first test, and a glob's is long (hundreds of globs are asked about
- * the first paths of every hook run), so each glob's literal parts are checked
- * first with `includes`: most paths are rejected without a RegExp, and most
- * RegExps are never compiled.
+ * the first paths of every hook run), so each glob's literal ending (one of its
+ * brace alternatives') and literal parts are checked first, with `endsWith`
+ * and `includes`: most paths are rejected without a RegExp, and most RegExps
+ * are never compiled. (The literal parts alone let `*.{sh,bash}` through for
+ * any path with a dot, which compiled most file types' RegExps on every hook.)
  */
 export function globsMatcher(globs: readonly string[], options: GlobOptions = {}): (path: string) => boolean {
   const fold = options.nocase === true;
   const tests = globs.map((glob) => {
-    const literals = globLiterals(glob, fold);
+    const { literals, endings } = preChecks(glob, options);
     let re: RegExp | undefined;
     return (path: string, folded: string) => {
+      // (micromatch lets a star-ending glob match a trailing slash too: no ending check for such a path.)
+      if (endings && !folded.endsWith("/") && !endings.some((e) => folded.endsWith(e))) return false;
       for (const l of literals) if (!folded.includes(l)) return false;
       re ??= compileGlob(glob, options);
       return re.test(path);
@@ -73,6 +80,21 @@ export function globsMatcher(globs: readonly string[], options: GlobOptions = {}
   };
 }
 
+/** A glob's literal parts and endings: from the build's cache for its globs, else computed here. */
+function preChecks(glob: string, options: GlobOptions): { literals: string[]; endings: string[] | undefined } {
+  cache ??= loadCache();
+  const hit = cache?.[key(glob, options)];
+  if (hit?.literals) return { literals: hit.literals, endings: hit.endings ?? undefined };
+  return computePreChecks(glob, options);
+}
+
+function computePreChecks(glob: string, options: GlobOptions): { literals: string[]; endings: string[] | undefined } {
+  const fold = options.nocase === true;
+  // micromatch ignores a leading "./" (a user's `./secrets/*`); the pre-checks must too.
+  const bare = glob.replace(/^(?:\.\/)+/, "");
+  return { literals: globLiterals(bare, fold), endings: globEndings(bare, fold) };
+}
+
 /**
  * Literal pieces every path matching the glob contains (lower-cased when the
  * match ignores case), e.g. `**\/sshd_config.d/*.conf` → ["sshd_config.d/",
@@ -81,19 +103,63 @@ export function globsMatcher(globs: readonly string[], options: GlobOptions = {}
  */
 export function globLiterals(glob: string, lowerCase = true): string[] {
   if (glob.includes("\\")) return [];
-  return (lowerCase ? glob.toLowerCase() : glob)
-    .replace(/\{[^}]*\}|\[[^\]]*\]|[!?+*@]\([^)]*\)/g, "*")
-    .replace(/(^|\/)\*\*\//g, "*")
-    .split(/[*?]+/)
-    .filter((piece) => piece.length > 0);
+  return (
+    (lowerCase ? glob.toLowerCase() : glob)
+      .replace(/\{[^}]*\}|\[[^\]]*\]|[!?+*@]\([^)]*\)/g, "*")
+      // A `**/` (at the start or after a slash, repeated or not) and a trailing `/**` may match nothing.
+      .replace(/(?<=^|\/)\*\*\//g, "*")
+      .replace(/\/\*\*$/, "*")
+      .split(/[*?]+/)
+      .filter((piece) => piece.length > 0)
+  );
+}
+
+/**
+ * The literal endings of a glob, one of which every path it matches ends with
+ * (lower-cased when the match ignores case): the text after the last wildcard
+ * of each brace alternative, e.g. `**\/*.{yml,yaml}` → [".yml", ".yaml"],
+ * `**\/sshd_config` → ["sshd_config"] (a `**\/` may match nothing, so the
+ * slash before a name is not required). Undefined when some alternative ends
+ * in a wildcard, or the glob has escapes, extglobs or braces other than plain
+ * lists (no pre-check then).
+ */
+export function globEndings(glob: string, lowerCase = true): string[] | undefined {
+  // Escapes, extglobs, ranges ({1..3}), nested or one-item braces: no endings (micromatch's meaning
+  // of those is not a plain list).
+  if (/[\\]|[!?+*@]\(|\{[^}]*\.\.[^}]*\}|\{[^},]*\}|\{[^}]*\{/.test(glob)) return undefined;
+  let alternatives = [lowerCase ? glob.toLowerCase() : glob];
+  for (;;) {
+    const at = (alternatives[0] as string).search(/\{[^{}]*\}/);
+    if (at === -1) break;
+    const next: string[] = [];
+    for (const alt of alternatives) {
+      const m = /\{([^{}]*)\}/.exec(alt) as RegExpExecArray;
+      for (const option of (m[1] as string).split(","))
+        next.push(alt.slice(0, m.index) + option + alt.slice(m.index + m[0].length));
+    }
+    if (next.length > 64) return undefined;
+    alternatives = next;
+  }
+  const endings = new Set<string>();
+  for (const alt of alternatives) {
+    if (/[{}]/.test(alt)) return undefined;
+    // After the last wildcard (a class ends with "]"); a leading slash may be a `**/` matching nothing.
+    const ending = alt.slice(Math.max(alt.lastIndexOf("*"), alt.lastIndexOf("?"), alt.lastIndexOf("]")) + 1).replace(/^\/+/, "");
+    if (ending === "") return undefined;
+    endings.add(ending);
+  }
+  return [...endings];
 }
 
 /** The cache file's content for these globs (used by the build). */
 export function precompileGlobs(entries: Iterable<{ glob: string; options: GlobOptions }>): Record<string, Compiled> {
   const out: Record<string, Compiled> = {};
+  // From micromatch and this code, never from the cache file being replaced.
+  micromatch ??= createRequire(import.meta.url)("micromatch") as typeof import("micromatch");
   for (const { glob, options } of entries) {
-    const re = compileGlob(glob, options);
-    out[key(glob, options)] = { source: re.source, flags: re.flags };
+    const re = micromatch.makeRe(glob, options);
+    const { literals, endings } = computePreChecks(glob, options);
+    out[key(glob, options)] = { source: re.source, flags: re.flags, literals, endings: endings ?? null };
   }
   return out;
 }

@@ -45,6 +45,38 @@ describe("bin/gitward.cjs", () => {
     expect(runBin(["scan", "--fail-on", "sometimes"], repo.dir).code).toBe(2);
   });
 
+  it("runs the hook commands through the hook bundle, and hands what it leaves to the full CLI", () => {
+    expect(readdirSync(join(ROOT, "dist/bin"))).toContain("gitward-hook.cjs");
+    const hook = createRepo();
+    try {
+      hook.write("app/.env", `AWS_ACCESS_KEY_ID=${KEY}\n`);
+      hook.git("add", "-A");
+      const env = { GITWARD_CODE_CACHE: "debug" };
+      // Plain arguments: the hook bundle alone (its own code cache), the finding and exit 1.
+      const staged = runBin(["staged"], hook.dir, { env });
+      expect(staged.code).toBe(1);
+      expect(staged.stdout).toContain("app/.env:1:19");
+      expect(staged.stderr).toMatch(/-hook-staged\.bin|not typical/);
+      expect(staged.stderr).not.toMatch(/code-cache\/[^/\n]*-cli\.bin/);
+      // -C before the command is the hook bundle's too, and so is its error.
+      expect(runBin(["-C", hook.dir, "staged", "--quiet"], repo.dir).code).toBe(1);
+      const badDir = runBin(["-C", join(hook.dir, "missing"), "staged"], repo.dir);
+      expect(badDir.code).toBe(2);
+      expect(badDir.stderr).toContain("-C ");
+      expect(badDir.stderr).toContain("missing: not a directory");
+      // Help and unknown options are yargs': the hook bundle ran nothing, the full CLI answers.
+      const help = runBin(["staged", "--help"], hook.dir, { env });
+      expect(help.code).toBe(0);
+      expect(help.stdout).toContain("gitward staged [files..]");
+      expect(help.stderr).toMatch(/-cli\.bin/);
+      const unknown = runBin(["pre-push", "--no-such-option"], hook.dir);
+      expect(unknown.code).toBe(2);
+      expect(unknown.stderr).toContain("Unknown argument");
+    } finally {
+      hook.cleanup();
+    }
+  });
+
   it("is also reachable as node bin/gitward.js (the ESM entry delegates to it)", () => {
     const r = spawnSync(process.execPath, [join(ROOT, "bin/gitward.js"), "scan", "app"], {
       cwd: repo.dir,

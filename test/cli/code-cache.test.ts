@@ -84,6 +84,33 @@ describe("bin/gitward.cjs code cache", () => {
     expect(cacheFiles(p.cacheDir)).toHaveLength(3);
   });
 
+  it("runs hook commands through the hook bundle when there is one, and what it declines through the CLI bundle", () => {
+    const p = fakePackage(bundle("cli"));
+    // The stand-in hook bundle declines --help (as the real one leaves help to yargs) before writing anything.
+    writeFileSync(
+      join(p.root, "dist", "bin", "gitward-hook.cjs"),
+      'exports.main = async () => { if (process.argv.includes("--help")) return false; process.stdout.write("hook " + process.argv.slice(2).join(" ")); process.exitCode = Number(process.env.FAKE_EXIT || 0); return true; };\n',
+    );
+    const staged = p.run(["staged", "a.js"], { FAKE_EXIT: "1" });
+    expect(staged.stdout).toBe("hook staged a.js");
+    expect(staged.code).toBe(1);
+    expect(staged.stderr).toMatch(/^gitward code cache: miss\ngitward code cache: written .*-hook-staged\.bin\n$/);
+    expect(p.run(["-C", "repo", "pre-push", "origin"]).stdout).toBe("hook -C repo pre-push origin");
+    expect(p.run(["staged"]).stderr).toMatch(/^gitward code cache: hit .*-hook-staged\.bin\n$/);
+    // Declined: the CLI bundle runs the same arguments, with the cache every other command shares.
+    const help = p.run(["staged", "--help"]);
+    expect(help.stdout).toBe("cli staged --help");
+    expect(help.stderr).toMatch(
+      /^gitward code cache: hit .*-hook-staged\.bin\ngitward code cache: miss\n.*written .*-cli\.bin\n$/,
+    );
+    expect(p.run(["scan"]).stderr).toMatch(/^gitward code cache: hit .*-cli\.bin\n$/);
+    expect(cacheFiles(p.cacheDir).sort()).toEqual([
+      expect.stringMatching(/-cli\.bin$/),
+      expect.stringMatching(/-hook-pre-push\.bin$/),
+      expect.stringMatching(/-hook-staged\.bin$/),
+    ]);
+  });
+
   it("runs history under V8 flags of its own, with a cache of its own that the other commands never meet", () => {
     const p = fakePackage(bundle("v1"));
     expect(p.run(["history", "--all"]).stderr).toMatch(/^gitward code cache: miss\n.*written .*-history\.bin\n$/);

@@ -111,21 +111,78 @@ describe("KeywordAutomaton", () => {
     }
   });
 
-  it("reuses the build's prebuilt automaton when it covers the keywords, and builds one otherwise", () => {
+  it("reuses the build's prebuilt automaton when it covers the keywords, and extends it otherwise, keeping its ids", () => {
     // Written to dist/ by `npm run build`, which the test command runs first.
     expect(existsSync(new URL("../../dist/keyword-automaton.bin", import.meta.url))).toBe(true);
+    const prebuilt = KeywordAutomaton.prebuilt() as KeywordAutomaton;
+    expect(prebuilt.stamp).toMatch(/^[0-9a-f]{32,}$/);
     const known = KeywordAutomaton.forKeywords(["AKIA", "ghp_"]);
+    expect(known.automaton).toBe(prebuilt);
     expect(known.automaton.keywords.length).toBeGreaterThan(100);
     expect(known.ids.map((id) => known.automaton.keywords[id])).toEqual(["akia", "ghp_"]);
-    const unknown = KeywordAutomaton.forKeywords(["akia", "zz-not-a-builtin-keyword"]);
-    expect(unknown.automaton.keywords).toEqual(["akia", "zz-not-a-builtin-keyword"]);
-    expect(unknown.ids).toEqual([0, 1]);
+    const unknown = KeywordAutomaton.forKeywords(["akia", "zz-not-a-builtin-keyword", "AKIA", "ZZ-not-a-builtin-keyword"]);
+    // The prebuilt keywords first, with their ids (the pack cache's ids for the built-in rules stay valid).
+    expect(unknown.automaton.keywords).toEqual([...prebuilt.keywords, "zz-not-a-builtin-keyword"]);
+    expect(unknown.automaton.base).toBe(prebuilt.stamp);
+    const akia = prebuilt.keywords.indexOf("akia");
+    expect(unknown.ids).toEqual([akia, prebuilt.keywords.length, akia, prebuilt.keywords.length]);
+    expect(found(unknown.automaton, "AKIA and zz-not-a-builtin-keyword")).toContain("zz-not-a-builtin-keyword");
+  });
+
+  it("finds a keyword's id through the trie, for every keyword and for none of the near misses", () => {
+    const prebuilt = KeywordAutomaton.prebuilt() as KeywordAutomaton;
+    const all = prebuilt.keywords;
+    expect(prebuilt.size).toBe(all.length);
+    expect(prebuilt.idsOf(all)).toEqual(all.map((_, i) => i));
+    // Prefixes, extensions and variants that are not keywords themselves.
+    const near = all
+      .flatMap((k) => [k.slice(0, -1), `${k}x`, `x${k}`, k.replace(/[a-z]/, "\u00e9")])
+      .filter((k) => !all.includes(k));
+    expect(near.length).toBeGreaterThan(1000);
+    expect(prebuilt.idsOf(near).filter((id) => id !== -1)).toEqual([]);
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(fc.stringMatching(/^[a-z_.-]{1,6}$/), { minLength: 1, maxLength: 30 }),
+        fc.string(),
+        (keywords, probe) => {
+          const a = KeywordAutomaton.build(keywords);
+          const back = KeywordAutomaton.deserialize(a.serialize());
+          for (const automaton of [a, back]) {
+            expect(automaton.idsOf([...keywords, probe])).toEqual([...keywords.map((_, i) => i), keywords.indexOf(probe)]);
+          }
+        },
+      ),
+    );
+  });
+
+  it("reads a file's keyword list only when asked, and refuses a corrupt one then", () => {
+    const a = KeywordAutomaton.build(["akia", "ghp_", "token"], { stamp: "s1" });
+    const bytes = a.serialize();
+    const back = KeywordAutomaton.deserialize(bytes);
+    expect(back.size).toBe(3);
+    expect(back.stamp).toBe("s1");
+    expect(found(back, "a token")).toEqual(["token"]);
+    expect(back.keywords).toEqual(["akia", "ghp_", "token"]);
+    // Same length, other bytes where the keyword list is: the trie still loads, the list does not.
+    const broken = Buffer.from(bytes);
+    broken.write(
+      "[1]".padEnd(JSON.stringify(a.keywords).length, " "),
+      broken.length - JSON.stringify(a.keywords).length,
+      "latin1",
+    );
+    const lazy = KeywordAutomaton.deserialize(broken);
+    expect(lazy.idsOf(["token"])).toEqual([2]);
+    expect(() => lazy.keywords).toThrow(/corrupt/);
   });
 
   it("keeps an automaton the prebuilt one does not cover in the cache directory, and uses only an exact one", () => {
     const saved = process.env.GITWARD_CACHE_DIR;
     const dir = mkdtempSync(join(tmpdir(), "gitward-automata-"));
     process.env.GITWARD_CACHE_DIR = dir;
+    const prebuilt = KeywordAutomaton.prebuilt() as KeywordAutomaton;
+    const extended = (...extras: string[]) => [...prebuilt.keywords, ...extras];
+    // Matches of the new keywords only (the built-in ones include "key").
+    const foundNew = (a: KeywordAutomaton, text: string) => found(a, text).filter((k) => k.startsWith("zz-"));
     try {
       const keywords = ["akia", "zz-local-pack-keyword"];
       const first = KeywordAutomaton.forKeywords(keywords);
@@ -135,23 +192,28 @@ describe("KeywordAutomaton", () => {
       // Read back from the cache: same keywords, same ids, same matches.
       const second = KeywordAutomaton.forKeywords(keywords);
       expect(second.automaton).not.toBe(first.automaton);
-      expect(second.automaton.keywords).toEqual(keywords);
-      expect(found(second.automaton, "x=ZZ-LOCAL-PACK-KEYWORD")).toEqual(["zz-local-pack-keyword"]);
-      // A truncated file, or one holding another keyword list, is rebuilt rather than trusted.
+      expect(second.automaton.keywords).toEqual(extended("zz-local-pack-keyword"));
+      expect(second.ids).toEqual(first.ids);
+      expect(foundNew(second.automaton, "x=ZZ-LOCAL-PACK-KEYWORD")).toEqual(["zz-local-pack-keyword"]);
+      // A truncated file, one holding other new keywords, or one extending another prebuilt automaton
+      // (another build) is rebuilt rather than trusted.
       writeFileSync(file, readFileSync(file).subarray(0, 100));
-      expect(found(KeywordAutomaton.forKeywords(keywords).automaton, "zz-local-pack-keyword")).toEqual(["zz-local-pack-keyword"]);
-      writeFileSync(file, KeywordAutomaton.build(["akia", "zz-local-pack-keywore"]).serialize());
+      expect(foundNew(KeywordAutomaton.forKeywords(keywords).automaton, "zz-local-pack-keyword")).toEqual([
+        "zz-local-pack-keyword",
+      ]);
+      writeFileSync(file, KeywordAutomaton.build(extended("zz-local-pack-keywore"), { base: prebuilt.stamp }).serialize());
       const rebuilt = KeywordAutomaton.forKeywords(keywords);
-      expect(rebuilt.automaton.keywords).toEqual(keywords);
-      expect(found(rebuilt.automaton, "zz-local-pack-keyword")).toEqual(["zz-local-pack-keyword"]);
+      expect(rebuilt.automaton.keywords).toEqual(extended("zz-local-pack-keyword"));
+      expect(foundNew(rebuilt.automaton, "zz-local-pack-keyword")).toEqual(["zz-local-pack-keyword"]);
+      writeFileSync(file, KeywordAutomaton.build(extended("zz-local-pack-keyword"), { base: "another-build" }).serialize());
+      expect(KeywordAutomaton.forKeywords(keywords).automaton.base).toBe(prebuilt.stamp);
       // At most 8 are kept: one per keyword list, the oldest removed first.
       for (let i = 0; i < 10; i++) KeywordAutomaton.forKeywords(["akia", `zz-local-keyword-${i}`]);
       const kept = readdirSync(join(dir, "automata"));
       expect(kept).toHaveLength(8);
-      expect(KeywordAutomaton.forKeywords(["akia", "zz-local-keyword-9"]).automaton.keywords).toEqual([
-        "akia",
-        "zz-local-keyword-9",
-      ]);
+      expect(KeywordAutomaton.forKeywords(["akia", "zz-local-keyword-9"]).automaton.keywords).toEqual(
+        extended("zz-local-keyword-9"),
+      );
     } finally {
       if (saved === undefined) delete process.env.GITWARD_CACHE_DIR;
       else process.env.GITWARD_CACHE_DIR = saved;

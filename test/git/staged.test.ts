@@ -1,4 +1,4 @@
-import { chmodSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { startStagedDiff } from "../../src/sources/staged.js";
@@ -302,24 +302,32 @@ describe("gitward staged", () => {
     expect(out.stderr).toMatch(/not inside a git work tree/);
   });
 
-  it("the staged diff is the same whether git runs synchronously (small index) or not, and so are its errors", async () => {
+  it("the staged diff is the same whether git runs in the background (files in .git), synchronously or through pipes, and so are its errors", async () => {
     const r = repo();
     r.commit("base", { "a.txt": "1\n2\n", "b.txt": "x\n" });
     r.write("a.txt", `1\nnew ${K1}\n2\n`);
     r.write("c d.txt", "spaced\n");
     r.git("mv", "b.txt", "moved.txt");
     r.git("add", "-A");
-    const sync = await startStagedDiff(r.dir, 1 << 20).output;
-    const async = await startStagedDiff(r.dir, 1 << 20, [], -1).output;
+    const gitDir = () => readdirSync(join(r.dir, ".git")).sort();
+    const before = gitDir();
+    const sync = await startStagedDiff(r.dir, 1 << 20, [], undefined, false).output;
+    const async = await startStagedDiff(r.dir, 1 << 20, [], -1, false).output;
+    const background = await startStagedDiff(r.dir, 1 << 20).output;
     expect(sync.code).toBe(0);
     expect(sync.stdout.toString()).toContain(`+new ${K1}`);
     expect(sync.stdout.toString()).toContain("rename to moved.txt");
     expect(async).toEqual(sync);
-    // A pathspec git refuses: the same failure either way.
-    const bad = (syncBytes?: number) => startStagedDiff(r.dir, 1 << 20, ["../../outside"], syncBytes).output;
+    expect(background).toEqual(sync);
+    // A pathspec git refuses: the same failure every way.
+    const bad = (syncBytes?: number, inBackground = false) =>
+      startStagedDiff(r.dir, 1 << 20, ["../../outside"], syncBytes, inBackground).output;
     const syncError = await bad().catch((e: Error) => e.message);
     expect(syncError).toMatch(/^git .*diff --cached failed: .*outside/);
     expect(await bad(-1).catch((e: Error) => e.message)).toBe(syncError);
+    expect(await bad(undefined, true).catch((e: Error) => e.message)).toBe(syncError);
+    // The background run's files were unlinked when made: nothing is left in .git.
+    expect(gitDir()).toEqual(before);
   });
 
   it("GIT_INDEX_FILE (set by git for commit hooks) is the index diffed and sized", async () => {

@@ -4,11 +4,16 @@
  * rules as the YAML packs: everything but the examples, with each rule's docs
  * read from the docs file on first use.
  */
+
+import { rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { builtinPackFiles } from "../../src/packs/builtin-packs.js";
+import { BodiesFile, builtinPackFiles } from "../../src/packs/builtin-packs.js";
 import { loadPackFile } from "../../src/packs/load-pack.js";
 import type { LoadedPack, LoadedRule } from "../../src/packs/pack-types.js";
-import { ruleScope } from "../../src/packs/rule-set.js";
+import { buildRuleSet, ruleScope } from "../../src/packs/rule-set.js";
+import { createDetectors } from "../../src/pipeline.js";
+import { tempDir } from "../helpers/temp-repo.js";
 
 const distModule = new URL("../../dist/packs/builtin-packs.js", import.meta.url).href;
 
@@ -56,5 +61,40 @@ describe("built-in pack cache", () => {
     expect(typeof (rule as { regex: string }).regex).toBe("string");
     expect(new RegExp((rule as { regex: string }).regex).test(`AKIA${"Q".repeat(16)}`)).toBe(true);
     expect((rule as unknown as { parsed?: unknown }).parsed).toBeDefined();
+  });
+
+  it("setting up a scan reads no rule's body: the rule set, the engine and the detectors use what the cache holds", async () => {
+    // A module instance of its own, so no other test has used its rules.
+    const { loadBuiltinPacks } = (await import(`${distModule}?setup-only`)) as { loadBuiltinPacks: () => Promise<LoadedPack[]> };
+    const ruleSet = buildRuleSet(await loadBuiltinPacks());
+    await createDetectors(ruleSet);
+    const parsed = ruleSet.secretRules.filter((r) => (r.spec as unknown as { parsed?: unknown }).parsed !== undefined);
+    expect(ruleSet.secretRules.length).toBeGreaterThan(1000);
+    expect(parsed.map((r) => r.spec.id)).toEqual([]);
+  });
+
+  it("reads rule bodies one by one at their offsets, then the whole file, with the same result", () => {
+    const dir = tempDir("gitward-bodies-");
+    try {
+      const file = join(dir, "bodies.txt");
+      // Lines of every size around the reader's 4 kB and 16 kB reads; the last without a newline.
+      const lines = [10, 4095, 4096, 4097, 300, 20_000, 1, 70_000, 5].map((n, i) =>
+        JSON.stringify({ description: `rule ${i}`, regex: "x".repeat(n) }),
+      );
+      writeFileSync(file, lines.join("\n"));
+      const offsets = lines.map((_, i) => lines.slice(0, i).reduce((at, l) => at + l.length + 1, 0));
+      const order = [7, 0, 5, 3, 8, 1, 2, 6, 4, 7, 0];
+      for (const readsFirst of [0, 3, Number.POSITIVE_INFINITY]) {
+        const bodies = new BodiesFile(file, readsFirst);
+        for (const i of order) {
+          expect(bodies.parse(offsets[i] as number, `r${i}`), `line ${i}, ${readsFirst} reads first`).toEqual(
+            JSON.parse(lines[i] as string),
+          );
+        }
+      }
+      expect(() => new BodiesFile(file, 0).parse(3, "r-mid")).toThrow(/bodies\.txt: the body of rule r-mid does not parse/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
