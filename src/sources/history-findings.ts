@@ -13,8 +13,16 @@ import { sha256 } from "../util/hash.js";
 import { decodeText } from "./decode-text.js";
 import { keyStoreFragment } from "./key-stores.js";
 
-/** Groups by fingerprint and keeps the oldest commit's finding. `time` orders commits (committer time). */
-export function consolidate(findings: Finding[], time: (c: CommitInfo | undefined) => number): Finding[] {
+/**
+ * Groups by fingerprint and keeps the oldest commit's finding. `time` orders commits (committer time).
+ * Of a merge and another commit of the same second, the other commit is kept (`isMerge`): the
+ * merges' own lines arrive from a process of their own, so arrival order must not decide.
+ */
+export function consolidate(
+  findings: Finding[],
+  time: (c: CommitInfo | undefined) => number,
+  isMerge: (c: CommitInfo | undefined) => boolean = () => false,
+): Finding[] {
   const groups = new Map<string, { keep: Finding; commits: Set<string> }>();
   for (const f of findings) {
     const g = groups.get(f.fingerprint);
@@ -25,7 +33,13 @@ export function consolidate(findings: Finding[], time: (c: CommitInfo | undefine
     }
     g.commits.add(sha);
     const older = time(f.commit) - time(g.keep.commit);
-    if (older < 0 || (older === 0 && f.startLine < g.keep.startLine && sha === g.keep.commit?.sha)) g.keep = f;
+    const same = sha === g.keep.commit?.sha;
+    if (
+      older < 0 ||
+      (older === 0 && same && f.startLine < g.keep.startLine) ||
+      (older === 0 && !same && isMerge(g.keep.commit) && !isMerge(f.commit))
+    )
+      g.keep = f;
   }
   return [...groups.values()].map(({ keep, commits }) => {
     keep.occurrences = commits.size;

@@ -26,6 +26,7 @@
 import { GitwardError } from "../errors.js";
 import type { BlobReader } from "../git/blob-reader.js";
 import { checkGit, type GitStream, spawnGit } from "../git/git-stream.js";
+import type { CommitInfo } from "../types.js";
 import { decodeText } from "./decode-text.js";
 import { type DiffFile, LineSplitter, unquoteCPath } from "./diff-parser.js";
 
@@ -65,7 +66,11 @@ export class CombinedDiffParser {
   private readonly addedBytes = new ByteLines();
   private readonly removedBytes = new ByteLines();
 
-  constructor(private readonly onFile: (file: MergeFile) => void) {}
+  /** `onCommit` is told each commit id line, after the previous commit's last file has gone to `onFile`. */
+  constructor(
+    private readonly onFile: (file: MergeFile) => void,
+    private readonly onCommit?: (sha: string) => void,
+  ) {}
 
   /**
    * One line as bytes (`buf[start..end)`, without its "\n"): what `line()`
@@ -154,6 +159,7 @@ export class CombinedDiffParser {
     if (commit) {
       this.flush();
       this.commit = commit[1] as string;
+      this.onCommit?.(this.commit);
       return;
     }
     if (line.startsWith("diff --cc ") || line.startsWith("diff --combined ")) {
@@ -291,11 +297,17 @@ export interface MergeDiffOptions {
   blobs: BlobReader;
 }
 
+/** A merge file with lines of its own, and its merge commit as the walk or the merge list gave it. */
+export interface MergeFileOf {
+  file: MergeFile;
+  commit: CommitInfo | undefined;
+}
+
 /**
- * One `git diff-tree --stdin -c` fed the merges of a history walk as the
- * walk finds them, its output parsed as it comes (it runs on a core of its
- * own beside git log). Started on the first merge: a history without merges
- * costs nothing here.
+ * One `git diff-tree --stdin --always -c` fed merge commits (as a history
+ * walk finds them, or from a list of the selection's merges made beside it),
+ * its output parsed as it comes (it runs on a core of its own beside git log).
+ * Started on the first merge: a history without merges costs nothing here.
  */
 export class MergeDiffs {
   private git: GitStream | undefined;
@@ -304,28 +316,45 @@ export class MergeDiffs {
   /** Renames per merge and parent (dst path → src blob), asked only for paths absent from a parent. */
   private renames = new Map<string, Promise<Map<string, string>>>();
   private renameLookup: RenameLookup | undefined;
-  /** Parents of the merges queued and not yet answered (from git log's header: no lookup needed). */
-  private readonly parents = new Map<string, string[]>();
+  /** The merges queued and not yet answered, in the order git was asked, with their parents (from the header: no lookup needed). */
+  private readonly queued = new Map<string, { commit: CommitInfo; parents: string[] }>();
   /** Merge ids not yet written to git (see add). */
   private input = "";
   private inputTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Waiting in room() for git to answer merges. */
+  private roomWaiter: { below: number; resolve: () => void } | undefined;
 
   constructor(private readonly options: MergeDiffOptions) {}
 
   /** Queues a merge commit. */
-  add(sha: string, parents: string[]): void {
+  add(commit: CommitInfo, parents: string[]): void {
     if (this.ended) return;
-    this.parents.set(sha, parents);
+    this.queued.set(commit.sha, { commit, parents });
     if (!this.git) {
       const { cwd, config, env, flags, pathspec } = this.options;
-      this.git = spawnGit(["diff-tree", "--stdin", "-c", ...flags, ...pathspec], cwd, config, env);
+      // --always: every merge's id comes back, with or without files, so each is forgotten as soon
+      // as git has answered it (see room).
+      this.git = spawnGit(["diff-tree", "--stdin", "--always", "-c", ...flags, ...pathspec], cwd, config, env);
       this.wake?.();
     }
     // Written in batches: a write wakes git, and on a busy machine the scanner's thread then gives up
     // its core (a write per merge, or per turn of the event loop: 17-70 ms of express's 536 merges).
-    this.input += `${sha}\n`;
+    this.input += `${commit.sha}\n`;
     if (this.input.length >= INPUT_BATCH) this.flushInput();
     else if (!this.inputTimer) this.inputTimer = setTimeout(() => this.flushInput(), INPUT_DELAY_MS);
+  }
+
+  /**
+   * Resolves once fewer than `below` merges wait for git's answer, or the pass
+   * has ended: a list of merges read ahead of git stays bounded.
+   */
+  room(below: number): Promise<void> {
+    if (this.queued.size < below || this.ended) return Promise.resolve();
+    // Whatever is still unwritten must reach git, or it would never answer.
+    this.flushInput();
+    return new Promise((resolve) => {
+      this.roomWaiter = { below, resolve };
+    });
   }
 
   private flushInput(): void {
@@ -343,6 +372,7 @@ export class MergeDiffs {
     this.flushInput();
     this.git?.child.stdin.end();
     this.wake?.();
+    this.releaseRoom();
   }
 
   kill(): void {
@@ -350,44 +380,65 @@ export class MergeDiffs {
     if (this.inputTimer) clearTimeout(this.inputTimer);
     this.git?.child.kill();
     this.wake?.();
+    this.releaseRoom();
+  }
+
+  private releaseRoom(): void {
+    const waiter = this.roomWaiter;
+    if (waiter && (this.ended || this.queued.size < waiter.below)) {
+      this.roomWaiter = undefined;
+      waiter.resolve();
+    }
   }
 
   /** Each merge file with lines of its own, as the combined diff is read (rename check applied). */
-  async *files(): AsyncGenerator<MergeFile> {
+  async *files(): AsyncGenerator<MergeFileOf> {
     while (!this.git && !this.ended) await new Promise<void>((resolve) => (this.wake = resolve));
     const git = this.git;
     if (!git) return;
     let finished = false;
     try {
-      const out: MergeFile[] = [];
-      const parser = new CombinedDiffParser((f) => out.push(f));
+      // Files and commit ids in output order: a merge is forgotten at the next id, after its files.
+      const out: (MergeFile | string)[] = [];
+      const parser = new CombinedDiffParser(
+        (f) => out.push(f),
+        (sha) => out.push(sha),
+      );
       const lines = new LineSplitter((buf, start, end) => parser.bytes(buf, start, end));
+      const take = async function* (self: MergeDiffs): AsyncGenerator<MergeFileOf> {
+        while (out.length > 0) {
+          const item = out.shift() as MergeFile | string;
+          if (typeof item === "string") {
+            self.forgetBefore(item);
+            continue;
+          }
+          if (await self.ownLines(item)) yield { file: item, commit: self.queued.get(item.commit)?.commit };
+        }
+      };
       for await (const chunk of git.child.stdout as AsyncIterable<Buffer>) {
         lines.push(chunk);
-        while (out.length > 0) {
-          const f = out.shift() as MergeFile;
-          this.forgetBefore(f.commit);
-          if (await this.ownLines(f)) yield f;
-        }
+        yield* take(this);
       }
       lines.end();
       parser.end();
-      for (const f of out) if (await this.ownLines(f)) yield f;
+      yield* take(this);
       await checkGit(git, "git diff-tree --stdin -c (merge commits)");
       finished = true;
     } finally {
       if (!finished) git.child.kill();
       this.renameLookup?.close();
-      this.parents.clear();
+      this.queued.clear();
+      this.releaseRoom();
     }
   }
 
   /** diff-tree answers in the order it was asked: the merges queued before this one are done. */
   private forgetBefore(sha: string): void {
-    for (const queued of this.parents.keys()) {
+    for (const queued of this.queued.keys()) {
       if (queued === sha) break;
-      this.parents.delete(queued);
+      this.queued.delete(queued);
     }
+    this.releaseRoom();
   }
 
   /**
@@ -400,7 +451,7 @@ export class MergeDiffs {
     if (f.added.length === 0) return false;
     for (const [i, blob] of f.parentBlobs.entries()) {
       if (!ZERO.test(blob)) continue;
-      const parent = this.parents.get(f.commit)?.[i];
+      const parent = this.queued.get(f.commit)?.parents[i];
       const source = parent ? (await this.renamesOf(f.commit, parent)).get(f.path) : undefined;
       if (!source) continue;
       const bytes = await this.options.blobs.read(source);

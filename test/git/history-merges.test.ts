@@ -4,14 +4,18 @@
  * merge as the introducing commit, a clean merge adds nothing, whatever the
  * merge's shape (criss-cross, octopus, unrelated histories, renames on one
  * side). Every history run here is checked three ways that must agree: one git
- * log walking the history (--jobs 1), the commit list dealt to two (--jobs 2),
- * and a --cache run (cold, then warm).
+ * log walking the history with the merges from a `git log --merges` list of
+ * their own (--jobs 1), the commit list dealt to two with the merges taken from
+ * the walks (--jobs 2), and a --cache run (cold, then warm).
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { BlobReader } from "../../src/git/blob-reader.js";
 import { LineSplitter } from "../../src/sources/diff-parser.js";
-import { CombinedDiffParser, type MergeFile } from "../../src/sources/merge-diff.js";
+import { consolidate } from "../../src/sources/history-findings.js";
+import { CombinedDiffParser, MergeDiffs, type MergeFile } from "../../src/sources/merge-diff.js";
+import type { CommitInfo, Finding } from "../../src/types.js";
 import { createRepo, reposPerTest, runCli, type TempRepo, tempDir } from "../helpers/temp-repo.js";
 import { awsKeyLine, awsRepo, fakeAwsKey } from "./git-helpers.js";
 
@@ -196,6 +200,34 @@ describe("merge commits in history", { timeout: 240_000 }, () => {
     expect(where(JSON.parse(p.stdout).findings)).toEqual(expected);
   });
 
+  it("a merge's own line and the same line committed elsewhere in the same second: the other commit introduced it", async () => {
+    // Every commit at one committer time: which comes first is left to the tie rule, not to arrival
+    // order (the merges' lines come from a process of their own).
+    process.env.GIT_COMMITTER_DATE = "2024-03-01T12:00:00Z";
+    try {
+      const repo = repoFor();
+      repo.commit("base", { "s.env": "A=1\n" });
+      repo.git("checkout", "-q", "-b", "other");
+      const other = repo.commit("other", { "s.env": `A=1\n${line("same-second")}` });
+      repo.git("checkout", "-q", "-b", "side", "main");
+      repo.commit("side", { "side.txt": "s\n" });
+      repo.git("checkout", "-q", "main");
+      repo.commit("main", { "main.txt": "m\n" });
+      repo.git("merge", "-q", "--no-edit", "side");
+      repo.write("s.env", `A=1\n${line("same-second")}`);
+      repo.git("add", ".");
+      repo.git("commit", "-q", "--amend", "--no-edit");
+      const h = await history(repo);
+      expect(where(h.findings ?? [])).toEqual([["s.env", 2, other, 2]]);
+      // The merge alone: its own line, tied to it.
+      const merge = head(repo);
+      const alone = await runCli(["history", `${merge}^!`, "--format", "json"], repo.dir);
+      expect(where(JSON.parse(alone.stdout).findings)).toEqual([["s.env", 2, merge, 1]]);
+    } finally {
+      delete process.env.GIT_COMMITTER_DATE;
+    }
+  });
+
   it("--path limits merges too: a merge's own lines outside the paths are not reported", async () => {
     const repo = repoFor();
     repo.commit("base", { "a/x.env": "X=base\n", "b/y.env": "Y=base\n" });
@@ -290,5 +322,77 @@ describe("CombinedDiffParser", () => {
       ["tést\tx.env", ["one", "two"], [1, 2], "added", false],
       ["pic.png", [], [], "modified", true],
     ]);
+  });
+});
+
+describe("MergeDiffs", () => {
+  it("room(): a list read ahead of git waits until git has answered merges, not until the end", async () => {
+    const repo = repoFor();
+    repo.commit("base", { "a.txt": "a\n" });
+    for (const name of ["x", "y", "z"]) {
+      repo.git("checkout", "-q", "-b", name, "main~0");
+      repo.commit(name, { [`${name}.txt`]: `${name}\n` });
+      repo.git("checkout", "-q", "main");
+      repo.git("merge", "-q", "--no-ff", "--no-edit", name);
+    }
+    const listed = repo.git("log", "--merges", "--format=%H %P").trim().split("\n");
+    expect(listed).toHaveLength(3);
+    const blobs = new BlobReader(repo.dir);
+    // GIT_FLUSH=1: git answers each merge at once (a scan lets it buffer; MERGES_AHEAD is far above what fits).
+    const merges = new MergeDiffs({
+      cwd: repo.dir,
+      pathspec: ["--"],
+      config: [],
+      env: { GIT_FLUSH: "1" },
+      flags: ["-U0", "--full-index"],
+      blobs,
+    });
+    try {
+      for (const entry of listed) {
+        const [sha = "", ...parents] = entry.split(" ");
+        merges.add({ sha, author: "", email: "", date: "" }, parents);
+      }
+      let roomy = false;
+      const room = merges.room(2).then(() => {
+        roomy = true;
+      });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(roomy).toBe(false); // three queued, none answered: git's output is not read yet
+      const files = merges.files();
+      const rest = files.next(); // clean merges: nothing to yield, but their answers are read
+      await room;
+      expect(roomy).toBe(true);
+      merges.end();
+      expect((await rest).done).toBe(true);
+    } finally {
+      merges.kill();
+      blobs.close();
+    }
+  });
+});
+
+describe("consolidate", () => {
+  const commit = (sha: string): CommitInfo => ({ sha, author: "a", email: "a@example.com", date: "2024-03-01T12:00:00Z" });
+  const finding = (c: CommitInfo, startLine: number): Finding =>
+    ({ ruleId: "r", path: "s.env", startLine, fingerprint: "fp", commit: c }) as unknown as Finding;
+
+  it("of a merge and another commit of the same second, keeps the other commit whatever the order they came in", () => {
+    const merge = commit("m".repeat(40));
+    const other = commit("o".repeat(40));
+    const later = commit("l".repeat(40));
+    const time = (c: CommitInfo | undefined) => (c === later ? 200 : 100);
+    const isMerge = (c: CommitInfo | undefined) => c === merge;
+    for (const order of [
+      [finding(merge, 2), finding(other, 2), finding(later, 2)],
+      [finding(later, 2), finding(other, 2), finding(merge, 2)],
+      [finding(other, 2), finding(merge, 2)],
+    ]) {
+      const [kept] = consolidate(order, time, isMerge);
+      expect(kept?.commit).toBe(other);
+      expect(kept?.occurrences).toBe(order.length);
+    }
+    // An older merge is still older.
+    const [kept] = consolidate([finding(later, 2), finding(merge, 2)], (c) => (c === merge ? 50 : 100), isMerge);
+    expect(kept?.commit).toBe(merge);
   });
 });

@@ -21,7 +21,7 @@ import { findRepoRoot, runGit } from "../../git/run-git.js";
 import { createDetectors, defaultFilters, runPipeline, sortFindings } from "../../pipeline.js";
 import type { ScanSetup } from "../../setup.js";
 import { prepareScan } from "../../setup.js";
-import { type EarlyWalk, HistorySource, startHistoryWalk } from "../../sources/history.js";
+import { type EarlyWalk, HistorySource, startHistoryWalk, stopEarlyWalk } from "../../sources/history.js";
 import { type CachedFinding, type HistoryCache, loadCache, saveCache, scanKey, toCached } from "../../sources/history-cache.js";
 import {
   consolidate,
@@ -166,7 +166,7 @@ export async function runHistoryScan(
     debug?.finish();
   }
   const time = (c: Finding["commit"]) => (c ? (source.commitTime.get(c) ?? 0) : 0);
-  let findings = consolidate(result.findings, time);
+  let findings = consolidate(result.findings, time, (c) => c !== undefined && source.mergeCommits.has(c));
   await markPresentAtHead(cwd, findings, head);
 
   if (cache) {
@@ -370,7 +370,7 @@ export async function historyCommand(args: HistoryArgs, io: CliIO): Promise<numb
   try {
     return await historyChecked(args, io, early);
   } finally {
-    early?.git.kill(); // a no-op once the scan has read it to the end
+    stopEarlyWalk(early); // a no-op once the scan has read it to the end
   }
 }
 
