@@ -45,8 +45,11 @@ function linesFrom(dir, files, seed, count) {
   return Array.from({ length: count }, (_, i) => `// bench line ${seed}.${i}`);
 }
 
-/** Resets the repository to HEAD and stages a change of `files` files with `lines` added lines each. */
-export function stageChange(dir, env, { files: fileCount, lines }, { keepIgnored = false } = {}) {
+/**
+ * Resets the repository to HEAD and stages a change of `files` files with `lines` added lines each;
+ * `underFixtures` of them are new files under test/fixtures/ (a path the adopter's config allowlists).
+ */
+export function stageChange(dir, env, { files: fileCount, lines }, { keepIgnored = false, underFixtures = 0 } = {}) {
   git(dir, ["reset", "-q", "--hard", "HEAD"], env);
   // keepIgnored: a hook manager's set-up (node_modules, .husky/_) lives in ignored files.
   git(dir, ["clean", "-q", keepIgnored ? "-fd" : "-fdx"], env);
@@ -56,6 +59,13 @@ export function stageChange(dir, env, { files: fileCount, lines }, { keepIgnored
   for (let i = 0; i < tracked.length && targets.length < fileCount; i += fileCount >= tracked.length ? 1 : step)
     targets.push(tracked[i]);
   const changed = [];
+  for (let i = 0; i < Math.min(underFixtures, fileCount); i++) {
+    const f = `test/fixtures/bench-${i}.js`;
+    mkdirSync(dirname(join(dir, f)), { recursive: true });
+    writeFileSync(join(dir, f), `${linesFrom(dir, tracked, i + 5, lines).join("\n")}\n`, "latin1");
+    changed.push(f);
+  }
+  targets.splice(Math.max(0, fileCount - changed.length));
   targets.forEach((f, i) => {
     const path = join(dir, f);
     const text = readFileSync(path, "latin1").split("\n");
@@ -91,8 +101,26 @@ function installHook(dir, env) {
 }
 
 export const ADOPTERS = [
-  { id: "adopter", label: "gitward staged, adopter's repo (config, local pack, 20-entry baseline)", baselineEntries: 20 },
-  { id: "adopter-1000", label: "gitward staged, adopter's repo, 1,000-entry baseline", baselineEntries: 1000 },
+  {
+    id: "adopter",
+    label: "gitward staged, adopter's repo (config, local pack, 20-entry baseline)",
+    target: "adopter's repo",
+    baselineEntries: 20,
+  },
+  {
+    id: "adopter-1000",
+    label: "gitward staged, adopter's repo, 1,000-entry baseline",
+    target: "adopter's repo, 1,000-entry baseline",
+    baselineEntries: 1000,
+  },
+  {
+    // A commit that touches an allowlisted path: the config's own globs are matched (issue 13).
+    id: "adopter-fixtures",
+    label: "gitward staged, adopter's repo, 2 of the files under test/fixtures/ (allowlisted)",
+    target: "adopter's repo, 2 files under an allowlisted path",
+    baselineEntries: 20,
+    underFixtures: 2,
+  },
 ];
 
 export async function run({ runs, quick, log }) {
@@ -117,7 +145,7 @@ export async function run({ runs, quick, log }) {
     log(`hook: ${sc.label}`);
     const files = stageChange(dir, env, sc);
     const withAdopters = sc.id !== "1000";
-    if (withAdopters) for (const a of adopters) stageChange(a.dir, env, sc);
+    if (withAdopters) for (const a of adopters) stageChange(a.dir, env, sc, { underFixtures: a.underFixtures ?? 0 });
     const backToStaged = () => {
       const now = git(dir, ["rev-parse", "HEAD"], env).trim();
       if (now !== head) git(dir, ["reset", "-q", "--soft", head], env);
@@ -185,7 +213,7 @@ export async function run({ runs, quick, log }) {
         const r = res[5 + i];
         targets.push({
           benchmark: "hook",
-          target: `gitward staged ≤ 1.5× floor (10 files, ${a.id === "adopter" ? "adopter's repo" : "adopter's repo, 1,000-entry baseline"})`,
+          target: `gitward staged ≤ 1.5× floor (10 files, ${a.target})`,
           value: r.error ? `unavailable: ${r.error}` : fmt.ratio(medianRatio(r.ms, floor.ms)),
           met: r.error ? undefined : medianRatio(r.ms, floor.ms) <= 1.5,
         });

@@ -284,12 +284,15 @@ export class PatternEngine implements Detector {
     this.alwaysRun = [];
     this.specs = rules;
     this.ruleKeywordIds = new Array(rules.length);
+    const fallbackIds = new Set<string>();
     for (let index = 0; index < rules.length; index++) {
       const rule = rules[index] as LoadedRule<SecretRuleSpec>;
+      const spec = rule.spec;
       // Checked here, not when the rule first runs: a pack naming an unknown validator fails at load.
-      const validate = rule.spec.validate;
+      const validate = spec.validate;
       if (validate && !getValidator(validate))
-        throw new Error(`${rule.file}: ${rule.spec.id}: validate: unknown validator "${validate}"`);
+        throw new Error(`${rule.file}: ${spec.id}: validate: unknown validator "${validate}"`);
+      if (spec.fallback === true) fallbackIds.add(spec.id);
       const mine = own[index] ?? NO_KEYWORDS;
       for (let j = 0; j < mine.length; j++) {
         const id = mine[j] as number;
@@ -301,7 +304,7 @@ export class PatternEngine implements Detector {
       this.ruleKeywordIds[index] = mine;
     }
     this.rules = new Array(rules.length);
-    this.fallbackIds = new Set(rules.filter((r) => r.spec.fallback === true).map((r) => r.spec.id));
+    this.fallbackIds = fallbackIds;
     this.automaton = automaton;
     this.keywordRules = keywordRules;
     this.found = new Uint8Array(automaton.size);

@@ -5,12 +5,19 @@
  * measured part of every pre-commit hook's start-up, for globs that never
  * change: the built-in packs' rule paths and the config linter's file types.
  * The build compiles those once into dist/glob-regexes.json; at run time a
- * glob found there becomes a RegExp directly, and only other globs (a user's
- * config or pack) load micromatch, synchronously and on first use.
+ * glob found there becomes a RegExp directly. Other globs (a user's config or
+ * pack) load micromatch, synchronously and on first use (~9 ms), and their
+ * RegExps are kept in the user's cache directory (globs.json, stamped like the
+ * validated configs: this gitward's code and schemas), so a commit touching an
+ * allowlisted path does not load micromatch every time.
  */
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { gitwardCacheDir } from "./cache-dir.js";
+import { markColdRun } from "./code-cache-hint.js";
+import { stamp } from "./validated-file-cache.js";
 
 export interface GlobOptions {
   dot?: boolean;
@@ -31,25 +38,97 @@ export const GLOB_CACHE_FILE = fileURLToPath(new URL("../glob-regexes.json", imp
 let cache: Record<string, Compiled> | null | undefined;
 let micromatch: typeof import("micromatch") | undefined;
 
+/** The user's cache of RegExps for globs the build did not compile (see the file comment). */
+interface UserGlobs {
+  stamp: string;
+  entries: Record<string, Compiled>;
+}
+let userGlobs: UserGlobs | null | undefined;
+/** Entries kept: a user editing globs adds one per edit; past this the file starts again. */
+const USER_GLOBS_KEPT = 500;
+
 function key(glob: string, options: GlobOptions): string {
   return `${options.dot ? "d" : ""}${options.nocase ? "i" : ""}:${glob}`;
 }
 
+/** Running from the TypeScript sources (tests, scripts/dev.ts): the build's copy, if there is one. */
+const GLOB_CACHE_FROM_SOURCE = fileURLToPath(new URL("../../dist/glob-regexes.json", import.meta.url));
+
 function loadCache(): Record<string, Compiled> | null {
-  try {
-    return JSON.parse(readFileSync(GLOB_CACHE_FILE, "utf8")) as Record<string, Compiled>;
-  } catch {
-    return null; // running from source, or not built: compile with micromatch
+  for (const file of [GLOB_CACHE_FILE, GLOB_CACHE_FROM_SOURCE]) {
+    try {
+      return JSON.parse(readFileSync(file, "utf8")) as Record<string, Compiled>;
+    } catch {
+      // absent: try the next, else compile with micromatch
+    }
   }
+  return null;
 }
 
 /** micromatch's RegExp for a glob (same semantics everywhere: gitignore-like `**`, braces, extglobs). */
 export function compileGlob(glob: string, options: GlobOptions = {}): RegExp {
   cache ??= loadCache();
-  const hit = cache?.[key(glob, options)];
+  const k = key(glob, options);
+  const hit = cache?.[k];
   if (hit) return new RegExp(hit.source, hit.flags);
+  userGlobs ??= loadUserGlobs();
+  const known = userGlobs?.entries[k];
+  if (known) {
+    try {
+      return new RegExp(known.source, known.flags);
+    } catch {
+      // not a RegExp (a damaged file): compiled again below, and replaced
+    }
+  }
   micromatch ??= createRequire(import.meta.url)("micromatch") as typeof import("micromatch");
-  return micromatch.makeRe(glob, options);
+  const re = micromatch.makeRe(glob, options);
+  if (userGlobs) saveUserGlob(userGlobs, k, re);
+  return re;
+}
+
+/** Whether this process has loaded micromatch (tests: a cached glob must not). */
+export function micromatchLoaded(): boolean {
+  return micromatch !== undefined;
+}
+
+function userGlobsFile(): string | undefined {
+  const dir = gitwardCacheDir();
+  return dir ? join(dir, "globs.json") : undefined;
+}
+
+/** The user's glob cache when it is this gitward's, else an empty one; null when there is no cache directory. */
+function loadUserGlobs(): UserGlobs | null {
+  const file = userGlobsFile();
+  if (!file) return null;
+  try {
+    const read = JSON.parse(readFileSync(file, "utf8")) as UserGlobs;
+    if (read?.stamp === stamp() && read.entries && typeof read.entries === "object") return read;
+  } catch {
+    // absent or damaged: start again
+  }
+  return { stamp: stamp(), entries: {} };
+}
+
+/** Adds a glob's RegExp to the user's cache and writes it (atomically). Best effort. */
+function saveUserGlob(globs: UserGlobs, k: string, re: RegExp): void {
+  const file = userGlobsFile();
+  if (!file) return;
+  if (Object.keys(globs.entries).length >= USER_GLOBS_KEPT) globs.entries = {};
+  globs.entries[k] = { source: re.source, flags: re.flags };
+  const tmp = `${file}.${process.pid}.tmp`;
+  try {
+    mkdirSync(join(file, ".."), { recursive: true });
+    writeFileSync(tmp, JSON.stringify(globs));
+    renameSync(tmp, file);
+    // Later runs read this RegExp instead of loading micromatch: this run was not typical.
+    markColdRun(`compiled glob ${k}`);
+  } catch {
+    try {
+      rmSync(tmp, { force: true });
+    } catch {
+      // ignored on purpose: the next run compiles it again
+    }
+  }
 }
 
 /**

@@ -44,8 +44,11 @@ interface Entry<T> {
 
 let stampMemo: string | undefined;
 
-/** What makes an entry valid besides the file's text: this gitward's code and schemas. */
-function stamp(): string {
+/**
+ * What makes an entry valid besides the file's text: this gitward's code and schemas. (Also the
+ * stamp of the user's glob cache, util/glob-regex.ts.)
+ */
+export function stamp(): string {
   if (stampMemo === undefined) {
     const parts = [`v${FORMAT}`, toolVersion()];
     const identity = (file: string) => {
