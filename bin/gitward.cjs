@@ -156,7 +156,7 @@ function load(bundle, kind) {
  */
 async function run() {
   let kind = cacheKind(process.argv.slice(2));
-  if (kind !== "cli" && fs.existsSync(HOOK_BUNDLE)) {
+  if ((kind === "staged" || kind === "pre-push") && fs.existsSync(HOOK_BUNDLE)) {
     const hook = load(HOOK_BUNDLE, `hook-${kind}`);
     if (await hook.main()) return hook;
     kind = "cli";

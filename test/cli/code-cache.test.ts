@@ -113,7 +113,14 @@ describe("bin/gitward.cjs code cache", () => {
 
   it("runs history under V8 flags of its own, with a cache of its own that the other commands never meet", () => {
     const p = fakePackage(bundle("v1"));
-    expect(p.run(["history", "--all"]).stderr).toMatch(/^gitward code cache: miss\n.*written .*-history\.bin\n$/);
+    // As in a real build, there is a hook bundle; history is no hook command and never loads it.
+    writeFileSync(
+      join(p.root, "dist", "bin", "gitward-hook.cjs"),
+      'exports.main = async () => { process.stdout.write("hook"); return true; };\n',
+    );
+    const first = p.run(["history", "--all"]);
+    expect(first.stdout).toBe("v1 history --all");
+    expect(first.stderr).toMatch(/^gitward code cache: miss\n.*written .*-history\.bin\n$/);
     expect(p.run(["scan", "."]).stderr).toMatch(/^gitward code cache: miss\n.*written .*-cli\.bin\n$/);
     const again = p.run(["-C", "repo", "history", "v1..v2"]);
     expect(again.stdout).toBe("v1 -C repo history v1..v2");
