@@ -4,7 +4,7 @@
  * gitward's executable: loads the CLI bundle (dist/bin/gitward.cjs, built by
  * scripts/build.mjs) and runs it. The hook commands (`staged`, `pre-push`)
  * load the hook bundle first (dist/bin/gitward-hook.cjs: their fast path
- * without yargs and the other commands, a third less code to load on every
+ * without yargs and the other commands, a quarter less code to load on every
  * commit); when it leaves the arguments to the full CLI (help, unusual
  * options), it has run nothing and the CLI bundle runs them.
  *
