@@ -27,6 +27,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { GitwardError } from "../errors.js";
 import { PATTERNS_DIR } from "../packs/builtin-packs.js";
+import { inInstalledPackage } from "../util/installed-package.js";
 
 export interface Service {
   id: string;
@@ -157,7 +158,9 @@ function readFreshCache(): ServicesCache | undefined {
     try {
       const cache = JSON.parse(readFileSync(file, "utf8")) as ServicesCache;
       const st = statSync(SERVICES_FILE);
-      if (st.size === cache.size && st.mtimeMs === cache.mtimeMs && cache.index) return cache;
+      // An installed package's files carry npm's extraction time: there the size decides (installed-package.ts).
+      const sameTime = st.mtimeMs === cache.mtimeMs || inInstalledPackage(SERVICES_FILE);
+      if (st.size === cache.size && sameTime && cache.index) return cache;
     } catch {
       // Absent or unreadable: try the next.
     }

@@ -1,7 +1,8 @@
 /**
  * The packs shipped in `patterns/`. At build time they are validated and
  * written to `dist/builtin-packs.json` with each source file's size and mtime;
- * at run time the cache is used when it is fresh (one stat per pack file),
+ * at run time the cache is used when it is fresh (one stat per pack file; in
+ * an installed package, whose files npm dates at extraction, the sizes alone),
  * without the rules' examples (only `gitward packs test` needs them, from the YAML);
  * otherwise the YAML is parsed and validated again. This keeps YAML parsing and
  * schema validation off the pre-commit hook's path. The rules' docs (half the
@@ -25,6 +26,7 @@ import { KeywordAutomaton, PREBUILT_FILE } from "../detectors/keyword-automaton.
 import type { ScanScope } from "../detectors/scan-scope.js";
 import { GitwardError } from "../errors.js";
 import { contentHash } from "../util/hash.js";
+import { inInstalledPackage } from "../util/installed-package.js";
 import type { LoadedPack, RuleDocs, RuleExample, RuleExamples, RuleSpec, SecretRuleSpec } from "./pack-types.js";
 
 export const PATTERNS_DIR = fileURLToPath(new URL("../../patterns/", import.meta.url));
@@ -96,10 +98,12 @@ function readFreshCache(files: string[]): LoadedPack[] | undefined {
   }
 
   if (cache.files.length !== files.length || !existsSync(DOCS_FILE) || !existsSync(BODIES_FILE)) return undefined;
+  // An installed package's files carry npm's extraction time: there the sizes decide (installed-package.ts).
+  const installed = inInstalledPackage(PATTERNS_DIR);
   for (const [i, entry] of cache.files.entries()) {
     if (entry.file !== files[i]?.slice(PATTERNS_DIR.length)) return undefined;
     const st = statSync(files[i] as string, { throwIfNoEntry: false });
-    if (!st || st.size !== entry.size || st.mtimeMs !== entry.mtimeMs) return undefined;
+    if (!st || st.size !== entry.size || (st.mtimeMs !== entry.mtimeMs && !installed)) return undefined;
   }
 
   const docs = new DocsFile();

@@ -106,6 +106,25 @@ describe("npm package", () => {
     });
     const version = execFileSync("npx", ["--no-install", "gitward", "--version"], { cwd: project, encoding: "utf8" });
     expect(version.trim()).toMatch(/^\d+\.\d+\.\d+/);
+    // The installed hook uses the build's caches although npm dates every file at the extraction: a
+    // finding that needs the service names is reported (not "older than ...; run npm run build").
+    const hookRepo = createRepo();
+    try {
+      const token = ["Zx9kQ2mN", "7pL4vR8t", "W3yB6cH1"].join("");
+      hookRepo.write("c.env", `service: acme\napi_key = "${token}"\n`);
+      hookRepo.git("add", "-A");
+      const staged = spawnSync(join(project, "node_modules", ".bin", "gitward"), ["staged", "-f", "json"], {
+        cwd: hookRepo.dir,
+        encoding: "utf8",
+        env: { ...process.env, ...GIT_ENV },
+      });
+      expect(staged.stderr).not.toMatch(/older than/);
+      expect(staged.status).toBe(1);
+      const found = (JSON.parse(staged.stdout) as { findings: { ruleId: string; path: string; startLine: number }[] }).findings;
+      expect(found.map((f) => `${f.ruleId} ${f.path}:${f.startLine}`)).toEqual(["service-credential-assignment c.env:2"]);
+    } finally {
+      hookRepo.cleanup();
+    }
     writeFileSync(
       join(project, "use.ts"),
       'import { scan, type Finding } from "gitward";\nconst r = await scan({ texts: [{ path: "a.env", text: "x" }] });\nconst f: Finding[] = r.findings;\nconsole.log(f.length, r.stats.files);\n',
