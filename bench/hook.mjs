@@ -15,12 +15,12 @@
 //                    history and change plus a .gitward.yaml extending the built-in packs and a local
 //                    pack of one rule, one rule override, two allowlist globs and a baseline (20
 //                    entries, and 1,000 in a second clone); tiny and 10-file changes
-import { execFileSync } from "node:child_process";
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { adopterRepo } from "./lib/adopter.mjs";
 import { benchEnv, gitwardStep, secretlintAvailable, secretlintNpxStep, secretlintStep } from "./lib/gitward-cmd.mjs";
-import { GITWARD_BIN, NODE, WORK } from "./lib/paths.mjs";
+import { GITWARD_BIN, GITWARD_ROOT, NODE, WORK } from "./lib/paths.mjs";
 import { realRepo } from "./lib/repos.mjs";
 import { median, medianRatio } from "./lib/stats.mjs";
 import { fmt } from "./lib/table.mjs";
@@ -100,6 +100,32 @@ function installHook(dir, env) {
   }
 }
 
+/**
+ * gitward as a user gets it: the frozen copy packed with `npm pack` and installed with `npm install`
+ * into bench/.work/installed (npm dates every extracted file at the extraction, which the build's
+ * caches must cope with). Returns the installed bin, or why it is unavailable.
+ */
+function installFromTarball(log) {
+  const root = join(WORK, "installed");
+  rmSync(root, { recursive: true, force: true });
+  mkdirSync(root, { recursive: true });
+  log("hook: npm pack + npm install of the frozen copy (the installed-package case)…");
+  const pack = spawnSync("npm", ["pack", "--ignore-scripts", "--silent", "--pack-destination", root], {
+    cwd: GITWARD_ROOT,
+    encoding: "utf8",
+  });
+  const tarball = readdirSync(root).find((f) => f.endsWith(".tgz"));
+  if (pack.status !== 0 || !tarball) return { problem: `npm pack failed: ${(pack.stderr || "").trim().split("\n").pop()}` };
+  writeFileSync(join(root, "package.json"), '{"private":true}\n');
+  const install = spawnSync(
+    "npm",
+    ["install", "--no-audit", "--no-fund", "--ignore-scripts", "--prefer-offline", join(root, tarball)],
+    { cwd: root, encoding: "utf8" },
+  );
+  if (install.status !== 0) return { problem: `npm install failed: ${(install.stderr || "").trim().split("\n").pop()}` };
+  return { bin: join(root, "node_modules", "gitward", "bin", "gitward.cjs") };
+}
+
 export const ADOPTERS = [
   {
     id: "adopter",
@@ -133,6 +159,7 @@ export async function run({ runs, quick, log }) {
     ...a,
     dir: adopterRepo(dir, join(WORK, "repos", `moment-${a.id}`), a, env, log),
   }));
+  const installed = installFromTarball(log);
   const head = git(dir, ["rev-parse", "HEAD"], env).trim();
   const hookProblem = installHook(dir, env);
   const secretlintProblem = secretlintAvailable();
@@ -188,6 +215,14 @@ export async function run({ runs, quick, log }) {
           { unavailable: secretlintProblem },
         ),
       );
+    // Last, so that the indices above stay as they are.
+    cases.push(
+      commandCase(
+        "gitward staged, installed from its npm tarball (no config)",
+        [{ cmd: NODE, args: [installed.bin ?? GITWARD_BIN, "staged"], cwd: dir, env, okCodes: [0, 1] }],
+        { unavailable: installed.problem },
+      ),
+    );
     const sRuns = sc.id === "1000" ? Math.max(3, Math.ceil(runs / 2)) : runs;
     const res = await interleave(cases, { runs: sRuns, warmup: 1, log });
     backToStaged();
