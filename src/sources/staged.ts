@@ -71,20 +71,22 @@ export function startStagedDiff(
 ): StagedDiff {
   const args = [...bigFileConfig(maxFileSize), "diff", "--cached", ...DIFF_FLAGS, "-C", ...pathspecOf(files)];
   const root = plainWorkTreeRoot(cwd);
-  let output = background && root ? runGitInBackground(args, cwd, join(root, ".git")) : undefined;
-  if (output) {
-    // started
-  } else if ((indexBytes(cwd, root) ?? Number.POSITIVE_INFINITY) <= syncIndexBytes) {
-    try {
-      output = Promise.resolve(runGitSync(args, cwd));
-    } catch (e) {
-      output = Promise.reject(e);
-    }
-  } else output = runGit(args, cwd);
+  const output =
+    (background && root ? runGitInBackground(args, cwd, join(root, ".git")) : undefined) ??
+    ((indexBytes(cwd, root) ?? Number.POSITIVE_INFINITY) <= syncIndexBytes ? runGitNow(args, cwd) : runGit(args, cwd));
   // Observed when the source runs; a setup error (bad config) may come first and must not leave
   // an unhandled rejection behind.
   output.catch(() => {});
   return { maxFileSize, output };
+}
+
+/** runGitSync as a promise (its failure a rejection, like the other ways'). */
+function runGitNow(args: string[], cwd: string): Promise<GitResult> {
+  try {
+    return Promise.resolve(runGitSync(args, cwd));
+  } catch (e) {
+    return Promise.reject(e);
+  }
 }
 
 /**
