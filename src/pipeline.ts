@@ -126,6 +126,34 @@ function previousLineOf(fragment: Fragment, line: number): () => Promise<string 
   };
 }
 
+/**
+ * The findings of a fragment that are its commit's own: a finding whose lines
+ * in the fragment are all inherited (Fragment.inheritedLines) came from
+ * elsewhere and is dropped. A finding with no line in the fragment is kept:
+ * nothing says it is inherited.
+ */
+async function notInherited<T extends { raw: RawFinding }>(
+  raws: T[],
+  fragment: Fragment,
+  inheritedLines: () => Promise<ReadonlySet<string>>,
+): Promise<T[]> {
+  const inherited = await inheritedLines();
+  if (inherited.size === 0) return raws;
+  const lines = fragment.text.split("\n");
+  const textOf = (n: number): string | undefined =>
+    fragment.lineNumbers ? lines[fragment.lineNumbers.indexOf(n)] : lines[n - fragment.startLine];
+  return raws.filter(({ raw }) => {
+    let seen = false;
+    for (let n = raw.startLine; n <= raw.endLine; n++) {
+      const text = textOf(n);
+      if (text === undefined) continue;
+      seen = true;
+      if (!inherited.has(text)) return true;
+    }
+    return !seen;
+  });
+}
+
 export async function runPipeline(options: PipelineOptions): Promise<ScanResult> {
   const started = nowMs();
   const { source, ruleSet, config, trace } = options;
@@ -163,7 +191,8 @@ export async function runPipeline(options: PipelineOptions): Promise<ScanResult>
         raws.push({ raw, rule });
       }
     }
-    for (const { raw, rule } of dedupeIdentical(raws, trace, fragment.path)) {
+    const own = fragment.inheritedLines && raws.length > 0 ? await notInherited(raws, read, fragment.inheritedLines) : raws;
+    for (const { raw, rule } of dedupeIdentical(own, trace, fragment.path)) {
       const finding = toFinding(raw, rule, fragment, config.failOn);
       const testData = testDataDecision(finding, rule);
       if (testData?.mode) finding.mode = testData.mode;

@@ -61,6 +61,13 @@ export interface Fragment {
   loadDocument?: () => Promise<string | undefined>;
   /** True when the file did not exist before this change (diff sources). */
   isNewFile?: boolean;
+  /**
+   * Lines of `text` that may not be its commit's own (a merge's file that a
+   * parent has under another name), worked out only when asked: the pipeline
+   * asks for a fragment with findings, and drops a finding whose lines are all
+   * among them.
+   */
+  inheritedLines?: () => Promise<ReadonlySet<string>>;
 }
 
 /** The pack a rule came from, carried into findings and SARIF tool extensions. */

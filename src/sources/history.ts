@@ -369,6 +369,7 @@ export class HistorySource implements TextSource {
       try {
         for await (const { file, commit } of merges.files()) {
           const fragment = await diffFragment(file, kind, ctx, deps, undefined, commit);
+          if (fragment && file.inherited) fragment.inheritedLines = file.inherited;
           if (fragment) yield fragment;
         }
         await listed;
@@ -380,7 +381,11 @@ export class HistorySource implements TextSource {
         }
       }
     };
-    yield* merge([...workers.map(walk), mergeFragments()]);
+    try {
+      yield* merge([...workers.map(walk), mergeFragments()]);
+    } finally {
+      merges.close();
+    }
     for (const w of workers) await checkGit(w, "git log");
   }
 

@@ -14,9 +14,13 @@
  * kept in a conflict and moved is that side's; see CombinedDiffParser.flush).
  * (--cc would print less, but it leaves out the hunks where the merge took
  * one side, and with them the lines that tell a moved line from a new one.) For a path absent from a
- * parent, the lines may have come through a rename on that parent's side: git
- * is asked for that parent's renames (rarely needed, so per merge) and the
- * renamed file counts as that parent's version.
+ * parent, the lines may have come through a rename on that parent's side: the
+ * renamed file counts as that parent's version. Asking git for a merge's
+ * renames is costly (inexact rename detection: 6 s of CPU for the 703 merges
+ * of git/git that need it), and only a finding needs the answer, so the file
+ * is scanned with those lines and carries the question (MergeFile.inherited):
+ * the pipeline asks it only for a file with findings, and drops a finding
+ * whose lines the renamed file has.
  *
  * Nothing here merges (no merge drivers, filters or temporary objects), and
  * git holds one merge's trees at a time. Octopus merges are combined diffs
@@ -36,6 +40,12 @@ export interface MergeFile extends DiffFile {
   commit: string;
   /** Blob of the path in each parent (all zeros: the path is absent from that parent). */
   parentBlobs: string[];
+  /**
+   * For a path some parent lacks: the lines of the files those parents renamed
+   * to it (asked of git on the first call). Lines there are the parents', not
+   * the merge's.
+   */
+  inherited?: () => Promise<ReadonlySet<string>>;
 }
 
 const ZERO = /^0+$/;
@@ -316,6 +326,7 @@ export class MergeDiffs {
   /** Renames per merge and parent (dst path → src blob), asked only for paths absent from a parent. */
   private renames = new Map<string, Promise<Map<string, string>>>();
   private renameLookup: RenameLookup | undefined;
+  private lookups = 0;
   /** The merges queued and not yet answered, in the order git was asked, with their parents (from the header: no lookup needed). */
   private readonly queued = new Map<string, { commit: CommitInfo; parents: string[] }>();
   /** Merge ids not yet written to git (see add). */
@@ -383,6 +394,15 @@ export class MergeDiffs {
     this.releaseRoom();
   }
 
+  /**
+   * Ends the rename lookups: after the last file's findings (a file's
+   * `inherited` may be asked after diff-tree has ended).
+   */
+  close(): void {
+    this.renameLookup?.close();
+    this.renameLookup = undefined;
+  }
+
   private releaseRoom(): void {
     const waiter = this.roomWaiter;
     if (waiter && (this.ended || this.queued.size < waiter.below)) {
@@ -412,7 +432,7 @@ export class MergeDiffs {
             self.forgetBefore(item);
             continue;
           }
-          if (await self.ownLines(item)) yield { file: item, commit: self.queued.get(item.commit)?.commit };
+          if (self.ownLines(item)) yield { file: item, commit: self.queued.get(item.commit)?.commit };
         }
       };
       for await (const chunk of git.child.stdout as AsyncIterable<Buffer>) {
@@ -426,7 +446,6 @@ export class MergeDiffs {
       finished = true;
     } finally {
       if (!finished) git.child.kill();
-      this.renameLookup?.close();
       this.queued.clear();
       this.releaseRoom();
     }
@@ -443,24 +462,40 @@ export class MergeDiffs {
 
   /**
    * False when nothing of the file is the merge's own. For a path a parent
-   * does not have, that parent's version is the file it renamed (a side
-   * renamed it, the other side edited it), if any: its lines are the parent's.
+   * does not have, that parent's version may be a file it renamed (a side
+   * renamed it, the other side edited it): the file gets `inherited`, which
+   * finds it when asked (see the module comment).
    */
-  private async ownLines(f: MergeFile): Promise<boolean> {
+  private ownLines(f: MergeFile): boolean {
     if (f.binary) return true;
     if (f.added.length === 0) return false;
-    for (const [i, blob] of f.parentBlobs.entries()) {
-      if (!ZERO.test(blob)) continue;
-      const parent = this.queued.get(f.commit)?.parents[i];
-      const source = parent ? (await this.renamesOf(f.commit, parent)).get(f.path) : undefined;
-      if (!source) continue;
-      const bytes = await this.options.blobs.read(source);
-      const decoded = bytes ? decodeText(bytes) : undefined;
-      if (decoded?.kind !== "text") continue;
-      dropLines(f, new Set(decoded.text.split("\n")));
-      if (f.added.length === 0) return false;
+    const parents = this.queued.get(f.commit)?.parents ?? [];
+    const lacking = parents.filter((_, i) => ZERO.test(f.parentBlobs[i] ?? ""));
+    if (lacking.length > 0) {
+      let lines: Promise<ReadonlySet<string>> | undefined;
+      f.inherited = () => {
+        lines ??= this.renamedLines(f.commit, f.path, lacking);
+        return lines;
+      };
     }
     return true;
+  }
+
+  /** The lines of the files that `parents` renamed to `path` in `commit`. */
+  private async renamedLines(commit: string, path: string, parents: string[]): Promise<ReadonlySet<string>> {
+    const lines = new Set<string>();
+    for (const parent of parents) {
+      const source = (await this.renamesOf(commit, parent)).get(path);
+      const bytes = source ? await this.options.blobs.read(source) : undefined;
+      const decoded = bytes ? decodeText(bytes) : undefined;
+      if (decoded?.kind === "text") for (const l of decoded.text.split("\n")) lines.add(l);
+    }
+    return lines;
+  }
+
+  /** Rename lookups made so far (each a question to git: see inherited). */
+  get renameLookups(): number {
+    return this.lookups;
   }
 
   private renamesOf(commit: string, parent: string): Promise<Map<string, string>> {
@@ -468,6 +503,7 @@ export class MergeDiffs {
     let found = this.renames.get(key);
     if (!found) {
       this.renameLookup ??= new RenameLookup(this.options.cwd, this.options.config);
+      this.lookups++;
       found = this.renameLookup.renames(commit, parent);
       // One merge's renames serve its own files only: the map stays small.
       if (this.renames.size > 16) this.renames.clear();

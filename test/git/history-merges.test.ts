@@ -167,6 +167,27 @@ describe("merge commits in history", { timeout: 240_000 }, () => {
     expect((await history(repo, `${clean}^!`)).findings).toEqual([]);
   });
 
+  it("a rename on one side, an edit on the other, and a line of the merge's own in the renamed file: only that line is the merge's", async () => {
+    const body = Array.from({ length: 20 }, (_, i) => `line ${i}\n`).join("");
+    const repo = repoFor();
+    repo.commit("base", { "old.env": body });
+    repo.git("checkout", "-q", "-b", "side");
+    const edit = repo.commit("edit", { "old.env": `${body}${line("renamed-side")}` });
+    repo.git("checkout", "-q", "main");
+    repo.git("mv", "old.env", "new.env");
+    repo.git("commit", "-q", "-m", "rename");
+    repo.git("merge", "-q", "--no-edit", "side");
+    repo.write("new.env", `${repo.read("new.env")}${line("renamed-evil")}`);
+    repo.git("add", "new.env");
+    repo.git("commit", "-q", "--amend", "--no-edit");
+    const merge = head(repo);
+    const h = await history(repo);
+    expect(where(h.findings ?? [])).toEqual([
+      ["new.env", 22, merge, 1],
+      ["old.env", 21, edit, 1],
+    ]);
+  });
+
   it("an octopus merge with a resolution of its own: only lines no parent has, tied to the merge (and pre-push the same)", async () => {
     const repo = repoFor();
     const remote = createRepo({ bare: true });
@@ -366,6 +387,54 @@ describe("MergeDiffs", () => {
       expect((await rest).done).toBe(true);
     } finally {
       merges.kill();
+      blobs.close();
+    }
+  });
+});
+
+describe("MergeDiffs renames", () => {
+  it("a path one parent lacks: the file carries the question, and git is asked only when it is called", async () => {
+    const body = Array.from({ length: 20 }, (_, i) => `line ${i}\n`).join("");
+    const repo = repoFor();
+    repo.commit("base", { "old.env": body });
+    repo.git("checkout", "-q", "-b", "side");
+    repo.commit("edit", { "old.env": `${body}side line\n` });
+    repo.git("checkout", "-q", "main");
+    repo.git("mv", "old.env", "new.env");
+    repo.git("commit", "-q", "-m", "rename");
+    repo.git("merge", "-q", "--no-edit", "side");
+    repo.write("new.env", `${repo.read("new.env")}merge line\n`);
+    repo.git("add", "new.env");
+    repo.git("commit", "-q", "--amend", "--no-edit");
+    const [sha = "", ...parents] = repo.git("log", "-1", "--format=%H %P").trim().split(" ");
+    const blobs = new BlobReader(repo.dir);
+    const merges = new MergeDiffs({
+      cwd: repo.dir,
+      pathspec: ["--"],
+      config: [],
+      env: {},
+      flags: ["-U0", "--full-index"],
+      blobs,
+    });
+    try {
+      merges.add({ sha, author: "", email: "", date: "" }, parents);
+      merges.end();
+      const files: MergeFile[] = [];
+      for await (const { file } of merges.files()) files.push(file);
+      // The side has no new.env (it has old.env): every line is added relative to it, so the side's line
+      // is left beside the merge's until the side's rename is looked up.
+      expect(files.map((f) => [f.path, f.added, f.lineNumbers])).toEqual([["new.env", ["side line", "merge line"], [21, 22]]]);
+      expect(merges.renameLookups).toBe(0);
+      const inherited = await files[0]?.inherited?.();
+      expect(merges.renameLookups).toBe(1);
+      expect(inherited?.has("side line")).toBe(true);
+      expect(inherited?.has("merge line")).toBe(false);
+      // Asked again: the same answer, no second question.
+      expect(await files[0]?.inherited?.()).toBe(inherited);
+      expect(merges.renameLookups).toBe(1);
+    } finally {
+      merges.kill();
+      merges.close();
       blobs.close();
     }
   });
