@@ -36,9 +36,34 @@ const INPUT_BATCH = 64 * 1024;
 /** How long the thread may hold git's output before posting it (see the worker). */
 const FLUSH_MS = 5;
 
-/** The worker: plain JavaScript (CommonJS) run with `eval`, so it needs no file of its own in any build. */
+/**
+ * A relay thread boots with this (plain JavaScript, run with `eval`, so it
+ * needs no file of its own in any build): it loads child_process, then waits
+ * for its work, WORKER_SOURCE with its data. Booting a thread took 70-120 ms
+ * before git could start (the walk that every history scan waits for), so
+ * bin/gitward.cjs starts one for `history` before it loads the CLI bundle,
+ * and spawnGitRelayed takes that one (takePrestartedRelay) instead of
+ * booting its own. bin/gitward.cjs holds a copy of this text (a test checks).
+ */
+export const RELAY_BOOT =
+  'const { parentPort } = require("node:worker_threads"); require("node:child_process"); parentPort.once("message", (m) => new Function("require", "parentPort", "workerData", m.source)(require, parentPort, m.data));';
+
+/** Where bin/gitward.cjs leaves the thread it started with RELAY_BOOT. */
+const PRESTARTED = Symbol.for("gitward.relay");
+
+/**
+ * The relay thread bin/gitward.cjs started, once (later relays boot their
+ * own), unless it has already ended: its end would have gone unheard.
+ */
+function takePrestartedRelay(): Worker | undefined {
+  const g = globalThis as { [PRESTARTED]?: Worker & { gitwardEnded?: boolean } };
+  const worker = g[PRESTARTED];
+  delete g[PRESTARTED];
+  return worker && !worker.gitwardEnded ? worker : undefined;
+}
+
+/** The relay's work, run by RELAY_BOOT with `require`, `parentPort` and `workerData`. */
 const WORKER_SOURCE = `
-const { parentPort, workerData } = require("node:worker_threads");
 const { spawn } = require("node:child_process");
 const { args, cwd, env, maxBuffered } = workerData;
 const child = spawn("git", args, { cwd, env, stdio: ["pipe", "pipe", "pipe"] });
@@ -101,9 +126,11 @@ export function spawnGitRelayed(
   extraEnv: NodeJS.ProcessEnv = {},
   maxBuffered = 8 * 1024 * 1024,
 ): RelayedGit {
-  const worker = new Worker(WORKER_SOURCE, {
-    eval: true,
-    workerData: { args: [...SAFE_GIT_CONFIG, ...extraConfig, ...args], cwd, env: gitEnv(extraEnv), maxBuffered },
+  const worker = takePrestartedRelay() ?? new Worker(RELAY_BOOT, { eval: true });
+  worker.ref(); // (a prestarted thread is unreferenced until it has work)
+  worker.postMessage({
+    source: WORKER_SOURCE,
+    data: { args: [...SAFE_GIT_CONFIG, ...extraConfig, ...args], cwd, env: gitEnv(extraEnv), maxBuffered },
   });
   const chunks: Buffer[] = [];
   let ended = false;

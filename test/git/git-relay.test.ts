@@ -5,8 +5,11 @@
  */
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { Worker } from "node:worker_threads";
 import { afterAll, describe, expect, it } from "vitest";
-import { spawnGitRelayed } from "../../src/git/git-relay.js";
+import { RELAY_BOOT, spawnGitRelayed } from "../../src/git/git-relay.js";
 import { checkGit } from "../../src/git/git-stream.js";
 import { runGit } from "../../src/git/run-git.js";
 import { HistorySource } from "../../src/sources/history.js";
@@ -25,6 +28,51 @@ async function collect(stream: AsyncIterable<Buffer>): Promise<Buffer> {
   for await (const chunk of stream) parts.push(chunk);
   return Buffer.concat(parts);
 }
+
+/** A relay thread started the way bin/gitward.cjs starts one for `history`. */
+function prestart(): Worker & { gitwardEnded?: boolean } {
+  const worker: Worker & { gitwardEnded?: boolean } = new Worker(RELAY_BOOT, { eval: true });
+  worker.unref();
+  const ended = () => {
+    worker.gitwardEnded = true;
+  };
+  worker.on("error", ended);
+  worker.on("exit", ended);
+  (globalThis as Record<symbol, unknown>)[Symbol.for("gitward.relay")] = worker;
+  return worker;
+}
+
+describe("a relay thread started before it is needed (bin/gitward.cjs, history)", () => {
+  const slot = Symbol.for("gitward.relay");
+  const global = globalThis as Record<symbol, unknown>;
+
+  it("bin/gitward.cjs boots it with the same text", () => {
+    expect(readFileSync(join(__dirname, "../../bin/gitward.cjs"), "utf8")).toContain(`'${RELAY_BOOT}'`);
+  });
+
+  it("is taken by the first relay, which streams exactly what git prints; later relays boot their own", async () => {
+    const worker = prestart();
+    const exited = new Promise((resolve) => worker.on("exit", resolve));
+    const direct = await runGit(["log", "-p", "--all"], repo.dir);
+    const relayed = spawnGitRelayed(["log", "-p", "--all"], repo.dir);
+    expect(global[slot]).toBeUndefined();
+    const second = spawnGitRelayed(["log", "--format=%H", "-1"], repo.dir);
+    expect((await collect(relayed.stdout)).equals(direct.stdout)).toBe(true);
+    await expect(relayed.done).resolves.toMatchObject({ code: 0 });
+    expect((await collect(second.stdout)).toString().trim()).toBe(repo.git("rev-parse", "HEAD").trim());
+    await exited; // the prestarted thread was the one that ran git, and ended with it
+  });
+
+  it("one that has ended is not used: the relay boots its own", async () => {
+    const worker = prestart();
+    await worker.terminate();
+    await new Promise((r) => setImmediate(r));
+    expect(worker.gitwardEnded).toBe(true);
+    const relayed = spawnGitRelayed(["log", "--format=%H", "-1"], repo.dir);
+    expect((await collect(relayed.stdout)).toString().trim()).toBe(repo.git("rev-parse", "HEAD").trim());
+    expect(global[slot]).toBeUndefined();
+  });
+});
 
 describe("spawnGitRelayed", () => {
   it("streams exactly what git prints", async () => {
