@@ -11,6 +11,8 @@
 //   hook             git commit with the hook that `gitward install` wrote (reset after each run),
 //                    next to git commit --no-verify, so the hook's share is visible
 //   secretlint       secretlint + preset-recommend on the same files (and through npx, 10-file change)
+//   pre-push         gitward pre-push of the 10-file change committed (commit-tree, no branch moved),
+//                    as git gives a push of that one commit on stdin
 //   adopter          gitward staged in the adopter's repository (issue 13, lib/adopter.mjs): the same
 //                    history and change plus a .gitward.yaml extending the built-in packs and a local
 //                    pack of one rule, one rule override, two allowlist globs and a baseline (20
@@ -223,6 +225,18 @@ export async function run({ runs, quick, log }) {
         { unavailable: installed.problem },
       ),
     );
+    if (sc.id === "10") {
+      // The staged change as a commit that nothing points to, pushed on top of HEAD: the repository
+      // has no remotes, so pre-push scans exactly that commit.
+      const pushed = git(dir, ["commit-tree", git(dir, ["write-tree"], env).trim(), "-p", head, "-m", "bench push"], env).trim();
+      cases.push(
+        commandCase("gitward pre-push (the 10-file change as one pushed commit)", [
+          gitwardStep(dir, ["pre-push", "origin", "bench"], env, {
+            input: `refs/heads/bench ${pushed} refs/heads/bench ${head}\n`,
+          }),
+        ]),
+      );
+    }
     const sRuns = sc.id === "1000" ? Math.max(3, Math.ceil(runs / 2)) : runs;
     const res = await interleave(cases, { runs: sRuns, warmup: 1, log });
     backToStaged();

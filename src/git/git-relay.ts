@@ -41,7 +41,7 @@ const FLUSH_MS = 5;
  * needs no file of its own in any build): it loads child_process, then waits
  * for its work, WORKER_SOURCE with its data. Booting a thread took 70-120 ms
  * before git could start (the walk that every history scan waits for), so
- * bin/gitward.cjs starts one for `history` before it loads the CLI bundle,
+ * bin/gitward.cjs starts one for `history` and `pre-push` before it loads the CLI bundle,
  * and spawnGitRelayed takes that one (takePrestartedRelay) instead of
  * booting its own. bin/gitward.cjs holds a copy of this text (a test checks).
  */
