@@ -56,6 +56,28 @@ function mergeWithConflict(repo: TempRepo, ...args: string[]): void {
 }
 const head = (repo: TempRepo) => repo.git("rev-parse", "HEAD").trim();
 
+/**
+ * old.env (20 lines) renamed to new.env on main while a side branch appends `sideLine` to
+ * old.env, then merged cleanly; `mergeLine`, when given, is appended to new.env in the merge
+ * (amended: a line of the merge's own). Returns the side's commit and the merge.
+ */
+function renamedOnOneSide(repo: TempRepo, sideLine: string, mergeLine?: string): { edit: string; merge: string } {
+  const body = Array.from({ length: 20 }, (_, i) => `line ${i}\n`).join("");
+  repo.commit("base", { "old.env": body });
+  repo.git("checkout", "-q", "-b", "side");
+  const edit = repo.commit("edit", { "old.env": `${body}${sideLine}` });
+  repo.git("checkout", "-q", "main");
+  repo.git("mv", "old.env", "new.env");
+  repo.git("commit", "-q", "-m", "rename");
+  repo.git("merge", "-q", "--no-edit", "side");
+  if (mergeLine !== undefined) {
+    repo.write("new.env", `${repo.read("new.env")}${mergeLine}`);
+    repo.git("add", "new.env");
+    repo.git("commit", "-q", "--amend", "--no-edit");
+  }
+  return { edit, merge: head(repo) };
+}
+
 // Each case runs gitward four or more times (see history()): room for a loaded machine.
 describe("merge commits in history", { timeout: 240_000 }, () => {
   it("a clean merge of two edits to the same file (differs from both parents): nothing of its own", async () => {
@@ -149,17 +171,9 @@ describe("merge commits in history", { timeout: 240_000 }, () => {
   });
 
   it("a rename on one side, an edit on the other: the edit stays the editing commit's", async () => {
-    const body = Array.from({ length: 20 }, (_, i) => `line ${i}\n`).join("");
     const repo = repoFor();
-    repo.commit("base", { "old.env": body });
-    repo.git("checkout", "-q", "-b", "side");
-    const edit = repo.commit("edit", { "old.env": `${body}${line("rename-edit")}` });
-    repo.git("checkout", "-q", "main");
-    repo.git("mv", "old.env", "new.env");
-    repo.git("commit", "-q", "-m", "rename");
-    repo.git("merge", "-q", "--no-edit", "side");
+    const { edit, merge: clean } = renamedOnOneSide(repo, line("rename-edit"));
     expect(repo.read("new.env")).toContain(fakeAwsKey("rename-edit"));
-    const clean = head(repo);
     // The merged new.env differs from both parents, and one parent has no new.env at all.
     expect(repo.git("diff-tree", "-c", "--name-only", clean)).toContain("new.env");
     const h = await history(repo);
@@ -168,19 +182,8 @@ describe("merge commits in history", { timeout: 240_000 }, () => {
   });
 
   it("a rename on one side, an edit on the other, and a line of the merge's own in the renamed file: only that line is the merge's", async () => {
-    const body = Array.from({ length: 20 }, (_, i) => `line ${i}\n`).join("");
     const repo = repoFor();
-    repo.commit("base", { "old.env": body });
-    repo.git("checkout", "-q", "-b", "side");
-    const edit = repo.commit("edit", { "old.env": `${body}${line("renamed-side")}` });
-    repo.git("checkout", "-q", "main");
-    repo.git("mv", "old.env", "new.env");
-    repo.git("commit", "-q", "-m", "rename");
-    repo.git("merge", "-q", "--no-edit", "side");
-    repo.write("new.env", `${repo.read("new.env")}${line("renamed-evil")}`);
-    repo.git("add", "new.env");
-    repo.git("commit", "-q", "--amend", "--no-edit");
-    const merge = head(repo);
+    const { edit, merge } = renamedOnOneSide(repo, line("renamed-side"), line("renamed-evil"));
     const h = await history(repo);
     expect(where(h.findings ?? [])).toEqual([
       ["new.env", 22, merge, 1],
@@ -394,18 +397,8 @@ describe("MergeDiffs", () => {
 
 describe("MergeDiffs renames", () => {
   it("a path one parent lacks: the file carries the question, and git is asked only when it is called", async () => {
-    const body = Array.from({ length: 20 }, (_, i) => `line ${i}\n`).join("");
     const repo = repoFor();
-    repo.commit("base", { "old.env": body });
-    repo.git("checkout", "-q", "-b", "side");
-    repo.commit("edit", { "old.env": `${body}side line\n` });
-    repo.git("checkout", "-q", "main");
-    repo.git("mv", "old.env", "new.env");
-    repo.git("commit", "-q", "-m", "rename");
-    repo.git("merge", "-q", "--no-edit", "side");
-    repo.write("new.env", `${repo.read("new.env")}merge line\n`);
-    repo.git("add", "new.env");
-    repo.git("commit", "-q", "--amend", "--no-edit");
+    renamedOnOneSide(repo, "side line\n", "merge line\n");
     const [sha = "", ...parents] = repo.git("log", "-1", "--format=%H %P").trim().split(" ");
     const blobs = new BlobReader(repo.dir);
     const merges = new MergeDiffs({
