@@ -34,7 +34,6 @@ import {
 import type { Finding, ScanResult } from "../../types.js";
 import { nowMs } from "../../util/clock.js";
 import { sha256 } from "../../util/hash.js";
-import { plural } from "../../util/plural.js";
 import { remoteToUri } from "../../util/remote-uri.js";
 import { toolVersion } from "../../version.js";
 import { createDebugTracer } from "../debug-trace.js";
@@ -268,15 +267,19 @@ async function markCarriedAtHead(
   for (const f of carried) f.presentAtHead = hashesByPath.get(f.path)?.has(`${f.ruleId}\0${f.secretHash}`) ?? false;
 }
 
-/** Repository details for SARIF's versionControlProvenance. */
 /**
- * The repository's identity for reports (remote URL, branch, HEAD). The two
- * lookups start at once and run while the history is scanned; the returned
- * function adds HEAD and waits for them.
+ * The repository's identity for a report in `format` (SARIF's
+ * versionControlProvenance: remote URL, branch, HEAD). The two lookups start
+ * at once and run while the history is scanned; the returned function adds
+ * HEAD and waits for them.
  */
 export function repositoryInfo(
   cwd: string,
+  format?: string,
 ): (head: string | undefined) => Promise<{ uri?: string; revisionId?: string; branch?: string }> {
+  // Only SARIF reports the remote and branch: the other formats spare the two lookups (two git
+  // processes, each a fork of this one, before a hook's scan).
+  if (format !== "sarif") return async (head) => (head ? { revisionId: head } : {});
   const lookups = Promise.all([
     runGit(["remote", "get-url", "origin"], cwd, { allowFail: true }),
     runGit(["symbolic-ref", "-q", "--short", "HEAD"], cwd, { allowFail: true }),
@@ -406,10 +409,8 @@ async function historyChecked(args: HistoryArgs, io: CliIO, early: EarlyWalk | u
   // costs the scanner's thread a fork: 5-7 ms).
   const shallowLookup = await runGit(["rev-parse", "--is-shallow-repository"], io.cwd, { allowFail: true });
   if (shallowLookup.code !== 0) throw new GitwardError("history: not a git repository (run it inside a clone)", "usage");
-  // Only SARIF reports the remote and branch: the other formats spare the two lookups. They run
-  // while the packs load.
-  const repositoryFor =
-    args.format === "sarif" ? repositoryInfo(io.cwd) : async (head: string | undefined) => (head ? { revisionId: head } : {});
+  // (SARIF's lookups run while the packs load.)
+  const repositoryFor = repositoryInfo(io.cwd, args.format);
   let trusted: TrustedConfig | undefined;
   if (args.trustedConfigFrom !== undefined) {
     const root = await findRepoRoot(io.cwd);

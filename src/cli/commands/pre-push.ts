@@ -80,7 +80,7 @@ export async function prePushCommand(args: PrePushArgs, io: CliIO): Promise<numb
   }
   const remoteShas = [...new Set(refs.filter((r) => !ZERO.test(r.remoteSha)).map((r) => r.remoteSha))];
   // git answers these while the packs load (prepareScan's work is synchronous until then).
-  const repositoryFor = repositoryInfo(io.cwd);
+  const repositoryFor = repositoryInfo(io.cwd, args.format);
   const check =
     remoteShas.length > 0 ? runGit(["cat-file", "--batch-check"], io.cwd, { input: `${remoteShas.join("\n")}\n` }) : undefined;
   check?.catch(() => {}); // awaited below, after the setup (which may fail first)
