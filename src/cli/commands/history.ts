@@ -110,7 +110,9 @@ export async function runHistoryScan(
   options: HistoryScanOptions,
 ): Promise<HistoryScanOutcome> {
   const cwd = io.cwd;
-  const head = await headCommit(cwd);
+  // Asked now, awaited after the scan (only the findings' checks need it): the walk does not wait for it.
+  const headLookup = headCommit(cwd);
+  headLookup.catch(() => {}); // observed below; an early failure must not be an unhandled rejection
   let cache: HistoryCache | undefined;
   let hash = "";
   if (options.cacheFile) {
@@ -166,6 +168,7 @@ export async function runHistoryScan(
   }
   const time = (c: Finding["commit"]) => (c ? (source.commitTime.get(c) ?? 0) : 0);
   let findings = consolidate(result.findings, time, (c) => c !== undefined && source.mergeCommits.has(c));
+  const head = await headLookup;
   await markPresentAtHead(cwd, findings, head);
 
   if (cache) {
