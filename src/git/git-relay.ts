@@ -46,7 +46,7 @@ const FLUSH_MS = 5;
  * booting its own. bin/gitward.cjs holds a copy of this text (a test checks).
  */
 export const RELAY_BOOT =
-  'const { parentPort } = require("node:worker_threads"); require("node:child_process"); parentPort.once("message", (m) => new Function("require", "parentPort", "workerData", m.source)(require, parentPort, m.data));';
+  'const { parentPort } = require("node:worker_threads"); const vm = require("node:vm"); require("node:child_process"); parentPort.once("message", (m) => vm.runInThisContext(`(function (require, parentPort, workerData) {${m.source}\n})`)(require, parentPort, m.data));';
 
 /** Where bin/gitward.cjs leaves the thread it started with RELAY_BOOT. */
 const PRESTARTED = Symbol.for("gitward.relay");

@@ -36,6 +36,31 @@ describe("bin/gitward.cjs", () => {
     expect(r.stdout).toContain("2  usage, config or pack error");
   });
 
+  it("history and pre-push (their relay thread started early) work where Node forbids code from strings", () => {
+    const history = createRepo();
+    try {
+      history.commit("key", { "app/.env": `AWS_ACCESS_KEY_ID=${KEY}\n` });
+      const head = history.git("rev-parse", "HEAD").trim();
+      // A hardened Node (NODE_OPTIONS) refuses eval and new Function, in worker threads too.
+      const env = { NODE_OPTIONS: "--disallow-code-generation-from-strings" };
+      const h = runBin(["history", "--format", "json"], history.dir, { env });
+      expect(h.stderr).not.toMatch(/thread failed|internal error/);
+      expect(h.code).toBe(1);
+      expect(JSON.parse(h.stdout).findings.map((f: { path: string; startLine: number }) => [f.path, f.startLine])).toEqual([
+        ["app/.env", 1],
+      ]);
+      const p = runBin(["pre-push", "origin", "x"], history.dir, {
+        env,
+        input: `refs/heads/main ${head} refs/heads/main ${"0".repeat(40)}\n`,
+      });
+      expect(p.stderr).not.toMatch(/thread failed|internal error/);
+      expect(p.code).toBe(1);
+      expect(p.stdout).toContain("app/.env:1:19");
+    } finally {
+      history.cleanup();
+    }
+  });
+
   it("exits 1 on a finding, 0 when clean, 2 on a usage error", () => {
     const dirty = runBin(["scan", "app"], repo.dir);
     expect(dirty.code).toBe(1);
