@@ -156,7 +156,7 @@ function load(bundle, kind) {
  */
 /** src/git/git-relay.ts's RELAY_BOOT, the same text (test/cli/bin.test.ts checks). */
 const RELAY_BOOT =
-  'const { parentPort } = require("node:worker_threads"); const vm = require("node:vm"); require("node:child_process"); parentPort.once("message", (m) => vm.runInThisContext(`(function (require, parentPort, workerData) {${m.source}\n})`)(require, parentPort, m.data));';
+  'const { parentPort } = require("node:worker_threads"); const vm = require("node:vm"); require("node:child_process"); parentPort.once("message", (m) => vm.runInThisContext("(function (require, parentPort, workerData) {" + m.source + "\\n})")(require, parentPort, m.data));';
 
 /**
  * `history` and `pre-push` wait for their `git log` walk, which a relay thread starts
@@ -167,7 +167,12 @@ const RELAY_BOOT =
  */
 function prestartRelay() {
   const { Worker } = require("node:worker_threads");
-  const worker = new Worker(RELAY_BOOT, { eval: true });
+  let worker;
+  try {
+    worker = new Worker(RELAY_BOOT, { eval: true });
+  } catch {
+    return; // (threads not allowed, say): the scan's own relay then says why it cannot run
+  }
   worker.unref();
   const ended = () => {
     worker.gitwardEnded = true;

@@ -46,7 +46,7 @@ const FLUSH_MS = 5;
  * booting its own. bin/gitward.cjs holds a copy of this text (a test checks).
  */
 export const RELAY_BOOT =
-  'const { parentPort } = require("node:worker_threads"); const vm = require("node:vm"); require("node:child_process"); parentPort.once("message", (m) => vm.runInThisContext(`(function (require, parentPort, workerData) {${m.source}\n})`)(require, parentPort, m.data));';
+  'const { parentPort } = require("node:worker_threads"); const vm = require("node:vm"); require("node:child_process"); parentPort.once("message", (m) => vm.runInThisContext("(function (require, parentPort, workerData) {" + m.source + "\\n})")(require, parentPort, m.data));';
 
 /** Where bin/gitward.cjs leaves the thread it started with RELAY_BOOT. */
 const PRESTARTED = Symbol.for("gitward.relay");
@@ -126,7 +126,13 @@ export function spawnGitRelayed(
   extraEnv: NodeJS.ProcessEnv = {},
   maxBuffered = 8 * 1024 * 1024,
 ): RelayedGit {
-  const worker = takePrestartedRelay() ?? new Worker(RELAY_BOOT, { eval: true });
+  let worker: Worker;
+  try {
+    worker = takePrestartedRelay() ?? new Worker(RELAY_BOOT, { eval: true });
+  } catch (e) {
+    // Node's permission model without --allow-worker, say: a clear error, not an internal one.
+    throw new GitwardError(`cannot start the thread that reads git: ${(e as Error).message}`, "git");
+  }
   worker.ref(); // (a prestarted thread is unreferenced until it has work)
   worker.postMessage({
     source: WORKER_SOURCE,

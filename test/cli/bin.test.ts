@@ -61,6 +61,13 @@ describe("bin/gitward.cjs", () => {
     }
   });
 
+  it("history where Node's permission model forbids threads: a clear error and exit 2, not an internal error", () => {
+    const r = runBin(["history"], repo.dir, { env: { NODE_OPTIONS: "--experimental-permission --allow-fs-read=*" } });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("gitward: cannot start the thread that reads git");
+    expect(r.stderr).not.toContain("internal error");
+  });
+
   it("exits 1 on a finding, 0 when clean, 2 on a usage error", () => {
     const dirty = runBin(["scan", "app"], repo.dir);
     expect(dirty.code).toBe(1);
