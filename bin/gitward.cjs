@@ -159,11 +159,11 @@ const RELAY_BOOT =
   'const { parentPort } = require("node:worker_threads"); const vm = require("node:vm"); require("node:child_process"); parentPort.once("message", (m) => vm.runInThisContext("(function (require, parentPort, workerData) {" + m.source + "\\n})")(require, parentPort, m.data));';
 
 /**
- * `history` and `pre-push` wait for their `git log` walk, which a relay thread starts
- * (src/git/git-relay.ts). The thread boots here, on the other core while this one compiles the bundle
- * and sets up the scan, instead of once the walk is asked for: on express the walk then started
- * 60-100 ms sooner, and a pre-push of three commits took 106 ms instead of 120 ms. Not referenced
- * until it has work, so a run that needs no walk is not held up by it.
+ * `history` waits for its `git log` walk, which a relay thread starts (src/git/git-relay.ts). The
+ * thread boots here, on the other core while this one compiles the bundle and sets up the scan,
+ * instead of once the walk is asked for: on express the walk then started 60-100 ms sooner. Not
+ * referenced until it has work, so a run that needs no walk is not held up by it. (`pre-push` reads
+ * its walk without a thread: see spawnGitInline.)
  */
 function prestartRelay() {
   const { Worker } = require("node:worker_threads");
@@ -184,7 +184,7 @@ function prestartRelay() {
 
 async function run() {
   let kind = cacheKind(process.argv.slice(2));
-  if (kind === "history" || kind === "pre-push") prestartRelay();
+  if (kind === "history") prestartRelay();
   if ((kind === "staged" || kind === "pre-push") && fs.existsSync(HOOK_BUNDLE)) {
     const hook = load(HOOK_BUNDLE, `hook-${kind}`);
     if (await hook.main()) return hook;

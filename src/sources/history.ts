@@ -27,7 +27,7 @@
  * named like media, archives or compiled code.
  */
 import { BlobReader, BlobSizer } from "../git/blob-reader.js";
-import { type RelayedGit, spawnGitRelayed } from "../git/git-relay.js";
+import { type RelayedGit, spawnGitInline, spawnGitRelayed } from "../git/git-relay.js";
 import { checkGit, type GitStream, spawnGit } from "../git/git-stream.js";
 import { historyPathspec } from "../git/pathspec.js";
 import { runGit } from "../git/run-git.js";
@@ -292,7 +292,9 @@ export class HistorySource implements TextSource {
       list = early.list;
     } else {
       stopEarlyWalk(early);
-      git = spawnGitRelayed(args, cwd, config, BUFFERED);
+      // A pre-push walks a few commits, as a hook: read here (see spawnGitInline), not through a thread.
+      const spawn = this.options.kind === "pre-push" ? spawnGitInline : spawnGitRelayed;
+      git = spawn(args, cwd, config, BUFFERED);
       git.endInput();
       if (listArgs) list = spawnMergeList(listArgs, cwd);
     }

@@ -9,7 +9,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
 import { afterAll, describe, expect, it } from "vitest";
-import { RELAY_BOOT, spawnGitRelayed } from "../../src/git/git-relay.js";
+import { RELAY_BOOT, spawnGitInline, spawnGitRelayed } from "../../src/git/git-relay.js";
 import { checkGit } from "../../src/git/git-stream.js";
 import { runGit } from "../../src/git/run-git.js";
 import { HistorySource } from "../../src/sources/history.js";
@@ -73,6 +73,25 @@ describe("a relay thread started before it is needed (bin/gitward.cjs, history)"
     const relayed = spawnGitRelayed(["log", "--format=%H", "-1"], repo.dir);
     expect((await collect(relayed.stdout)).toString().trim()).toBe(repo.git("rev-parse", "HEAD").trim());
     expect(global[slot]).toBeUndefined();
+  });
+});
+
+describe("spawnGitInline (pre-push's walk, read on this thread)", () => {
+  it("streams exactly what git prints, passes stdin through and reports a failure", async () => {
+    const direct = await runGit(["log", "-p", "--all"], repo.dir);
+    const inline = spawnGitInline(["log", "-p", "--all"], repo.dir);
+    inline.endInput();
+    expect((await collect(inline.stdout)).equals(direct.stdout)).toBe(true);
+    await expect(inline.done).resolves.toMatchObject({ code: 0 });
+    const shas = repo.git("rev-list", "--max-count=3", "HEAD").trim().split("\n");
+    const listed = spawnGitInline(["log", "--stdin", "--no-walk=unsorted", "--format=%H"], repo.dir);
+    for (const sha of shas) listed.write(`${sha}\n`);
+    listed.endInput();
+    expect((await collect(listed.stdout)).toString().trim().split("\n")).toEqual(shas);
+    const bad = spawnGitInline(["log", "no-such-revision"], repo.dir);
+    bad.endInput();
+    await collect(bad.stdout);
+    await expect(checkGit(bad, "git log")).rejects.toThrow(/git log failed: .*no-such-revision/);
   });
 });
 
