@@ -100,15 +100,16 @@ const BLOCK = 64;
  * pass keeps 64 MB: its `git diff-tree -c` reads three blobs per path and
  * peaked at 195 MB with 96 MB (157 MB with 64 MB).
  */
-const PACK_LIMITS = ["-c", "core.packedGitWindowSize=16m", "-c", "core.packedGitLimit=64m", "-c", "core.deltaBaseCacheLimit=64m"];
-const WALK_PACK_LIMITS = [
+const packLimits = (deltaBaseCache: string) => [
   "-c",
   "core.packedGitWindowSize=16m",
   "-c",
   "core.packedGitLimit=64m",
   "-c",
-  "core.deltaBaseCacheLimit=96m",
+  `core.deltaBaseCacheLimit=${deltaBaseCache}`,
 ];
+const PACK_LIMITS = packLimits("64m");
+const WALK_PACK_LIMITS = packLimits("96m");
 /**
  * Into a pipe, git log and rev-list flush after every commit unless told not
  * to: rev-list's 30,000 one-line writes took 160 ms to read instead of 35 ms
